@@ -1,0 +1,263 @@
+"""Enterprise (企业): state columns and the depth decision.
+
+A firm chooses each year an engagement depth (0 not a member, 1 paper member, 2 shallow,
+3 training, 4 co-construction) by comparing expected yearly payoffs in yuan: its private
+net (returns of apprentices, recruitment savings, costs of management, trainers, a
+training centre) plus the government money each depth is expected to bring, scaled by
+the payout the firm has learned to expect. Everything here is scalar and compiled, so
+the vectorised core and a per-agent model call the very same rules.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from agents.choice import logit_choice
+from policies.terms import (
+    CONDITION_ACTIVITY,
+    CONDITION_MEMBERSHIP,
+    L_APPRENTICE,
+    L_AWARDS,
+    L_CENTRE,
+    L_CREDIT,
+    L_EMPLOYMENT,
+    L_LAND,
+    L_MEMBERSHIP,
+    L_TAX,
+    N_LEVERS,
+    T_APPRENTICE_CNY,
+    T_AUDIT_SHARE,
+    T_AWARD_CNY,
+    T_CENTRE_SHARE,
+    T_CLAWBACK_SHARE,
+    T_CONDITIONALITY,
+    T_CREDIT_INTEREST_SHARE,
+    T_CREDIT_RATING_CNY,
+    T_EMPLOYMENT_CNY,
+    T_ENTITY,
+    T_LAND_SHARE,
+    T_MEMBERSHIP_CNY,
+    T_PENALTY_CNY,
+    T_TAX_SHARE,
+    T_TAX_SURCHARGE_SHARE,
+    T_TECH,
+    T_TECH_BENEFIT_CNY,
+)
+
+N_DEPTHS = 5
+
+# State columns of the core's firm table: name -> (dtype, unit / meaning).
+COLUMNS: dict[str, tuple[str, str]] = {
+    "sector": ("int16", "sector index; the matching major has the same index"),
+    "chain": ("int8", "chain position: 0 upstream, 1 mid-stream, 2 downstream"),
+    "lead": ("int8", "1 for a lead firm (链主/龙头)"),
+    "size": ("float64", "employees"),
+    "wage_cny": ("float64", "yearly skilled wage offered"),
+    "liability_cny": ("float64", "yearly VAT + consumption tax payable (surcharge base)"),
+    "constrained": ("int8", "1 if credit-constrained"),
+    "land_need": ("int8", "1 if a training centre needs land"),
+    "productive_share": ("float64", "apprentice output as a share of gross cost"),
+    "depth": ("int8", "engagement depth 0..4"),
+    "partner": ("int32", "partner school, -1 if none"),
+    "apprentices": ("int32", "apprentices hosted now"),
+    "training_capital_cny": ("float64", "training-centre capital, depreciating"),
+    "relationship": ("float64", "relationship capital with schools, in [0, 1]"),
+    "retention_belief": ("float64", "expected share of own apprentices kept a year on"),
+    "vacancies": ("int32", "skilled vacancies this year"),
+    "overreport": ("int8", "1 if reporting activity it does not do this year"),
+}
+
+
+@njit(cache=True)
+def apprentice_slots(size: float, depth: int, p) -> int:
+    """Apprenticeship places a firm offers at a depth (zero below depth 3)."""
+    if depth < 3:
+        return 0
+    places = size * p.apprentices_per_100_employees / 100.0
+    if depth == 4:
+        places *= p.deep_slot_multiplier
+    return max(1, int(places + 0.5))
+
+
+@njit(cache=True)
+def centre_gap_cny(training_capital_cny: float, p) -> float:
+    """Investment still needed to bring the firm's training centre to full size."""
+    return max(0.0, p.centre_investment_cny - training_capital_cny)
+
+
+@njit(cache=True)
+def private_net_cny(
+    depth: int,
+    size: float,
+    expected_vacancies: float,
+    productive_share: float,
+    retention_belief: float,
+    relationship: float,
+    training_capital_cny: float,
+    constrained: int,
+    terms_row: np.ndarray,
+    p,
+) -> float:
+    """Yearly net in yuan of engaging at ``depth``, before any government money.
+
+    Depth 3 and 4 value an apprentice-year as its output minus its gross cost, plus the
+    recruitment saving spread over the programme, weighted by the expected retention.
+    Relationship capital and an operating entity lower the costs of coordination.
+    """
+    if depth == 0:
+        return 0.0
+    coordination = 1.0 - p.entity_coordination_relief_share * terms_row[T_ENTITY]
+    relief = 1.0 - p.relationship_cost_relief_share * relationship
+    net = p.membership_benefit_cny - p.membership_cost_cny * coordination
+    if depth >= 2:
+        net += p.screening_value_cny_per_vacancy * expected_vacancies
+        net -= p.shallow_cost_cny * coordination
+    if depth >= 3:
+        share = productive_share
+        if depth == 4:
+            share = min(1.5, productive_share + p.deep_productive_bonus_share)
+        recruitment = (p.external_hiring_cost_cny + p.trained_hire_value_cny) / p.programme_years
+        per_apprentice = (share - 1.0) * p.apprentice_gross_cost_cny + retention_belief * recruitment
+        net += apprentice_slots(size, depth, p) * per_apprentice
+        net -= p.trainer_fixed_cost_cny * relief * coordination
+        net += terms_row[T_TECH] * terms_row[T_TECH_BENEFIT_CNY]
+    if depth == 4:
+        rate = p.interest_rate_share + p.financing_premium_share * constrained
+        gap = centre_gap_cny(training_capital_cny, p)
+        kept = min(training_capital_cny, p.centre_investment_cny)
+        net -= gap * (p.centre_depreciation_share + rate) + kept * p.centre_depreciation_share
+        net -= p.codesign_cost_cny * relief * coordination
+    return net
+
+
+@njit(cache=True)
+def qualifies_for_grant(depth: int, reported_depth: int, apprentices: int, conditionality: int) -> bool:
+    """Whether a member qualifies for the membership grant under the conditionality.
+
+    ``membership``: any member; ``activity``: reported activity (depth >= 2 as reported);
+    ``verified_outcome``: audited training, depth >= 3 with apprentices actually hosted.
+    """
+    if conditionality == CONDITION_MEMBERSHIP:
+        return depth >= 1
+    if conditionality == CONDITION_ACTIVITY:
+        return reported_depth >= 2
+    return depth >= 3 and apprentices > 0
+
+
+@njit(cache=True)
+def overreport_value_cny(terms_row: np.ndarray, payout_share: float, audit_effort: float) -> float:
+    """Expected yuan a paper member gains by reporting activity it does not do.
+
+    Only under activity conditionality: the grant, less what is clawed back and the
+    credit-rating penalty if the claim is among those audited.
+    """
+    if int(terms_row[T_CONDITIONALITY]) != CONDITION_ACTIVITY:
+        return 0.0
+    audited = terms_row[T_AUDIT_SHARE] * audit_effort
+    grant = terms_row[T_MEMBERSHIP_CNY] * payout_share
+    return grant * (1.0 - audited * terms_row[T_CLAWBACK_SHARE]) - audited * terms_row[T_PENALTY_CNY]
+
+
+@njit(cache=True)
+def lever_claims(
+    out: np.ndarray,
+    depth: int,
+    reported_depth: int,
+    apprentices: float,
+    trained_local_hires: float,
+    gap_cny: float,
+    liability_cny: float,
+    constrained: int,
+    land_need: int,
+    award_probability: float,
+    terms_row: np.ndarray,
+    p,
+) -> None:
+    """Write to ``out`` (float64[N_LEVERS]) the yuan a firm may claim under each lever.
+
+    Used twice: with expected quantities when the firm chooses its depth, and with the
+    realised quantities when the government pays, so that what firms expect and what
+    the government owes follow one rule.
+    """
+    for k in range(N_LEVERS):
+        out[k] = 0.0
+    out[L_APPRENTICE] = apprentices * terms_row[T_APPRENTICE_CNY]
+    out[L_EMPLOYMENT] = trained_local_hires * terms_row[T_EMPLOYMENT_CNY]
+    if qualifies_for_grant(depth, reported_depth, int(apprentices + 0.5), int(terms_row[T_CONDITIONALITY])):
+        out[L_MEMBERSHIP] = terms_row[T_MEMBERSHIP_CNY]
+    spend = apprentices * p.apprentice_gross_cost_cny
+    if depth == 4:
+        spend += gap_cny + p.codesign_cost_cny
+        out[L_CENTRE] = terms_row[T_CENTRE_SHARE] * gap_cny
+        out[L_LAND] = terms_row[T_LAND_SHARE] * p.centre_land_share * gap_cny * land_need
+        out[L_CREDIT] = (
+            terms_row[T_CREDIT_INTEREST_SHARE] * p.financing_premium_share * gap_cny * constrained
+            + terms_row[T_CREDIT_RATING_CNY]
+        )
+        out[L_AWARDS] = award_probability * terms_row[T_AWARD_CNY]
+    cap = liability_cny * terms_row[T_TAX_SURCHARGE_SHARE]
+    out[L_TAX] = min(terms_row[T_TAX_SHARE] * spend, cap)
+
+
+@njit(cache=True)
+def expected_payoffs(
+    out: np.ndarray,
+    claims: np.ndarray,
+    size: float,
+    expected_vacancies: float,
+    productive_share: float,
+    retention_belief: float,
+    relationship: float,
+    training_capital_cny: float,
+    constrained: int,
+    land_need: int,
+    liability_cny: float,
+    payout_share: float,
+    audit_effort: float,
+    award_probability: float,
+    terms_row: np.ndarray,
+    p,
+) -> None:
+    """Write each depth's expected yearly payoff in yuan to ``out`` (float64[5])."""
+    gap = centre_gap_cny(training_capital_cny, p)
+    for depth in range(N_DEPTHS):
+        private = private_net_cny(
+            depth, size, expected_vacancies, productive_share, retention_belief,
+            relationship, training_capital_cny, constrained, terms_row, p,
+        )  # fmt: skip
+        slots = apprentice_slots(size, depth, p)
+        hires = slots * retention_belief / p.programme_years
+        lever_claims(
+            claims, depth, depth, slots, hires, gap, liability_cny, constrained, land_need,
+            award_probability, terms_row, p,
+        )  # fmt: skip
+        money = 0.0
+        for k in range(N_LEVERS):
+            money += claims[k]
+        out[depth] = private + payout_share * money
+    out[1] += max(0.0, overreport_value_cny(terms_row, payout_share, audit_effort))
+
+
+@njit(cache=True)
+def choose_depth(payoffs: np.ndarray, current: int, u: float, p) -> int:
+    """Choose this year's depth by logit over the depths open to the firm.
+
+    With inertia a firm can rise at most one level a year (dropping is free) and keeps
+    a status-quo bonus on its current depth.
+    """
+    top = N_DEPTHS - 1
+    if p.inertia > 0.5:
+        top = min(current + 1, N_DEPTHS - 1)
+    scratch = np.empty(N_DEPTHS)
+    for d in range(top + 1):
+        scratch[d] = payoffs[d]
+    if p.inertia > 0.5 and current <= top:
+        scratch[current] += p.stay_bonus_cny
+    return logit_choice(scratch, top + 1, p.firm_logit_scale_cny, u)
+
+
+@njit(cache=True)
+def update_belief(belief: float, observed: float, weight: float) -> float:
+    """Move a belief a share ``weight`` of the way toward what was observed."""
+    return belief + weight * (observed - belief)

@@ -1,0 +1,42 @@
+"""Government (政府, the city or park administration): implementation effort and payment.
+
+The administration's implementation effort in [0, 1] is the share of due payments it
+actually delivers and the share of planned audits it carries out. It moves toward a
+contest-style target gain / (gain + cost): its gain is the weight the upper level's
+assessment (考核) gives to the consortium, larger when integration is visible; its cost
+is the administration of the claims it handles. With no gain, a promised subsidy stays
+on paper (政策难落地).
+"""
+
+from __future__ import annotations
+
+from numba import njit
+
+COLUMNS: dict[str, tuple[str, str]] = {
+    "effort": ("float64", "implementation effort in [0, 1]"),
+    "payout_share": ("float64", "paid / due last year, as firms saw it"),
+    "spent_cny": ("float64[N_LEVERS]", "spending by lever this year"),
+}
+
+
+@njit(cache=True)
+def effort_target(assessment_weight_cny: float, integration: float, handling_cost_cny: float) -> float:
+    """Target effort: gain / (gain + cost); 1 when there is nothing to handle."""
+    gain = assessment_weight_cny * (1.0 + integration)
+    if gain + handling_cost_cny <= 0.0:
+        return 1.0
+    return gain / (gain + handling_cost_cny)
+
+
+@njit(cache=True)
+def update_effort(effort: float, target: float, p) -> float:
+    """Effort moves part of the way to its target each year."""
+    return effort + p.effort_adjust_share * (target - effort)
+
+
+@njit(cache=True)
+def ration_share(claims_cny: float, available_cny: float) -> float:
+    """Share of claims that can be paid from what is left of a budget (pro rata)."""
+    if claims_cny <= available_cny or claims_cny <= 0.0:
+        return 1.0
+    return max(0.0, available_cny) / claims_cny

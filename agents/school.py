@@ -1,0 +1,76 @@
+"""School (院校): state columns, quotas, outreach and curriculum relevance.
+
+A school adjusts its major quotas toward the demand it perceives (lagged and noisy
+unless an information platform is running), and chooses an outreach level toward firms
+(0 passive, 1 active, 2 keen) by logit over what its evaluation rewards: signed
+agreements, or active partnerships. Outreach sets how many firm partners it can serve.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from agents.choice import logit_choice
+from policies.terms import KPI_AGREEMENTS
+
+N_OUTREACH = 3
+
+COLUMNS: dict[str, tuple[str, str]] = {
+    "kind": ("int8", "0 secondary vocational 中职, 1 higher vocational 高职, 2 undergraduate"),
+    "capacity": ("int32", "students admitted a year"),
+    "offers": ("bool[n_sectors]", "majors offered (one per sector)"),
+    "quota_share": ("float64[n_sectors]", "share of capacity per major"),
+    "relevance": ("float64[n_sectors]", "curriculum relevance per major, in [0, 1]"),
+    "double_qualified_share": ("float64", "share of 双师型 teachers"),
+    "outreach": ("int8", "0 passive, 1 active, 2 keen"),
+    "signed": ("int32", "partnership agreements signed"),
+    "active": ("int32", "agreements with a firm actually training (depth >= 3)"),
+    "partners_free": ("int32", "partner places left this year"),
+}
+
+
+@njit(cache=True)
+def outreach_payoffs(
+    out: np.ndarray, kpi: int, members_nearby: float, deep_seekers: float, p
+) -> None:
+    """Write the evaluation payoff of each outreach level to ``out`` (float64[3]).
+
+    Under ``agreements`` a school earns a point per signed deal, and any member firm
+    signs; under ``outcomes`` it earns by active partnerships, which only firms that
+    train can give. Each level of outreach costs the same.
+    """
+    for level in range(N_OUTREACH):
+        if kpi == KPI_AGREEMENTS:
+            signed = 0.5 * level * p.school_sign_share * members_nearby
+            gain = p.school_kpi_weight_agreement * signed
+        else:
+            active = min(level * p.school_partner_capacity, deep_seekers)
+            gain = p.school_kpi_weight_active * active
+        out[level] = gain - p.school_outreach_cost * level
+
+
+@njit(cache=True)
+def choose_outreach(payoffs: np.ndarray, u: float, p) -> int:
+    """Choose an outreach level by logit."""
+    return logit_choice(payoffs, N_OUTREACH, p.school_logit_scale, u)
+
+
+@njit(cache=True)
+def adjust_quota(quota_share: float, target_share: float, p) -> float:
+    """Move a major's quota part of the way toward its target (schools adjust slowly)."""
+    return quota_share + p.quota_adjust_share * (target_share - quota_share)
+
+
+@njit(cache=True)
+def update_relevance(
+    relevance: float, drift: float, codesigning_partners: int, double_qualified: float, p
+) -> float:
+    """Relevance decays with technology drift; co-design and 双师 teachers restore it."""
+    relevance *= 1.0 - drift
+    if codesigning_partners > 0:
+        relevance += p.codesign_relevance_gain_share * min(1.0, 0.5 * codesigning_partners) * (
+            1.0 - relevance
+        )
+    relevance += p.teacher_relevance_gain_share * double_qualified * (1.0 - relevance)
+    return min(1.0, max(0.0, relevance))

@@ -1,0 +1,59 @@
+"""Student (学生): state columns, choice of school and major, skill, the job decision."""
+
+from __future__ import annotations
+
+from numba import njit
+
+# Job states after graduation.
+IN_SCHOOL, IN_FIELD_LOCAL, OFF_FIELD_LOCAL, UNEMPLOYED, LEFT_REGION, DROPPED_OUT = range(6)
+NOT_ENROLLED = -1
+
+COLUMNS: dict[str, tuple[str, str]] = {
+    "ability": ("float64", "standard-normal ability"),
+    "home": ("float64", "home attachment in [0, 1]: preference to stay local"),
+    "school": ("int32", "school, -1 before enrolment"),
+    "major": ("int16", "major (= sector index)"),
+    "host": ("int32", "apprenticeship host firm, -1 if school-based track"),
+    "trained_by": ("int32", "firm that trained the student as an apprentice, -1 if none"),
+    "skill": ("float64", "skill in the major's field, about 0.6 at graduation"),
+    "state": ("int8", "IN_SCHOOL, IN_FIELD_LOCAL, OFF_FIELD_LOCAL, UNEMPLOYED, LEFT_REGION, DROPPED_OUT"),
+    "employer": ("int32", "firm, -1 if none"),
+    "wage_cny": ("float64", "yearly wage"),
+    "tenure_years": ("int16", "years with the current employer"),
+    "hired_by_host_year": ("int16", "year hired by the host that trained them, -1 if not"),
+}
+
+
+@njit(cache=True)
+def option_utility(wage_index: float, relevance: float, p) -> float:
+    """A student's systematic utility of a school-major place (noise added by caller)."""
+    return p.student_wage_weight * wage_index + p.student_relevance_weight * relevance
+
+
+@njit(cache=True)
+def skill_gain(ability: float, relevance: float, double_qualified: float, host_depth: int, p) -> float:
+    """Skill gained in one year of study; apprentices also learn from their host."""
+    gain = 0.2 + 0.5 * relevance + 0.3 * double_qualified + 0.15 * ability
+    if host_depth == 3:
+        gain += 0.15
+    elif host_depth == 4:
+        gain += 0.3
+    return max(0.0, gain) / p.programme_years
+
+
+@njit(cache=True)
+def field_wage_cny(firm_wage_cny: float, skill: float) -> float:
+    """Wage a firm pays a worker in their field: rises with skill, bounded."""
+    return firm_wage_cny * (0.8 + 0.4 * min(1.5, max(0.0, skill)) / 1.5)
+
+
+@njit(cache=True)
+def leaves_region(local_wage_cny: float, outside_wage_cny: float, home: float, noise: float, p) -> bool:
+    """Whether a graduate takes the outside region's offer over a local one.
+
+    Outside: a higher wage less a moving cost; local: the wage plus the value of staying
+    home. ``noise`` is the difference of two Gumbel draws (a logit decision).
+    """
+    outside = outside_wage_cny - p.moving_cost_cny
+    local = local_wage_cny + p.home_value_cny * home
+    return outside - local + p.taste_scale_cny * noise > 0.0

@@ -1,0 +1,1 @@
+"""Incentive packages: typed lever blocks (schema) turned into yearly numeric terms."""

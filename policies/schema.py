@@ -1,0 +1,379 @@
+"""Typed configuration: the schema every YAML file under ``configs/`` is merged into.
+
+Hydra merges each config group file into these dataclasses, so an unknown key or a
+wrong type is refused before anything runs. Ranges that types cannot express (a share
+in [0, 1], a non-negative amount) are declared next to the field with :func:`share`,
+:func:`amount` and :func:`count`, and checked by :mod:`policies.validate`.
+
+Units are in the names: ``_cny`` yuan, ``_share`` a fraction in [0, 1], ``_years``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from hydra.core.config_store import ConfigStore
+
+
+def share(default: float) -> Any:
+    """Declare a fraction that must lie in [0, 1]."""
+    return field(default=default, metadata={"min": 0.0, "max": 1.0})
+
+
+def amount(default: float | None) -> Any:
+    """Declare a non-negative amount (yuan, years, a rate per year)."""
+    return field(default=default, metadata={"min": 0.0})
+
+
+def integer(default: int, minimum: int = 0) -> Any:
+    """Declare an integer count with a lower bound."""
+    return field(default=default, metadata={"min": minimum})
+
+
+def positive(default: float) -> Any:
+    """Declare a strictly positive number (a scale)."""
+    return field(default=default, metadata={"min_exclusive": 0.0})
+
+
+class Conditionality(Enum):
+    """What the government's money is conditional on."""
+
+    membership = 0
+    activity = 1
+    verified_outcome = 2
+
+
+class SchoolKpi(Enum):
+    """What schools are evaluated on."""
+
+    agreements = 0
+    outcomes = 1
+
+
+class DecisionRule(Enum):
+    """How firms and schools choose."""
+
+    logit = 0
+
+
+# ---------------------------------------------------------------- levers (MODEL.md §4)
+@dataclass
+class Lever:
+    """Fields every lever has: a switch, a window of years and its own budget line."""
+
+    enabled: bool = False
+    start_year: int = integer(0)
+    end_year: int | None = None  # last year the lever is active (inclusive); null: to the end
+    budget_cny_per_year: float | None = amount(None)  # its own cap; null: only the total
+
+
+@dataclass
+class ApprenticeSubsidy(Lever):
+    """学徒补贴: yuan per apprentice-year to the host firm."""
+
+    cny_per_apprentice_year: float = amount(0.0)
+
+
+@dataclass
+class EmploymentSubsidy(Lever):
+    """学徒就业补贴: yuan to the firm that hires a trained graduate locally."""
+
+    cny_per_hire: float = amount(0.0)
+
+
+@dataclass
+class MembershipGrant(Lever):
+    """Flat yuan per qualifying member a year; what qualifies is set by conditionality."""
+
+    cny_per_member_year: float = amount(0.0)
+
+
+@dataclass
+class TrainingCentreGrant(Lever):
+    """学习岛建设: share of a depth-4 firm's training-centre investment."""
+
+    investment_share: float = share(0.0)
+
+
+@dataclass
+class TaxOffset(Lever):
+    """产教融合型企业: share of training investment offset against education surcharges."""
+
+    investment_share: float = share(0.0)
+    surcharge_rate_share: float = share(0.05)  # 3% + 2% of VAT and consumption tax payable
+
+
+@dataclass
+class Land(Lever):
+    """土地: discount on the land part of a training base, for firms that need land."""
+
+    price_discount_share: float = share(0.0)
+
+
+@dataclass
+class Credit(Lever):
+    """金融/信用: interest subsidy for constrained firms; a rating bonus for deep members."""
+
+    interest_subsidy_share: float = share(0.0)
+    rating_bonus_cny: float = amount(0.0)  # yearly value of a better credit rating
+
+
+@dataclass
+class Awards(Lever):
+    """表彰奖励: a prize to the deepest firms each year."""
+
+    cny_per_award: float = amount(0.0)
+    awards_per_year: int = integer(0)
+
+
+@dataclass
+class TeacherTraining(Lever):
+    """双师型 teacher funds, shared equally among schools."""
+
+    cny_per_year: float = amount(0.0)
+
+
+@dataclass
+class Entity(Lever):
+    """实体化运营: an operating entity with funded staff instead of a virtual council."""
+
+    cost_cny_per_year: float = amount(2.0e6)
+
+
+@dataclass
+class InfoPlatform(Lever):
+    """人才供需信息平台: a talent supply-demand information platform."""
+
+    cost_cny_per_year: float = amount(1.0e6)
+
+
+@dataclass
+class TechPlatform(Lever):
+    """共性技术服务平台: R&D services to members at depth >= 3."""
+
+    cost_cny_per_year: float = amount(1.5e6)
+    benefit_cny_per_member_year: float = amount(15000.0)
+
+
+@dataclass
+class Governance:
+    """How money is conditioned and checked, and what schools are judged on."""
+
+    conditionality: Conditionality = Conditionality.membership
+    audit_rate_share: float = share(0.0)  # share of activity claims audited
+    clawback_share: float = share(1.0)  # share of an unjustified payment recovered
+    penalty_cny: float = amount(0.0)  # credit-rating loss of a caught over-reporter
+    school_kpi: SchoolKpi = SchoolKpi.agreements
+    payback_clause: bool = False  # 服务期: training-cost repayment if a trainee leaves early
+    payback_service_years: int = integer(3)
+    payback_poaching_reduction_share: float = share(0.6)
+
+
+@dataclass
+class Package:
+    """An incentive package: the levers, the governance, and the yearly budget."""
+
+    name: str = "none"
+    description: str = ""
+    budget_cny_per_year: float = amount(0.0)
+    apprentice_subsidy: ApprenticeSubsidy = field(default_factory=ApprenticeSubsidy)
+    employment_subsidy: EmploymentSubsidy = field(default_factory=EmploymentSubsidy)
+    membership_grant: MembershipGrant = field(default_factory=MembershipGrant)
+    training_centre_grant: TrainingCentreGrant = field(default_factory=TrainingCentreGrant)
+    tax_offset: TaxOffset = field(default_factory=TaxOffset)
+    land: Land = field(default_factory=Land)
+    credit: Credit = field(default_factory=Credit)
+    awards: Awards = field(default_factory=Awards)
+    teacher_training: TeacherTraining = field(default_factory=TeacherTraining)
+    entity: Entity = field(default_factory=Entity)
+    info_platform: InfoPlatform = field(default_factory=InfoPlatform)
+    tech_platform: TechPlatform = field(default_factory=TechPlatform)
+    governance: Governance = field(default_factory=Governance)
+
+
+# ---------------------------------------------------------------- the city (MODEL.md §9)
+@dataclass
+class SchoolType:
+    """One type of school in the city: how many, their yearly intake, majors each."""
+
+    count: int = integer(0)
+    capacity_per_year: int = integer(100)
+    majors_each: int = integer(3, minimum=1)
+    double_qualified_share: float = share(0.3)  # 双师型 teachers at start
+
+
+@dataclass
+class GovernmentSetup:
+    """The park administration's own incentive to implement (政策落地)."""
+
+    assessment_weight_cny: float = amount(5.0e6)  # yearly value of the upper level's 考核
+    admin_cost_share: float = share(0.15)  # administration cost per yuan of claims handled
+    verification_cost_share: float = share(0.05)  # extra per yuan when outcomes are verified
+    effort_adjust_share: float = share(0.5)  # how fast effort moves toward its target
+
+
+@dataclass
+class City:
+    """A city preset. Every number is sourced in the YAML or marked as an assumption."""
+
+    name: str = "suzhou_robotics"
+    n_firms: int = integer(114, minimum=1)
+    n_sectors: int = integer(13, minimum=1)  # each sector has one matching major
+    n_research_institutes: int = integer(5)
+    firm_size_log_mean: float = 5.3  # log employees
+    firm_size_log_sd: float = amount(1.0)
+    lead_firm_share: float = share(0.06)
+    skilled_hire_rate_share: float = share(0.03)  # skilled vacancies per employee-year
+    wage_mean_cny: float = amount(90000.0)
+    wage_sd_share: float = share(0.15)
+    tax_liability_cny_per_employee: float = amount(20000.0)  # VAT+consumption tax payable
+    credit_constrained_share: float = share(0.4)
+    land_need_share: float = share(0.5)
+    secondary_vocational: SchoolType = field(default_factory=SchoolType)
+    higher_vocational: SchoolType = field(default_factory=SchoolType)
+    undergraduate: SchoolType = field(default_factory=SchoolType)
+    programme_years: int = integer(3, minimum=1)
+    dropout_share: float = share(0.03)  # per student-year
+    government: GovernmentSetup = field(default_factory=GovernmentSetup)
+
+
+# ---------------------------------------------------------------- behaviour (assumptions)
+@dataclass
+class Behaviour:
+    """Firms', schools' and students' economics and learning. Mostly assumptions."""
+
+    decision_rule: DecisionRule = DecisionRule.logit
+    firm_logit_scale_cny: float = positive(15000.0)
+    inertia: bool = True  # at most one depth level up a year
+    stay_bonus_cny: float = amount(5000.0)  # status-quo value of keeping last year's depth
+    learning: bool = True  # beliefs updated from experience
+    partners_required: bool = True  # depth >= 3 needs a school partner in its major
+    belief_weight_own_share: float = share(0.4)
+    belief_weight_peer_share: float = share(0.15)
+    prior_retention_share: float = share(0.5)
+    prior_payout_share: float = share(1.0)  # promised terms taken at face value at first
+    membership_benefit_cny: float = amount(4000.0)
+    membership_cost_cny: float = amount(8000.0)
+    shallow_cost_cny: float = amount(12000.0)
+    screening_value_cny_per_vacancy: float = amount(1500.0)
+    apprentice_gross_cost_cny: float = amount(50000.0)
+    productive_share_mean: float = share(0.5)
+    deep_productive_bonus_share: float = share(0.1)
+    trainer_fixed_cost_cny: float = amount(20000.0)
+    apprentices_per_100_employees: float = amount(2.0)
+    deep_slot_multiplier: float = amount(1.5)
+    external_hiring_cost_cny: float = amount(30000.0)
+    trained_hire_value_cny: float = amount(20000.0)
+    centre_investment_cny: float = amount(300000.0)
+    centre_depreciation_share: float = share(0.1)
+    centre_land_share: float = share(0.4)
+    interest_rate_share: float = share(0.04)
+    financing_premium_share: float = share(0.06)
+    codesign_cost_cny: float = amount(30000.0)
+    relationship_gain_share: float = share(0.3)
+    relationship_decay_share: float = share(0.15)
+    relationship_cost_relief_share: float = share(0.6)
+    entity_coordination_relief_share: float = share(0.4)
+    partner_match_share: float = share(0.7)
+    entity_match_bonus_share: float = share(0.2)
+    school_logit_scale: float = positive(1.0)
+    school_outreach_cost: float = amount(1.5)  # KPI points per outreach level
+    school_kpi_weight_agreement: float = amount(0.1)  # KPI points per signed agreement
+    school_kpi_weight_active: float = amount(1.0)  # KPI points per active partnership
+    school_sign_share: float = share(0.8)
+    school_partner_capacity: int = integer(3)  # partners per outreach level
+    quota_adjust_share: float = share(0.3)
+    quota_lag_years: int = integer(2)
+    quota_noise_share: float = amount(0.3)
+    relevance_initial_share: float = share(0.6)
+    codesign_relevance_gain_share: float = share(0.25)
+    teacher_relevance_gain_share: float = share(0.08)
+    teacher_turnover_share: float = share(0.03)
+    teacher_upgrade_cost_cny: float = amount(2.0e7)  # raise one school's 双师 share 0 -> 1
+    student_wage_weight: float = amount(2.0)
+    student_relevance_weight: float = amount(1.0)
+    apprentice_take_up_share: float = share(0.8)
+    contact_share: float = share(0.6)  # chance a graduate reaches a vacancy in a round
+    platform_contact_share: float = share(0.85)
+    search_rounds: int = integer(3, minimum=1)
+    off_field_wage_share: float = share(0.85)
+    moving_cost_cny: float = amount(15000.0)
+    home_value_cny: float = amount(30000.0)
+    taste_scale_cny: float = positive(10000.0)
+    quit_share: float = share(0.05)
+    drain_share: float = share(0.1)  # incumbents' yearly leaving, per unit wage premium
+
+
+# ---------------------------------------------------------------- uncertainties (§5)
+@dataclass
+class Uncertainty:
+    """What the world does, swept apart from the levers (XLRM's X)."""
+
+    name: str = "central"
+    demand_growth_mean_share: float = 0.03  # per year, may be negative
+    demand_growth_sd_share: float = amount(0.03)  # across sectors
+    tech_drift_share: float = share(0.08)  # yearly decay of curriculum relevance
+    poaching_intensity_share: float = share(0.15)
+    outside_wage_premium_share: float = amount(0.25)
+    firm_cost_heterogeneity_share: float = amount(0.15)  # sd of productive share
+    local_preference_share: float = share(0.5)  # mean home attachment of students
+    recession_year: int | None = None
+    recession_demand_drop_share: float = share(0.3)
+
+
+# ---------------------------------------------------------------- measures (§6)
+@dataclass
+class FailureModes:
+    """Thresholds of the failure-mode classification, all in one place."""
+
+    hollow_min_membership_share: float = share(0.3)
+    hollow_min_hollow_share: float = share(0.5)
+    shallow_min_active_share: float = share(0.1)  # depth >= 2 among firms
+    shallow_max_training_share: float = share(0.35)  # depth >= 3 among depth >= 2
+    hot_cold_min_signed_per_school: float = amount(5.0)
+    hot_cold_max_active_per_signed: float = share(0.2)
+    mismatch_min_index: float = share(0.15)
+    drain_max_local_retention: float = share(0.6)
+    collapse_window_years: int = integer(3, minimum=1)
+    collapse_max_persistence_share: float = share(0.5)
+    collapse_min_deep_gain_share: float = share(0.03)  # deep share above baseline at exit
+
+
+@dataclass
+class Experiment:
+    """Which packages to run and how many replicates; the default is ``compare``."""
+
+    name: str = "compare"
+    packages: list[str] = field(default_factory=lambda: ["none"])
+    replicates: int = integer(30, minimum=1)
+    scenario: int = integer(0)
+    counterfactual: str = "none"
+    summary_window_years: int = integer(5, minimum=1)
+
+
+@dataclass
+class Config:
+    """The whole run configuration."""
+
+    seed: int = integer(0)
+    years: int = integer(15, minimum=1)
+    city: City = field(default_factory=City)
+    policy: Package = field(default_factory=Package)
+    uncertainty: Uncertainty = field(default_factory=Uncertainty)
+    behaviour: Behaviour = field(default_factory=Behaviour)
+    failure_modes: FailureModes = field(default_factory=FailureModes)
+    experiment: Experiment = field(default_factory=Experiment)
+
+
+def register() -> None:
+    """Register the schemas with Hydra so that YAML files merge into them."""
+    store = ConfigStore.instance()
+    store.store(name="config_schema", node=Config)
+    store.store(group="city", name="city_schema", node=City)
+    store.store(group="policy", name="policy_schema", node=Package)
+    store.store(group="uncertainty", name="uncertainty_schema", node=Uncertainty)
+    store.store(group="behaviour", name="behaviour_schema", node=Behaviour)
+    store.store(group="failure_modes", name="failure_modes_schema", node=FailureModes)
+    store.store(group="experiment", name="experiment_schema", node=Experiment)

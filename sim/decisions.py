@@ -1,0 +1,235 @@
+"""Steps 2 to 4 of the year: firms choose depth, schools set quotas and outreach,
+partnerships form. Compiled kernels over the state arrays; the rules are in ``agents/``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from agents.enterprise import (
+    N_DEPTHS,
+    choose_depth,
+    expected_payoffs,
+    overreport_value_cny,
+    update_belief,
+)
+from agents.school import N_OUTREACH, adjust_quota, choose_outreach, outreach_payoffs
+from policies.terms import N_LEVERS, T_AWARD_COUNT, T_ENTITY, T_INFO, T_SCHOOL_KPI
+from sim.rng import STREAM_FIRM_CHOICE, STREAM_MATCH, STREAM_SCHOOL, normal, uniform
+from sim.state import G_DEEP_LAST, G_EFFORT, G_PAYOUT_BELIEF
+
+
+@njit(cache=True)
+def demand_index(city, sector: int, year: int, p) -> float:
+    """Demand for skilled labour in a sector relative to year 0 (growth, recession)."""
+    index = (1.0 + city.sector_growth[sector]) ** year
+    recession = int(p.recession_year)
+    if recession >= 0 and recession <= year < recession + 2:
+        index *= 1.0 - p.recession_demand_drop_share
+    return max(0.0, index)
+
+
+@njit(cache=True)
+def update_firm_beliefs(firms, p) -> None:
+    """Firms learn the retention of their own apprentices and of their sector's.
+
+    Own experience (last year's graduates of the firm's apprenticeships still there a
+    year on) has weight ``belief_weight_own_share``; the sector's pooled experience,
+    seen by every firm in it, has weight ``belief_weight_peer_share``.
+    """
+    if p.learning < 0.5:
+        return
+    n = firms.size.size
+    n_sectors = int(firms.sector.max()) + 1
+    seen = np.zeros(n_sectors)
+    kept = np.zeros(n_sectors)
+    for i in range(n):
+        seen[firms.sector[i]] += firms.seen_graduates[i]
+        kept[firms.sector[i]] += firms.seen_kept[i]
+    for i in range(n):
+        belief = firms.retention_belief[i]
+        if firms.seen_graduates[i] > 0:
+            observed = firms.seen_kept[i] / firms.seen_graduates[i]
+            belief = update_belief(belief, observed, p.belief_weight_own_share)
+        m = firms.sector[i]
+        if seen[m] > 0:
+            belief = update_belief(belief, kept[m] / seen[m], p.belief_weight_peer_share)
+        firms.retention_belief[i] = belief
+
+
+@njit(cache=True)
+def firms_choose(key, year, firms, city, gov, terms_row, p) -> None:
+    """Step 2: every firm chooses its depth for the year by logit over expected payoffs."""
+    payoffs = np.empty(N_DEPTHS)
+    claims = np.empty(N_LEVERS)
+    payout = gov[G_PAYOUT_BELIEF] if p.learning > 0.5 else p.prior_payout_share
+    effort = gov[G_EFFORT]
+    awards = terms_row[T_AWARD_COUNT]
+    award_probability = min(1.0, awards / max(1.0, gov[G_DEEP_LAST]))
+    over = overreport_value_cny(terms_row, payout, effort)
+    for i in range(firms.size.size):
+        sector = firms.sector[i]
+        vacancies = firms.size[i] * p.skilled_hire_rate_share * demand_index(city, sector, year, p)
+        expected_payoffs(
+            payoffs, claims, firms.size[i], vacancies, firms.productive_share[i],
+            firms.retention_belief[i], firms.relationship[i], firms.training_capital_cny[i],
+            firms.constrained[i], firms.land_need[i], firms.liability_cny[i], payout, effort,
+            award_probability, terms_row, p,
+        )  # fmt: skip
+        u = uniform(key, STREAM_FIRM_CHOICE, year, i, 0)
+        depth = choose_depth(payoffs, firms.depth[i], u, p)
+        firms.depth[i] = depth
+        firms.overreport[i] = 1 if (depth == 1 and over > 0.0) else 0
+
+
+@njit(cache=True)
+def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
+    """Step 3: schools move quotas toward perceived demand and choose outreach.
+
+    Perceived demand is the sector's vacancies ``quota_lag_years`` ago times lognormal
+    noise; the information platform shows last year's vacancies without noise.
+    """
+    n_schools, n_sectors = schools.offers.shape
+    platform = terms_row[T_INFO] > 0.5
+    lag = 1 if platform else max(1, int(p.quota_lag_years))
+    seen_year = max(0, year - lag)
+    offering = np.zeros(n_sectors)
+    members = np.zeros(n_sectors)
+    seekers = np.zeros(n_sectors)
+    for s in range(n_schools):
+        for m in range(n_sectors):
+            if schools.offers[s, m]:
+                offering[m] += 1.0
+    for i in range(firms.size.size):
+        if firms.depth[i] >= 1:
+            members[firms.sector[i]] += 1.0
+        if firms.depth[i] >= 3:
+            seekers[firms.sector[i]] += 1.0
+    target = np.zeros(n_sectors)
+    payoffs = np.empty(N_OUTREACH)
+    for s in range(n_schools):
+        total = 0.0
+        nearby = 0.0
+        deep = 0.0
+        for m in range(n_sectors):
+            if not schools.offers[s, m]:
+                continue
+            demand = city.vacancy_history[seen_year, m]
+            if not platform:
+                demand *= np.exp(p.quota_noise_share * normal(key, STREAM_SCHOOL, year, s * n_sectors + m, 0))
+            target[m] = demand / offering[m]
+            total += target[m]
+            nearby += members[m] / offering[m]
+            deep += seekers[m] / offering[m]
+        for m in range(n_sectors):
+            if schools.offers[s, m] and total > 0.0:
+                schools.quota_share[s, m] = adjust_quota(schools.quota_share[s, m], target[m] / total, p)
+        outreach_payoffs(payoffs, int(terms_row[T_SCHOOL_KPI]), nearby, deep, p)
+        u = uniform(key, STREAM_SCHOOL, year, s, 1_000_000)
+        schools.outreach[s] = choose_outreach(payoffs, u, p)
+        schools.partners_free[s] = int(schools.outreach[s]) * int(p.school_partner_capacity)
+        _set_seats(schools, s)
+
+
+@njit(cache=True)
+def _set_seats(schools, s: int) -> None:
+    """Seats per major from quota shares: floors, the remainder to the largest shares."""
+    n_sectors = schools.offers.shape[1]
+    capacity = schools.capacity[s]
+    given = 0
+    for m in range(n_sectors):
+        seats = int(capacity * schools.quota_share[s, m]) if schools.offers[s, m] else 0
+        schools.seats[s, m] = seats
+        given += seats
+    while given < capacity:
+        best, best_rest = -1, -1.0
+        for m in range(n_sectors):
+            if schools.offers[s, m]:
+                rest = capacity * schools.quota_share[s, m] - schools.seats[s, m]
+                if rest > best_rest:
+                    best, best_rest = m, rest
+        schools.seats[s, best] += 1
+        given += 1
+
+
+@njit(cache=True)
+def form_partnerships(key, year, firms, schools, terms_row, p) -> int:
+    """Step 4: firms at depth >= 3 need a willing school partner in their major.
+
+    A firm keeps last year's partner while it stays at depth >= 3 and the school still
+    offers places; others look, in a random order, and reach a school with a free place
+    in their major with probability ``partner_match_share`` (plus a bonus with an
+    operating entity). A firm that finds none trains nobody this year: it stays at
+    depth 2. Returns the number of such unmatched seekers.
+    """
+    n_firms = firms.size.size
+    n_schools, n_sectors = schools.offers.shape
+    if p.partners_required < 0.5:
+        for i in range(n_firms):
+            firms.partner[i] = -1
+        return 0
+    for i in range(n_firms):  # keep continuing partnerships first
+        partner = firms.partner[i]
+        if firms.depth[i] >= 3 and partner >= 0 and schools.partners_free[partner] > 0:
+            schools.partners_free[partner] -= 1
+        else:
+            firms.partner[i] = -1
+    order = np.empty(n_firms)
+    for i in range(n_firms):
+        order[i] = uniform(key, STREAM_MATCH, year, i, 0)
+    reach = min(1.0, p.partner_match_share + p.entity_match_bonus_share * terms_row[T_ENTITY])
+    unmatched = 0
+    for i in np.argsort(order):
+        if firms.depth[i] < 3 or firms.partner[i] >= 0:
+            continue
+        m = firms.sector[i]
+        found = -1
+        if uniform(key, STREAM_MATCH, year, i, 1) < reach:
+            best = 0
+            for s in range(n_schools):
+                if schools.offers[s, m] and schools.partners_free[s] > best:
+                    best = schools.partners_free[s]
+                    found = s
+        if found >= 0:
+            firms.partner[i] = found
+            schools.partners_free[found] -= 1
+        else:
+            firms.depth[i] = 2
+            firms.overreport[i] = 0
+            unmatched += 1
+    _count_agreements(firms, schools, p)
+    return unmatched
+
+
+@njit(cache=True)
+def _count_agreements(firms, schools, p) -> None:
+    """Signed agreements: keen schools sign with member firms in their majors, which
+    cost a member nothing; active ones are those whose firm actually trains."""
+    n_schools, n_sectors = schools.offers.shape
+    members = np.zeros(n_sectors)
+    offering = np.zeros(n_sectors)
+    for i in range(firms.size.size):
+        if firms.depth[i] >= 1:
+            members[firms.sector[i]] += 1.0
+    for s in range(n_schools):
+        for m in range(n_sectors):
+            if schools.offers[s, m]:
+                offering[m] += 1.0
+    for s in range(n_schools):
+        schools.active[s] = 0
+        for m in range(n_sectors):
+            schools.codesign[s, m] = 0
+    for i in range(firms.size.size):
+        s = firms.partner[i]
+        if s >= 0:
+            schools.active[s] += 1
+            if firms.depth[i] == 4:
+                schools.codesign[s, firms.sector[i]] += 1
+    for s in range(n_schools):
+        reachable = 0.0
+        for m in range(n_sectors):
+            if schools.offers[s, m]:
+                reachable += members[m] / offering[m]
+        signed = int(0.5 * schools.outreach[s] * p.school_sign_share * reachable + 0.5)
+        schools.signed[s] = max(signed, schools.active[s])

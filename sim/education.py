@@ -1,0 +1,135 @@
+"""Steps 5, 6 and 9 of the year: enrolment and apprenticeships, training, relevance."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from agents.enterprise import apprentice_slots
+from agents.school import update_relevance
+from agents.student import DROPPED_OUT, IN_SCHOOL, option_utility, skill_gain
+from sim.rng import STREAM_ENROL, STREAM_STUDENT, STREAM_TRAINING, gumbel, uniform
+
+
+@njit(cache=True)
+def enrol_cohort(key, year, schools, students, city, p) -> tuple[int, int]:
+    """Step 5a: this year's cohort chooses school and major, subject to seats.
+
+    Students, in the order of their ids (unrelated to their attributes), take the
+    best place still free by wage prospects, curriculum relevance and a taste draw.
+    Returns the cohort's id range ``(first, last + 1)``.
+    """
+    n_schools, n_sectors = schools.offers.shape
+    cohort = int(schools.capacity.sum())
+    first = year * cohort
+    seats = schools.seats.copy()
+    for k in range(first, first + cohort):
+        best, best_u = -1, -np.inf
+        for s in range(n_schools):
+            for m in range(n_sectors):
+                if seats[s, m] <= 0:
+                    continue
+                utility = option_utility(city.sector_wage_index[m], schools.relevance[s, m], p)
+                utility += gumbel(key, STREAM_ENROL, year, k, s * n_sectors + m)
+                if utility > best_u:
+                    best, best_u = s * n_sectors + m, utility
+        s, m = best // n_sectors, best % n_sectors
+        seats[s, m] -= 1
+        students.cohort[k] = year
+        students.school[k] = s
+        students.major[k] = m
+        students.state[k] = IN_SCHOOL
+    return first, first + cohort
+
+
+@njit(cache=True)
+def place_apprentices(key, year, first, last, firms, schools, students, p) -> None:
+    """Step 5b: hosts at depth >= 3 fill open apprenticeship places from the new cohort.
+
+    Apprentices of hosts that dropped below depth 3 return to the school-based track.
+    Places go to new students of the partner school in the host's major, who take them
+    up with probability ``apprentice_take_up_share``.
+    """
+    n_schools, n_sectors = schools.offers.shape
+    for i in range(firms.size.size):
+        firms.apprentices[i] = 0
+    for k in range(0, first):
+        host = students.host[k]
+        if host >= 0 and students.state[k] == IN_SCHOOL:
+            if firms.depth[host] >= 3:
+                firms.apprentices[host] += 1
+            else:
+                students.host[k] = -1
+    # new students grouped by (school, major) with a counting sort
+    groups = n_schools * n_sectors
+    start = np.zeros(groups + 1, np.int64)
+    for k in range(first, last):
+        start[students.school[k] * n_sectors + students.major[k] + 1] += 1
+    for g in range(groups):
+        start[g + 1] += start[g]
+    fill = start[:groups].copy()
+    members = np.empty(last - first, np.int64)
+    for k in range(first, last):
+        g = students.school[k] * n_sectors + students.major[k]
+        members[fill[g]] = k
+        fill[g] += 1
+    cursor = start[:groups].copy()
+    for i in range(firms.size.size):
+        if firms.depth[i] < 3 or firms.partner[i] < 0:
+            continue
+        g = firms.partner[i] * n_sectors + firms.sector[i]
+        open_places = apprentice_slots(firms.size[i], firms.depth[i], p) - firms.apprentices[i]
+        while open_places > 0 and cursor[g] < start[g + 1]:
+            k = members[cursor[g]]
+            cursor[g] += 1
+            if uniform(key, STREAM_STUDENT, year, k, 7) < p.apprentice_take_up_share:
+                students.host[k] = i
+                firms.apprentices[i] += 1
+                open_places -= 1
+
+
+@njit(cache=True)
+def train_students(key, year, last, firms, schools, students, p) -> int:
+    """Step 6: a year of training; some drop out. Returns apprentices hosted this year."""
+    hosted = 0
+    for i in range(firms.size.size):
+        firms.apprentices[i] = 0
+    for k in range(0, last):
+        if students.state[k] != IN_SCHOOL:
+            continue
+        if uniform(key, STREAM_TRAINING, year, k, 0) < p.dropout_share:
+            students.state[k] = DROPPED_OUT
+            students.host[k] = -1
+            continue
+        s, m, host = students.school[k], students.major[k], students.host[k]
+        host_depth = firms.depth[host] if host >= 0 else 0
+        students.skill[k] += skill_gain(
+            students.ability[k], schools.relevance[s, m], schools.double_qualified[s], host_depth, p
+        )
+        if host >= 0:
+            firms.apprentices[host] += 1
+            hosted += 1
+    return hosted
+
+
+@njit(cache=True)
+def drift_relevance(schools, p) -> float:
+    """Step 9: technology moves; co-design and 双师 teachers restore relevance.
+
+    Some 双师 teachers leave each year (teacher-training funds, paid in step 10, add
+    them back). Returns the mean relevance over offered majors.
+    """
+    n_schools, n_sectors = schools.offers.shape
+    total, count = 0.0, 0
+    for s in range(n_schools):
+        dq = schools.double_qualified[s] * (1.0 - p.teacher_turnover_share)
+        schools.double_qualified[s] = dq
+        for m in range(n_sectors):
+            if schools.offers[s, m]:
+                schools.relevance[s, m] = update_relevance(
+                    schools.relevance[s, m], p.tech_drift_share, schools.codesign[s, m],
+                    schools.double_qualified[s], p,
+                )  # fmt: skip
+                total += schools.relevance[s, m]
+                count += 1
+    return total / max(1, count)

@@ -1,0 +1,282 @@
+"""Steps 7 and 8 of the year: graduates meet vacancies; incumbents quit or are poached.
+
+Matching has frictions: in each search round a graduate reaches a vacancy in their
+field with probability ``contact_share`` (higher with the information platform). Hosts
+make the first offer to their own apprentices. Every offer is weighed against the
+outside region's wage premium less the cost of moving and the value of staying home.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from agents.student import (
+    IN_FIELD_LOCAL,
+    IN_SCHOOL,
+    LEFT_REGION,
+    OFF_FIELD_LOCAL,
+    UNEMPLOYED,
+    field_wage_cny,
+    leaves_region,
+)
+from policies.terms import T_INFO, T_PAYBACK, T_PAYBACK_REDUCTION_SHARE, T_PAYBACK_YEARS
+from sim.decisions import demand_index
+from sim.rng import STREAM_DEMAND, STREAM_LABOUR, STREAM_TURNOVER, gumbel, uniform
+
+# Outcome counts returned by ``match_graduates`` (int64[N_OUTCOMES]).
+O_GRADUATES, O_IN_FIELD, O_OFF_FIELD, O_UNEMPLOYED, O_LEFT, O_VACANCIES, O_FILLED = range(7)
+N_OUTCOMES = 7
+
+
+@njit(cache=True)
+def draw_vacancies(key, year, firms, city, p) -> None:
+    """Each firm's skilled vacancies: expected size x hire rate x demand, rounded at random."""
+    n_sectors = city.sector_growth.size
+    for m in range(n_sectors):
+        city.vacancy_history[year, m] = 0.0
+    for i in range(firms.size.size):
+        m = firms.sector[i]
+        expected = firms.size[i] * p.skilled_hire_rate_share * demand_index(city, m, year, p)
+        firms.vacancies[i] = int(expected + uniform(key, STREAM_DEMAND, year, i, 0))
+        city.vacancy_history[year, m] += firms.vacancies[i]
+
+
+@njit(cache=True)
+def _outside_wage_cny(skill: float, p) -> float:
+    return field_wage_cny(p.wage_mean_cny * (1.0 + p.outside_wage_premium_share), skill)
+
+
+@njit(cache=True)
+def _offer(key, year, k, round_, firm, in_field, firms, students, p) -> bool:
+    """Graduate ``k`` weighs a local offer from ``firm``; returns True if hired."""
+    skill = students.skill[k] if in_field else 0.5 * students.skill[k]
+    wage = field_wage_cny(firms.wage_cny[firm], skill)
+    if not in_field:
+        wage *= p.off_field_wage_share
+    noise = gumbel(key, STREAM_LABOUR, year, k, 2 * round_) - gumbel(key, STREAM_LABOUR, year, k, 2 * round_ + 1)
+    if leaves_region(wage, _outside_wage_cny(students.skill[k], p), students.home[k], noise, p):
+        students.state[k] = LEFT_REGION
+        return False
+    students.state[k] = IN_FIELD_LOCAL if in_field else OFF_FIELD_LOCAL
+    students.employer[k] = firm
+    students.wage_cny[k] = wage
+    students.tenure_years[k] = 0
+    firms.vacancies[firm] -= 1
+    return True
+
+
+@njit(cache=True)
+def match_graduates(key, year, graduating_cohort, firms, schools, students, city, terms_row, p):
+    """Step 7: this year's graduates search; returns counts (int64[N_OUTCOMES]).
+
+    Order: (a) hosts offer to their own apprentices; (b) ``search_rounds`` rounds in
+    the graduate's field, best skills first, each reaching a random open vacancy of the
+    sector with the contact probability; (c) one round off-field; (d) those still
+    without a job leave if the outside region beats staying unemployed at home.
+    """
+    n_sectors = city.sector_growth.size
+    out = np.zeros(N_OUTCOMES, np.int64)
+    cohort = int(schools.capacity.sum())
+    first = graduating_cohort * cohort
+    last = first + cohort
+    total_vacancies = 0
+    for i in range(firms.size.size):
+        total_vacancies += firms.vacancies[i]
+        firms.trained_hires[i] = 0
+    out[O_VACANCIES] = total_vacancies
+    grads = np.empty(cohort, np.int64)
+    n_grads = 0
+    for k in range(first, last):
+        if students.state[k] == IN_SCHOOL:
+            students.trained_by[k] = students.host[k]
+            students.host[k] = -1
+            students.state[k] = UNEMPLOYED
+            grads[n_grads] = k
+            n_grads += 1
+    grads = grads[:n_grads]
+    out[O_GRADUATES] = n_grads
+    # (a) first offer by the host
+    for k in grads:
+        host = students.trained_by[k]
+        if host >= 0 and firms.depth[host] >= 3 and firms.vacancies[host] > 0:
+            if _offer(key, year, k, 0, host, True, firms, students, p):
+                students.hired_by_host_year[k] = year
+                firms.trained_hires[host] += 1
+    # vacancy places by sector, in random order (counting sort, then shuffle by key)
+    slots, start = _vacancy_slots(key, year, firms, n_sectors)
+    cursor = start[:n_sectors].copy()
+    contact = p.platform_contact_share if terms_row[T_INFO] > 0.5 else p.contact_share
+    skill_order = grads[np.argsort(-students.skill[grads])]
+    # (b) in-field rounds
+    for round_ in range(1, int(p.search_rounds) + 1):
+        for k in skill_order:
+            if students.state[k] != UNEMPLOYED:
+                continue
+            m = students.major[k]
+            if uniform(key, STREAM_LABOUR, year, k, 100 + round_) >= contact:
+                continue
+            firm = _next_open(slots, cursor, start, m, firms)
+            if firm >= 0 and _offer(key, year, k, round_, firm, True, firms, students, p):
+                if students.trained_by[k] >= 0:
+                    firms.trained_hires[firm] += 1
+    # (c) one off-field round: a random other sector with open places
+    for k in skill_order:
+        if students.state[k] != UNEMPLOYED:
+            continue
+        if uniform(key, STREAM_LABOUR, year, k, 200) >= 0.5 * contact:
+            continue
+        m = min(n_sectors - 1, int(uniform(key, STREAM_LABOUR, year, k, 201) * n_sectors))
+        if m == students.major[k]:
+            continue
+        firm = _next_open(slots, cursor, start, m, firms)
+        if firm >= 0:
+            _offer(key, year, k, 50, firm, False, firms, students, p)
+    # (d) no job: stay unemployed at home, or leave
+    for k in grads:
+        if students.state[k] == UNEMPLOYED:
+            noise = gumbel(key, STREAM_LABOUR, year, k, 300) - gumbel(key, STREAM_LABOUR, year, k, 301)
+            if leaves_region(0.5 * p.wage_mean_cny, _outside_wage_cny(students.skill[k], p), students.home[k], noise, p):
+                students.state[k] = LEFT_REGION
+    for k in grads:
+        state = students.state[k]
+        if state == IN_FIELD_LOCAL:
+            out[O_IN_FIELD] += 1
+        elif state == OFF_FIELD_LOCAL:
+            out[O_OFF_FIELD] += 1
+        elif state == UNEMPLOYED:
+            out[O_UNEMPLOYED] += 1
+        else:
+            out[O_LEFT] += 1
+    out[O_FILLED] = out[O_IN_FIELD] + out[O_OFF_FIELD]
+    return out
+
+
+@njit(cache=True)
+def _vacancy_slots(key, year, firms, n_sectors):
+    """Open vacancies as one array of firm ids grouped by sector, shuffled within sectors."""
+    start = np.zeros(n_sectors + 1, np.int64)
+    for i in range(firms.size.size):
+        start[firms.sector[i] + 1] += max(0, firms.vacancies[i])
+    for m in range(n_sectors):
+        start[m + 1] += start[m]
+    slots = np.empty(start[n_sectors], np.int64)
+    order = np.empty(start[n_sectors])
+    fill = start[:n_sectors].copy()
+    for i in range(firms.size.size):
+        m = firms.sector[i]
+        for j in range(max(0, firms.vacancies[i])):
+            slots[fill[m]] = i
+            order[fill[m]] = m + uniform(key, STREAM_DEMAND, year, i, 1 + j)  # sector, then random
+            fill[m] += 1
+    return slots[np.argsort(order)], start
+
+
+@njit(cache=True)
+def _next_open(slots, cursor, start, m, firms) -> int:
+    """Next vacancy place of sector ``m`` whose firm still has a vacancy, or -1."""
+    while cursor[m] < start[m + 1]:
+        firm = slots[cursor[m]]
+        cursor[m] += 1
+        if firms.vacancies[firm] > 0:
+            return firm
+    return -1
+
+
+@njit(cache=True)
+def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
+    """Step 8: incumbents leave the region, are poached, or quit; tenures grow.
+
+    Poaching is the training externality: a worker trained at a firm of depth >= 3 is
+    approached by firms that do not train and can pay more, with probability
+    ``poaching_intensity_share``; a payback clause (服务期) cuts that chance for an
+    ex-apprentice still within the service period at the firm that trained them.
+    Returns ``(poached, exposed, kept_1y, hired_1y, kept_3y, hired_3y)``.
+    """
+    payback = terms_row[T_PAYBACK] > 0.5
+    service = terms_row[T_PAYBACK_YEARS]
+    reduction = terms_row[T_PAYBACK_REDUCTION_SHARE]
+    drain = p.drain_share * p.outside_wage_premium_share
+    poached = exposed = 0
+    for i in range(firms.size.size):
+        firms.seen_graduates[i] = 0
+        firms.seen_kept[i] = 0
+    for k in range(graduated_before):
+        state = students.state[k]
+        if state != IN_FIELD_LOCAL and state != OFF_FIELD_LOCAL:
+            continue
+        students.tenure_years[k] += 1
+        if uniform(key, STREAM_TURNOVER, year, k, 0) < drain * (1.0 - students.home[k]):
+            students.state[k] = LEFT_REGION
+            students.employer[k] = -1
+            continue
+        employer = students.employer[k]
+        if state == IN_FIELD_LOCAL and firms.depth[employer] >= 3:
+            exposed += 1
+            chance = p.poaching_intensity_share
+            bound = students.trained_by[k] == employer and students.tenure_years[k] <= service
+            if payback and bound:
+                chance *= 1.0 - reduction
+            if uniform(key, STREAM_TURNOVER, year, k, 1) < chance:
+                poacher = _random_non_trainer(key, year, k, firms.sector[employer], firms, city)
+                if poacher >= 0:
+                    students.employer[k] = poacher
+                    students.wage_cny[k] *= 1.1
+                    students.tenure_years[k] = 0
+                    poached += 1
+                    continue
+        if uniform(key, STREAM_TURNOVER, year, k, 2) < p.quit_share:
+            m = firms.sector[employer]
+            lo, hi = city.sector_start[m], city.sector_start[m + 1]
+            j = lo + min(hi - lo - 1, int(uniform(key, STREAM_TURNOVER, year, k, 3) * (hi - lo)))
+            students.employer[k] = city.firms_by_sector[j]
+            students.tenure_years[k] = 0
+    return (poached, exposed) + _host_retention(year, graduated_before, int(p.programme_years), firms, students)
+
+
+@njit(cache=True)
+def _random_non_trainer(key, year, k, sector, firms, city) -> int:
+    """A random firm of the sector below depth 3 (the poacher), or -1 if there is none."""
+    lo, hi = city.sector_start[sector], city.sector_start[sector + 1]
+    n = 0
+    for j in range(lo, hi):
+        if firms.depth[city.firms_by_sector[j]] < 3:
+            n += 1
+    if n == 0:
+        return -1
+    pick = min(n - 1, int(uniform(key, STREAM_TURNOVER, year, k, 4) * n))
+    for j in range(lo, hi):
+        i = city.firms_by_sector[j]
+        if firms.depth[i] < 3:
+            if pick == 0:
+                return i
+            pick -= 1
+    return -1
+
+
+@njit(cache=True)
+def _host_retention(year, graduated_before, programme_years, firms, students):
+    """Ex-apprentices hired by their host 1 and 3 years ago who are still there.
+
+    Also records, per firm, last year's graduates of its apprenticeships and how many
+    of them it still employs: the experience its retention belief learns from.
+    """
+    kept_1y = hired_1y = kept_3y = hired_3y = 0
+    for k in range(graduated_before):
+        host = students.trained_by[k]
+        if host < 0:
+            continue
+        at_host = students.employer[k] == host and (
+            students.state[k] == IN_FIELD_LOCAL or students.state[k] == OFF_FIELD_LOCAL
+        )
+        hired = students.hired_by_host_year[k]
+        if hired == year - 1:
+            hired_1y += 1
+            kept_1y += 1 if at_host else 0
+        if hired == year - 3:
+            hired_3y += 1
+            kept_3y += 1 if at_host else 0
+        if students.cohort[k] + programme_years - 1 == year - 1:
+            firms.seen_graduates[host] += 1
+            firms.seen_kept[host] += 1 if at_host else 0
+    return kept_1y, hired_1y, kept_3y, hired_3y

@@ -1,0 +1,185 @@
+"""One year of the consortium, in the order of MODEL.md §3, and the run over all years.
+
+ 1. The government publishes the year's terms (``terms[year]``) and its effort.
+ 2. Firms update beliefs (own and sector retention) and choose depth.
+ 3. Schools adjust quotas toward perceived demand and choose outreach.
+ 4. Partnerships form; firms at depth >= 3 without a school partner stay at depth 2.
+ 5. A cohort enrols; hosts fill apprenticeship places from it.
+ 6. Training: skills grow; some students drop out.
+ 7. Graduation and the labour market (host first offer, search, outside region).
+ 8. Incumbents: leaving the region, poaching, quits.
+ 9. Relevance drifts with technology; co-design and 双师 teachers restore it.
+10. The government pays, audits, claws back, records; capital stocks move.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from agents.enterprise import centre_gap_cny
+from agents.student import DROPPED_OUT, IN_SCHOOL, LEFT_REGION
+from policies.terms import N_LEVERS, T_ANY_MONEY, T_BUDGET_CNY
+from sim import series as S
+from sim.decisions import firms_choose, form_partnerships, schools_plan, update_firm_beliefs
+from sim.education import drift_relevance, enrol_cohort, place_apprentices, train_students
+from sim.labour import (
+    O_FILLED,
+    O_GRADUATES,
+    O_IN_FIELD,
+    O_LEFT,
+    O_OFF_FIELD,
+    O_UNEMPLOYED,
+    O_VACANCIES,
+    draw_vacancies,
+    match_graduates,
+)
+from sim.labour import turnover as incumbents_turnover
+from sim.payments import P_CLAWBACK, P_DUE, P_OVERREPORTERS, P_PAID, P_RATION, pay_and_audit, update_capital
+from sim.state import G_EFFORT, G_PAYOUT_BELIEF
+
+
+@njit(cache=True)
+def run_years(key, p, terms, lines, firms, schools, students, city, gov, series, depth_history, paid_history):
+    """Run every year; fill ``series`` float64[n_years, N_SERIES] and the per-firm
+    histories ``depth_history`` int8[n_years, n_firms], ``paid_history`` float64[...]."""
+    n_years = terms.shape[0]
+    n_firms = firms.size.size
+    claims = np.zeros((n_firms, N_LEVERS))
+    spend = np.zeros(N_LEVERS)
+    cohort = int(schools.capacity.sum())
+    programme = int(p.programme_years)
+    for year in range(n_years):
+        row = terms[year]
+        # 1-2
+        update_firm_beliefs(firms, p)
+        draw_vacancies(key, year, firms, city, p)
+        firms_choose(key, year, firms, city, gov, row, p)
+        # 3-4
+        schools_plan(key, year, firms, schools, city, row, p)
+        unmatched = form_partnerships(key, year, firms, schools, row, p)
+        for i in range(n_firms):
+            firms.invested_cny[i] = centre_gap_cny(firms.training_capital_cny[i], p) if firms.depth[i] == 4 else 0.0
+        # 5-6
+        first, last = enrol_cohort(key, year, schools, students, city, p)
+        place_apprentices(key, year, first, last, firms, schools, students, p)
+        hosted = train_students(key, year, last, firms, schools, students, p)
+        # 7-8
+        graduating = year - programme + 1
+        graduated_before = max(0, graduating) * cohort
+        outcomes = np.zeros(7, np.int64)
+        if graduating >= 0:
+            outcomes = match_graduates(key, year, graduating, firms, schools, students, city, row, p)
+        moves = incumbents_turnover(key, year, graduated_before, firms, city, students, row, p)
+        # 9
+        relevance = drift_relevance(schools, p)
+        # 10
+        money = pay_and_audit(key, year, firms, schools, gov, row, lines[year], claims, spend, paid_history[year], p)
+        update_capital(firms, p)
+        for i in range(n_firms):
+            depth_history[year, i] = firms.depth[i]
+        out = series[year]
+        _record_firms(out, firms, schools, unmatched, hosted)
+        _record_labour(out, outcomes, moves, students, last)
+        _record_money(out, money, spend, gov, row)
+        out[S.S_RELEVANCE] = relevance
+        out[S.S_MISMATCH] = mismatch_index(city.vacancy_history[year], students, graduating, cohort)
+
+
+@njit(cache=True)
+def mismatch_index(vacancies_by_sector, students, graduating, cohort) -> float:
+    """0.5 x sum over sectors of |share of graduates - share of vacancies| (0 when no graduates)."""
+    if graduating < 0:
+        return np.nan
+    n_sectors = vacancies_by_sector.size
+    supply = np.zeros(n_sectors)
+    for k in range(graduating * cohort, (graduating + 1) * cohort):
+        if students.state[k] != DROPPED_OUT:
+            supply[students.major[k]] += 1.0
+    total_supply, total_demand = supply.sum(), vacancies_by_sector.sum()
+    if total_supply <= 0 or total_demand <= 0:
+        return np.nan
+    gap = 0.0
+    for m in range(n_sectors):
+        gap += abs(supply[m] / total_supply - vacancies_by_sector[m] / total_demand)
+    return 0.5 * gap
+
+
+@njit(cache=True)
+def _ratio(numerator, denominator) -> float:
+    return numerator / denominator if denominator > 0 else np.nan
+
+
+@njit(cache=True)
+def _record_firms(out, firms, schools, unmatched, hosted) -> None:
+    n = firms.size.size
+    counts = np.zeros(5)
+    for i in range(n):
+        counts[firms.depth[i]] += 1.0
+    members = n - counts[0]
+    for d in range(5):
+        out[S.S_DEPTH0 + d] = counts[d] / n
+    out[S.S_MEMBERSHIP] = members / n
+    out[S.S_HOLLOW] = _ratio(counts[1], members)
+    out[S.S_DEEP] = counts[4] / n
+    out[S.S_TRAINING] = (counts[3] + counts[4]) / n
+    out[S.S_TRAINING_AMONG_ACTIVE] = _ratio(counts[3] + counts[4], counts[2] + counts[3] + counts[4])
+    out[S.S_UNMATCHED] = unmatched
+    signed = active = outreach = 0.0
+    for s in range(schools.capacity.size):
+        signed += schools.signed[s]
+        active += schools.active[s]
+        outreach += schools.outreach[s]
+    out[S.S_SIGNED] = signed
+    out[S.S_ACTIVE] = active
+    out[S.S_ACTIVE_PER_SIGNED] = _ratio(active, signed)
+    out[S.S_SIGNED_PER_SCHOOL] = signed / schools.capacity.size
+    out[S.S_OUTREACH] = outreach / schools.capacity.size
+    out[S.S_APPRENTICES] = hosted
+
+
+@njit(cache=True)
+def _record_labour(out, outcomes, moves, students, last) -> None:
+    poached, exposed, kept_1y, hired_1y, kept_3y, hired_3y = moves
+    out[S.S_RETENTION_1Y] = _ratio(kept_1y, hired_1y)
+    out[S.S_RETENTION_3Y] = _ratio(kept_3y, hired_3y)
+    out[S.S_POACHING] = _ratio(poached, exposed)
+    out[S.S_GRADUATES] = outcomes[O_GRADUATES]
+    out[S.S_IN_FIELD] = outcomes[O_IN_FIELD]
+    out[S.S_IN_FIELD_RATE] = _ratio(outcomes[O_IN_FIELD], outcomes[O_GRADUATES])
+    out[S.S_OFF_FIELD] = outcomes[O_OFF_FIELD]
+    out[S.S_UNEMPLOYED] = outcomes[O_UNEMPLOYED]
+    out[S.S_LEFT] = outcomes[O_LEFT]
+    out[S.S_VACANCIES] = outcomes[O_VACANCIES]
+    out[S.S_FILL] = _ratio(outcomes[O_FILLED], outcomes[O_VACANCIES])
+    in_school = graduated = dropped = local = 0
+    for k in range(last):
+        state = students.state[k]
+        if state == IN_SCHOOL:
+            in_school += 1
+        elif state == DROPPED_OUT:
+            dropped += 1
+        else:
+            graduated += 1
+            if state != LEFT_REGION:
+                local += 1
+    out[S.S_ENROLLED] = last
+    out[S.S_IN_SCHOOL] = in_school
+    out[S.S_GRADUATED] = graduated
+    out[S.S_DROPPED] = dropped
+    out[S.S_LOCAL_RETENTION] = _ratio(local, graduated)
+
+
+@njit(cache=True)
+def _record_money(out, money, spend, gov, row) -> None:
+    for k in range(N_LEVERS):
+        out[S.S_SPEND0 + k] = spend[k]
+    out[S.S_FISCAL] = money[P_PAID]
+    out[S.S_DUE] = money[P_DUE]
+    out[S.S_BUDGET] = row[T_BUDGET_CNY]
+    out[S.S_RATION] = money[P_RATION]
+    out[S.S_PAYOUT] = gov[G_PAYOUT_BELIEF]
+    out[S.S_EFFORT] = gov[G_EFFORT]
+    out[S.S_OVERREPORT] = money[P_OVERREPORTERS]
+    out[S.S_CLAWBACK] = money[P_CLAWBACK]
+    out[S.S_MONEY] = row[T_ANY_MONEY]

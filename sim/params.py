@@ -1,0 +1,67 @@
+"""The flat numeric parameter record the compiled core reads.
+
+Built from the typed config (city, behaviour, uncertainty, the government's own set-up):
+every numeric field becomes one float64 field of the ``Params`` named tuple, under its
+config name, so a kernel reads ``p.apprentice_gross_cost_cny`` exactly as the YAML
+spells it. Enums become their integer code, booleans 0/1, a missing year -1.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import namedtuple
+from enum import Enum
+from typing import Any
+
+from policies.schema import Behaviour, City, GovernmentSetup, Uncertainty
+
+_SOURCES: tuple[tuple[str, type], ...] = (
+    ("city", City),
+    ("city.government", GovernmentSetup),
+    ("behaviour", Behaviour),
+    ("uncertainty", Uncertainty),
+)
+
+
+def _numeric_fields(schema: type) -> list[str]:
+    names = []
+    for f in dataclasses.fields(schema):
+        default = f.default
+        if dataclasses.is_dataclass(f.type) or f.name == "name":
+            continue
+        if isinstance(default, (int, float, bool, Enum)) or default is None:
+            names.append(f.name)
+    return names
+
+
+PARAM_NAMES: tuple[str, ...] = tuple(
+    name for _, schema in _SOURCES for name in _numeric_fields(schema)
+)
+assert len(set(PARAM_NAMES)) == len(PARAM_NAMES), "parameter names must be unique"
+
+Params = namedtuple("Params", PARAM_NAMES)  # type: ignore[misc]
+
+
+def _as_float(value: Any) -> float:
+    if value is None:
+        return -1.0
+    if isinstance(value, Enum):
+        return float(value.value)
+    return float(value)
+
+
+def _select(cfg: Any, dotted: str) -> Any:
+    node = cfg
+    for part in dotted.split("."):
+        node = getattr(node, part)
+    return node
+
+
+def build_params(cfg: Any) -> Params:
+    """Flatten the numeric fields of a composed config into ``Params``."""
+    values = {}
+    for path, schema in _SOURCES:
+        node = _select(cfg, path)
+        for name in _numeric_fields(schema):
+            values[name] = _as_float(getattr(node, name))
+    return Params(**values)

@@ -1,0 +1,176 @@
+"""Step 10 of the year: the government pays, audits, claws back, and adjusts its effort.
+
+Fixed programmes (entity, platforms, teacher funds) are paid first; claims by firms
+are then capped by each lever's own budget line and by what is left of the package's
+budget (pro rata), and delivered in proportion to the administration's effort.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from agents.enterprise import lever_claims, update_belief
+from agents.government import effort_target, ration_share, update_effort
+from policies.terms import (
+    CONDITION_VERIFIED,
+    L_ENTITY,
+    L_INFO,
+    L_MEMBERSHIP,
+    L_TEACHER,
+    L_TECH,
+    N_LEVERS,
+    T_AUDIT_SHARE,
+    T_AWARD_COUNT,
+    T_BUDGET_CNY,
+    T_CLAWBACK_SHARE,
+    T_CONDITIONALITY,
+    T_ENTITY,
+    T_ENTITY_COST_CNY,
+    T_INFO,
+    T_INFO_COST_CNY,
+    T_TEACHER_CNY,
+    T_TECH,
+    T_TECH_COST_CNY,
+)
+from sim.rng import STREAM_AUDIT, uniform
+from sim.state import G_DEEP_LAST, G_EFFORT, G_INTEGRATION, G_PAYOUT_BELIEF
+
+# Scalars returned by ``pay_and_audit`` (float64[N_PAY]).
+P_DUE, P_PAID, P_RATION, P_OVERREPORTERS, P_CLAWBACK = range(5)
+N_PAY = 5
+
+
+@njit(cache=True)
+def select_awards(firms, n_awards: int) -> None:
+    """Mark up to ``n_awards`` depth-4 firms with the most relationship capital (表彰)."""
+    n = firms.size.size
+    for i in range(n):
+        firms.awarded[i] = 0
+    for _ in range(n_awards):
+        best, best_k = -1, -1.0
+        for i in range(n):
+            if firms.depth[i] == 4 and firms.awarded[i] == 0 and firms.relationship[i] > best_k:
+                best, best_k = i, firms.relationship[i]
+        if best < 0:
+            return
+        firms.awarded[best] = 1
+
+
+@njit(cache=True)
+def _fixed_programmes(spend, terms_row, lines_row, effort, budget) -> float:
+    """Pay the entity, the platforms and teacher funds; returns what they cost."""
+    spend[L_ENTITY] = terms_row[T_ENTITY] * terms_row[T_ENTITY_COST_CNY]
+    spend[L_INFO] = terms_row[T_INFO] * terms_row[T_INFO_COST_CNY]
+    spend[L_TECH] = terms_row[T_TECH] * terms_row[T_TECH_COST_CNY]
+    spend[L_TEACHER] = terms_row[T_TEACHER_CNY] * effort
+    total = 0.0
+    for lever in (L_ENTITY, L_INFO, L_TECH, L_TEACHER):
+        spend[lever] = min(spend[lever], lines_row[lever])
+        total += spend[lever]
+    if total > budget:
+        scale = ration_share(total, budget)
+        for lever in (L_ENTITY, L_INFO, L_TECH, L_TEACHER):
+            spend[lever] *= scale
+        total = budget
+    return total
+
+
+@njit(cache=True)
+def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, spend, paid_firm, p):
+    """Pay what is due this year; returns float64[N_PAY] (due, paid, ration, ...).
+
+    ``claims``: float64[n_firms, N_LEVERS] scratch; ``spend``: float64[N_LEVERS] out;
+    ``paid_firm``: float64[n_firms] out, net of clawbacks.
+    """
+    n_firms = firms.size.size
+    out = np.zeros(N_PAY)
+    effort = gov[G_EFFORT]
+    budget = terms_row[T_BUDGET_CNY]
+    for k in range(N_LEVERS):
+        spend[k] = 0.0
+    fixed = _fixed_programmes(spend, terms_row, lines_row, effort, budget)
+    n_schools = schools.capacity.size
+    for s in range(n_schools):
+        dq = schools.double_qualified[s] + spend[L_TEACHER] / n_schools / p.teacher_upgrade_cost_cny
+        schools.double_qualified[s] = min(1.0, dq)
+    select_awards(firms, int(terms_row[T_AWARD_COUNT]))
+    row = np.empty(N_LEVERS)
+    due_by_lever = np.zeros(N_LEVERS)
+    for i in range(n_firms):
+        reported = firms.depth[i] + firms.overreport[i]
+        lever_claims(
+            row, firms.depth[i], reported, firms.apprentices[i], firms.trained_hires[i],
+            firms.invested_cny[i], firms.liability_cny[i], firms.constrained[i],
+            firms.land_need[i], float(firms.awarded[i]), terms_row, p,
+        )  # fmt: skip
+        for k in range(N_LEVERS):
+            claims[i, k] = row[k]
+            due_by_lever[k] += row[k]
+    capped = 0.0
+    line_share = np.ones(N_LEVERS)
+    for k in range(N_LEVERS):
+        line_share[k] = ration_share(due_by_lever[k], lines_row[k])
+        capped += due_by_lever[k] * line_share[k]
+    total_share = ration_share(capped, budget - fixed)
+    audit = terms_row[T_AUDIT_SHARE] * effort
+    for i in range(n_firms):
+        paid_firm[i] = 0.0
+        for k in range(N_LEVERS):
+            pay = claims[i, k] * line_share[k] * total_share * effort
+            spend[k] += pay
+            paid_firm[i] += pay
+            out[P_DUE] += claims[i, k]
+        if firms.overreport[i] == 1:
+            out[P_OVERREPORTERS] += 1
+            if uniform(key, STREAM_AUDIT, year, i, 0) < audit:
+                back = terms_row[T_CLAWBACK_SHARE] * claims[i, L_MEMBERSHIP] * total_share * effort
+                back *= line_share[L_MEMBERSHIP]
+                spend[L_MEMBERSHIP] -= back
+                paid_firm[i] -= back
+                out[P_CLAWBACK] += back
+    for k in range(N_LEVERS):
+        out[P_PAID] += spend[k]
+    out[P_RATION] = total_share
+    _update_government(gov, firms, terms_row, out[P_DUE], out[P_PAID] - fixed, p)
+    return out
+
+
+@njit(cache=True)
+def _update_government(gov, firms, terms_row, due, paid_claims, p) -> None:
+    """Effort moves toward gain / (gain + cost); firms learn the payout share."""
+    n = firms.size.size
+    training = 0
+    deep = 0
+    for i in range(n):
+        if firms.depth[i] >= 3:
+            training += 1
+        if firms.depth[i] == 4:
+            deep += 1
+    integration = training / max(1, n)
+    cost = p.admin_cost_share * due
+    if int(terms_row[T_CONDITIONALITY]) == CONDITION_VERIFIED:
+        cost += p.verification_cost_share * due
+    target = effort_target(p.assessment_weight_cny, integration, cost)
+    gov[G_EFFORT] = min(1.0, max(0.0, update_effort(gov[G_EFFORT], target, p)))
+    gov[G_INTEGRATION] = integration
+    gov[G_DEEP_LAST] = deep
+    if due > 0.0 and p.learning > 0.5:
+        observed = min(1.0, paid_claims / due)
+        gov[G_PAYOUT_BELIEF] = update_belief(gov[G_PAYOUT_BELIEF], observed, p.belief_weight_own_share)
+
+
+@njit(cache=True)
+def update_capital(firms, p) -> None:
+    """Training capital is topped up by this year's investment, then depreciates;
+    relationship capital grows in a partnership at depth >= 3 and decays outside one."""
+    for i in range(firms.size.size):
+        capital = firms.training_capital_cny[i] + firms.invested_cny[i]
+        firms.training_capital_cny[i] = capital * (1.0 - p.centre_depreciation_share)
+        k = firms.relationship[i]
+        partnered = firms.partner[i] >= 0 or (p.partners_required < 0.5)
+        if firms.depth[i] >= 3 and partnered:
+            k += p.relationship_gain_share * (1.0 - k)
+        else:
+            k *= 1.0 - p.relationship_decay_share
+        firms.relationship[i] = k

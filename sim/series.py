@@ -1,0 +1,101 @@
+"""Names of the yearly series the core records (MODEL.md §6), one column each.
+
+The kernels write ``series[year, S_NAME]``; :mod:`sim.measures` turns the array into
+a table and a run summary. Shares are of all firms unless the name says otherwise.
+"""
+
+from __future__ import annotations
+
+from policies.terms import LEVER_NAMES
+
+SERIES_NAMES: tuple[str, ...] = (
+    "membership_rate",  # members (depth >= 1) / firms
+    "depth_0",
+    "depth_1",
+    "depth_2",
+    "depth_3",
+    "depth_4",  # depth shares of all firms
+    "hollow_share",  # depth-1 members / members (联而不合)
+    "deep_share",  # depth-4 firms / firms
+    "training_share",  # depth >= 3 firms / firms
+    "training_among_active",  # depth >= 3 / depth >= 2 (合而不深 when low)
+    "unmatched_seekers",  # firms that wanted depth >= 3 but found no school partner
+    "signed",  # partnership agreements signed by schools
+    "active",  # agreements with a firm at depth >= 3
+    "active_per_signed",  # 校热企冷 when low
+    "signed_per_school",
+    "outreach_mean",
+    "apprentices",  # apprentices hosted
+    "apprentice_retention_1y",  # ex-apprentices hired by their host a year ago, still there
+    "apprentice_retention_3y",
+    "poaching_rate",  # trained workers poached / trained workers at training firms
+    "graduates",
+    "in_field_local",  # graduates employed locally in their field
+    "in_field_local_rate",
+    "off_field_local",
+    "unemployed",
+    "left_region",
+    "local_retention",  # graduates of all years still in the region / all graduates
+    "mismatch_index",  # 0.5 * sum |graduate share - vacancy share| over sectors
+    "mean_relevance",
+    "vacancies",
+    "vacancy_fill_rate",  # vacancies filled by this year's graduates / vacancies
+    "fiscal_cost_cny",
+    "due_cny",  # claims due before rationing and effort
+    "budget_cny",
+    "ration_share",  # share of claims the budget could pay
+    "payout_share",  # paid / due
+    "effort",  # the government's implementation effort
+    "overreporters",
+    "clawback_cny",
+    "enrolled_total",
+    "in_school",
+    "graduated_total",
+    "dropped_total",
+    "money_active",  # 1 if any lever is active this year
+    *(f"spend_{name}_cny" for name in LEVER_NAMES),
+)
+_INDEX = {name: k for k, name in enumerate(SERIES_NAMES)}
+N_SERIES = len(SERIES_NAMES)
+
+S_MEMBERSHIP = _INDEX["membership_rate"]
+S_DEPTH0 = _INDEX["depth_0"]
+S_HOLLOW = _INDEX["hollow_share"]
+S_DEEP = _INDEX["deep_share"]
+S_TRAINING = _INDEX["training_share"]
+S_TRAINING_AMONG_ACTIVE = _INDEX["training_among_active"]
+S_UNMATCHED = _INDEX["unmatched_seekers"]
+S_SIGNED = _INDEX["signed"]
+S_ACTIVE = _INDEX["active"]
+S_ACTIVE_PER_SIGNED = _INDEX["active_per_signed"]
+S_SIGNED_PER_SCHOOL = _INDEX["signed_per_school"]
+S_OUTREACH = _INDEX["outreach_mean"]
+S_APPRENTICES = _INDEX["apprentices"]
+S_RETENTION_1Y = _INDEX["apprentice_retention_1y"]
+S_RETENTION_3Y = _INDEX["apprentice_retention_3y"]
+S_POACHING = _INDEX["poaching_rate"]
+S_GRADUATES = _INDEX["graduates"]
+S_IN_FIELD = _INDEX["in_field_local"]
+S_IN_FIELD_RATE = _INDEX["in_field_local_rate"]
+S_OFF_FIELD = _INDEX["off_field_local"]
+S_UNEMPLOYED = _INDEX["unemployed"]
+S_LEFT = _INDEX["left_region"]
+S_LOCAL_RETENTION = _INDEX["local_retention"]
+S_MISMATCH = _INDEX["mismatch_index"]
+S_RELEVANCE = _INDEX["mean_relevance"]
+S_VACANCIES = _INDEX["vacancies"]
+S_FILL = _INDEX["vacancy_fill_rate"]
+S_FISCAL = _INDEX["fiscal_cost_cny"]
+S_DUE = _INDEX["due_cny"]
+S_BUDGET = _INDEX["budget_cny"]
+S_RATION = _INDEX["ration_share"]
+S_PAYOUT = _INDEX["payout_share"]
+S_EFFORT = _INDEX["effort"]
+S_OVERREPORT = _INDEX["overreporters"]
+S_CLAWBACK = _INDEX["clawback_cny"]
+S_ENROLLED = _INDEX["enrolled_total"]
+S_IN_SCHOOL = _INDEX["in_school"]
+S_GRADUATED = _INDEX["graduated_total"]
+S_DROPPED = _INDEX["dropped_total"]
+S_MONEY = _INDEX["money_active"]
+S_SPEND0 = _INDEX[f"spend_{LEVER_NAMES[0]}_cny"]

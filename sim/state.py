@@ -1,0 +1,225 @@
+"""The core's state: one named tuple of arrays per agent type (struct of arrays).
+
+Python allocates the arrays (sizes come from the config); ``init_city`` fills them in
+compiled code from the run's random key. Column meanings and units are listed in each
+agent module's ``COLUMNS``.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+from agents.student import NOT_ENROLLED
+from sim.rng import STREAM_CITY, STREAM_STUDENT, normal, uniform
+
+Firms = namedtuple(
+    "Firms",
+    [
+        "sector", "chain", "lead", "size", "wage_cny", "liability_cny", "constrained",
+        "land_need", "productive_share", "depth", "partner", "apprentices",
+        "training_capital_cny", "relationship", "retention_belief", "vacancies",
+        "overreport", "invested_cny", "trained_hires", "awarded", "seen_graduates",
+        "seen_kept",
+    ],
+)  # fmt: skip
+Schools = namedtuple(
+    "Schools",
+    [
+        "kind", "capacity", "offers", "quota_share", "relevance", "double_qualified",
+        "outreach", "signed", "active", "partners_free", "codesign", "seats",
+    ],
+)  # fmt: skip
+Students = namedtuple(
+    "Students",
+    [
+        "cohort", "ability", "home", "school", "major", "host", "trained_by", "skill",
+        "state", "employer", "wage_cny", "tenure_years", "hired_by_host_year",
+    ],
+)  # fmt: skip
+City = namedtuple(
+    "City",
+    ["sector_growth", "sector_wage_index", "firms_by_sector", "sector_start", "vacancy_history"],
+)
+# Government scalars, one float64 array.
+G_EFFORT, G_PAYOUT_BELIEF, G_DEEP_LAST, G_INTEGRATION = range(4)
+N_GOV = 4
+
+SCHOOL_KINDS = ("secondary_vocational", "higher_vocational", "undergraduate")
+
+
+def school_layout(city_cfg: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Return kind, capacity, majors offered (count) and 双师 share per school."""
+    kinds, capacity, majors, dq = [], [], [], []
+    for k, name in enumerate(SCHOOL_KINDS):
+        spec = getattr(city_cfg, name)
+        for _ in range(spec.count):
+            kinds.append(k)
+            capacity.append(spec.capacity_per_year)
+            majors.append(min(spec.majors_each, city_cfg.n_sectors))
+            dq.append(spec.double_qualified_share)
+    return (
+        np.array(kinds, dtype=np.int8),
+        np.array(capacity, dtype=np.int32),
+        np.array(majors, dtype=np.int32),
+        np.array(dq, dtype=np.float64),
+    )
+
+
+def allocate(city_cfg: Any, n_years: int) -> tuple[Firms, Schools, Students, City, np.ndarray]:
+    """Allocate zeroed state for a city over ``n_years`` years."""
+    n_firms, n_sectors = city_cfg.n_firms, city_cfg.n_sectors
+    kinds, capacity, majors, dq = school_layout(city_cfg)
+    n_schools = kinds.size
+    n_students = int(capacity.sum()) * n_years
+    offers = np.zeros((n_schools, n_sectors), dtype=np.bool_)
+    for s in range(n_schools):
+        first = (s * 5) % n_sectors  # spread schools over the majors, all majors covered
+        for j in range(majors[s]):
+            offers[s, (first + j) % n_sectors] = True
+    f64, i32, i8 = np.float64, np.int32, np.int8
+    firms = Firms(
+        sector=np.zeros(n_firms, np.int16), chain=np.zeros(n_firms, i8),
+        lead=np.zeros(n_firms, i8), size=np.zeros(n_firms, f64),
+        wage_cny=np.zeros(n_firms, f64), liability_cny=np.zeros(n_firms, f64),
+        constrained=np.zeros(n_firms, i8), land_need=np.zeros(n_firms, i8),
+        productive_share=np.zeros(n_firms, f64), depth=np.zeros(n_firms, i8),
+        partner=np.full(n_firms, -1, i32), apprentices=np.zeros(n_firms, i32),
+        training_capital_cny=np.zeros(n_firms, f64), relationship=np.zeros(n_firms, f64),
+        retention_belief=np.zeros(n_firms, f64), vacancies=np.zeros(n_firms, i32),
+        overreport=np.zeros(n_firms, i8), invested_cny=np.zeros(n_firms, f64),
+        trained_hires=np.zeros(n_firms, i32), awarded=np.zeros(n_firms, i8),
+        seen_graduates=np.zeros(n_firms, i32), seen_kept=np.zeros(n_firms, i32),
+    )  # fmt: skip
+    schools = Schools(
+        kind=kinds, capacity=capacity, offers=offers,
+        quota_share=np.zeros((n_schools, n_sectors), f64),
+        relevance=np.zeros((n_schools, n_sectors), f64), double_qualified=dq,
+        outreach=np.zeros(n_schools, i8), signed=np.zeros(n_schools, i32),
+        active=np.zeros(n_schools, i32), partners_free=np.zeros(n_schools, i32),
+        codesign=np.zeros((n_schools, n_sectors), i32),
+        seats=np.zeros((n_schools, n_sectors), i32),
+    )  # fmt: skip
+    students = Students(
+        cohort=np.zeros(n_students, np.int16), ability=np.zeros(n_students, f64),
+        home=np.zeros(n_students, f64), school=np.full(n_students, -1, i32),
+        major=np.full(n_students, -1, np.int16), host=np.full(n_students, -1, i32),
+        trained_by=np.full(n_students, -1, i32), skill=np.zeros(n_students, f64),
+        state=np.full(n_students, NOT_ENROLLED, i8), employer=np.full(n_students, -1, i32),
+        wage_cny=np.zeros(n_students, f64), tenure_years=np.zeros(n_students, np.int16),
+        hired_by_host_year=np.full(n_students, -1, np.int16),
+    )  # fmt: skip
+    city = City(
+        sector_growth=np.zeros(n_sectors, f64), sector_wage_index=np.ones(n_sectors, f64),
+        firms_by_sector=np.zeros(n_firms, i32), sector_start=np.zeros(n_sectors + 1, i32),
+        vacancy_history=np.zeros((n_years, n_sectors), f64),
+    )  # fmt: skip
+    gov = np.zeros(N_GOV, f64)
+    return firms, schools, students, city, gov
+
+
+@njit(cache=True)
+def _logistic(x: float) -> float:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+@njit(cache=True)
+def init_city(key, p, firms, schools, students, city, gov) -> None:
+    """Draw firm, school and student attributes; set beliefs to their priors."""
+    n_firms = firms.size.size
+    n_sectors = city.sector_growth.size
+    for m in range(n_sectors):
+        z = normal(key, STREAM_CITY, 0, 1_000_000 + m, 0)
+        city.sector_growth[m] = p.demand_growth_mean_share + p.demand_growth_sd_share * z
+    for i in range(n_firms):
+        sector = min(n_sectors - 1, int(uniform(key, STREAM_CITY, 0, i, 0) * n_sectors))
+        firms.sector[i] = sector
+        firms.chain[i] = min(2, 3 * sector // n_sectors)
+        lead = uniform(key, STREAM_CITY, 0, i, 1) < p.lead_firm_share
+        firms.lead[i] = 1 if lead else 0
+        size = np.exp(p.firm_size_log_mean + p.firm_size_log_sd * normal(key, STREAM_CITY, 0, i, 10))
+        firms.size[i] = size * 5.0 if lead else size
+        wage = 1.0 + p.wage_sd_share * normal(key, STREAM_CITY, 0, i, 11)
+        firms.wage_cny[i] = p.wage_mean_cny * max(0.5, wage)
+        firms.liability_cny[i] = firms.size[i] * p.tax_liability_cny_per_employee
+        constrained = uniform(key, STREAM_CITY, 0, i, 3) < p.credit_constrained_share
+        firms.constrained[i] = 1 if (constrained and not lead) else 0
+        firms.land_need[i] = 1 if uniform(key, STREAM_CITY, 0, i, 4) < p.land_need_share else 0
+        ps = p.productive_share_mean + p.firm_cost_heterogeneity_share * normal(key, STREAM_CITY, 0, i, 12)
+        firms.productive_share[i] = min(1.2, max(0.0, ps))
+        firms.retention_belief[i] = p.prior_retention_share
+    _index_firms_by_sector(firms, city)
+    _sector_wages(firms, city)
+    _init_schools(p, schools)
+    _init_students(key, p, students)
+    gov[0] = 1.0  # G_EFFORT: the administration starts by meaning it
+    gov[1] = p.prior_payout_share  # G_PAYOUT_BELIEF
+
+
+@njit(cache=True)
+def _index_firms_by_sector(firms, city) -> None:
+    """Counting sort of firms by sector: ``firms_by_sector[sector_start[m]:sector_start[m+1]]``."""
+    n_sectors = city.sector_growth.size
+    counts = np.zeros(n_sectors + 1, np.int32)
+    for i in range(firms.sector.size):
+        counts[firms.sector[i] + 1] += 1
+    for m in range(n_sectors):
+        counts[m + 1] += counts[m]
+    city.sector_start[:] = counts
+    fill = counts[:n_sectors].copy()
+    for i in range(firms.sector.size):
+        m = firms.sector[i]
+        city.firms_by_sector[fill[m]] = i
+        fill[m] += 1
+
+
+@njit(cache=True)
+def _sector_wages(firms, city) -> None:
+    """Each sector's mean wage relative to the city's, what students see when choosing."""
+    n_sectors = city.sector_growth.size
+    total = 0.0
+    for i in range(firms.size.size):
+        total += firms.wage_cny[i]
+    mean = total / max(1, firms.size.size)
+    for m in range(n_sectors):
+        lo, hi = city.sector_start[m], city.sector_start[m + 1]
+        if hi > lo:
+            s = 0.0
+            for j in range(lo, hi):
+                s += firms.wage_cny[city.firms_by_sector[j]]
+            city.sector_wage_index[m] = s / (hi - lo) / mean
+        else:
+            city.sector_wage_index[m] = 1.0
+
+
+@njit(cache=True)
+def _init_schools(p, schools) -> None:
+    n_schools, n_sectors = schools.offers.shape
+    for s in range(n_schools):
+        n_offered = 0
+        for m in range(n_sectors):
+            if schools.offers[s, m]:
+                n_offered += 1
+        for m in range(n_sectors):
+            if schools.offers[s, m]:
+                schools.quota_share[s, m] = 1.0 / n_offered
+                schools.relevance[s, m] = p.relevance_initial_share
+
+
+@njit(cache=True)
+def _init_students(key, p, students) -> None:
+    n_students = students.ability.size
+    local = min(0.999, max(0.001, p.local_preference_share))
+    centre = np.log(local / (1.0 - local))
+    for k in range(n_students):
+        students.ability[k] = normal(key, STREAM_STUDENT, 0, k, 0)
+        students.home[k] = _logistic(centre + normal(key, STREAM_STUDENT, 0, k, 1))
+
+
+def cohort_size(schools: Schools) -> int:
+    """Students admitted a year (every seat is filled)."""
+    return int(schools.capacity.sum())
+
