@@ -44,6 +44,7 @@ from policies.terms import (
     T_TECH,
     T_TECH_BENEFIT_CNY,
 )
+from sim.params import P
 
 N_DEPTHS = 5
 
@@ -74,16 +75,16 @@ def apprentice_slots(size: float, depth: int, p) -> int:
     """Apprenticeship places a firm offers at a depth (zero below depth 3)."""
     if depth < 3:
         return 0
-    places = size * p.apprentices_per_100_employees / 100.0
+    places = size * p[P.apprentices_per_100_employees] / 100.0
     if depth == 4:
-        places *= p.deep_slot_multiplier
+        places *= p[P.deep_slot_multiplier]
     return max(1, int(places + 0.5))
 
 
 @njit(cache=True)
 def centre_gap_cny(training_capital_cny: float, p) -> float:
     """Investment still needed to bring the firm's training centre to full size."""
-    return max(0.0, p.centre_investment_cny - training_capital_cny)
+    return max(0.0, p[P.centre_investment_cny] - training_capital_cny)
 
 
 @njit(cache=True)
@@ -107,27 +108,27 @@ def private_net_cny(
     """
     if depth == 0:
         return 0.0
-    coordination = 1.0 - p.entity_coordination_relief_share * terms_row[T_ENTITY]
-    relief = 1.0 - p.relationship_cost_relief_share * relationship
-    net = p.membership_benefit_cny - p.membership_cost_cny * coordination
+    coordination = 1.0 - p[P.entity_coordination_relief_share] * terms_row[T_ENTITY]
+    relief = 1.0 - p[P.relationship_cost_relief_share] * relationship
+    net = p[P.membership_benefit_cny] - p[P.membership_cost_cny] * coordination
     if depth >= 2:
-        net += p.screening_value_cny_per_vacancy * expected_vacancies
-        net -= p.shallow_cost_cny * coordination
+        net += p[P.screening_value_cny_per_vacancy] * expected_vacancies
+        net -= p[P.shallow_cost_cny] * coordination
     if depth >= 3:
         share = productive_share
         if depth == 4:
-            share = min(1.5, productive_share + p.deep_productive_bonus_share)
-        recruitment = (p.external_hiring_cost_cny + p.trained_hire_value_cny) / p.programme_years
-        per_apprentice = (share - 1.0) * p.apprentice_gross_cost_cny + retention_belief * recruitment
+            share = min(1.5, productive_share + p[P.deep_productive_bonus_share])
+        recruitment = (p[P.external_hiring_cost_cny] + p[P.trained_hire_value_cny]) / p[P.programme_years]
+        per_apprentice = (share - 1.0) * p[P.apprentice_gross_cost_cny] + retention_belief * recruitment
         net += apprentice_slots(size, depth, p) * per_apprentice
-        net -= p.trainer_fixed_cost_cny * relief * coordination
+        net -= p[P.trainer_fixed_cost_cny] * relief * coordination
         net += terms_row[T_TECH] * terms_row[T_TECH_BENEFIT_CNY]
     if depth == 4:
-        rate = p.interest_rate_share + p.financing_premium_share * constrained
+        rate = p[P.interest_rate_share] + p[P.financing_premium_share] * constrained
         gap = centre_gap_cny(training_capital_cny, p)
-        kept = min(training_capital_cny, p.centre_investment_cny)
-        net -= gap * (p.centre_depreciation_share + rate) + kept * p.centre_depreciation_share
-        net -= p.codesign_cost_cny * relief * coordination
+        kept = min(training_capital_cny, p[P.centre_investment_cny])
+        net -= gap * (p[P.centre_depreciation_share] + rate) + kept * p[P.centre_depreciation_share]
+        net -= p[P.codesign_cost_cny] * relief * coordination
     return net
 
 
@@ -186,13 +187,13 @@ def lever_claims(
     out[L_EMPLOYMENT] = trained_local_hires * terms_row[T_EMPLOYMENT_CNY]
     if qualifies_for_grant(depth, reported_depth, int(apprentices + 0.5), int(terms_row[T_CONDITIONALITY])):
         out[L_MEMBERSHIP] = terms_row[T_MEMBERSHIP_CNY]
-    spend = apprentices * p.apprentice_gross_cost_cny
+    spend = apprentices * p[P.apprentice_gross_cost_cny]
     if depth == 4:
-        spend += gap_cny + p.codesign_cost_cny
+        spend += gap_cny + p[P.codesign_cost_cny]
         out[L_CENTRE] = terms_row[T_CENTRE_SHARE] * gap_cny
-        out[L_LAND] = terms_row[T_LAND_SHARE] * p.centre_land_share * gap_cny * land_need
+        out[L_LAND] = terms_row[T_LAND_SHARE] * p[P.centre_land_share] * gap_cny * land_need
         out[L_CREDIT] = (
-            terms_row[T_CREDIT_INTEREST_SHARE] * p.financing_premium_share * gap_cny * constrained
+            terms_row[T_CREDIT_INTEREST_SHARE] * p[P.financing_premium_share] * gap_cny * constrained
             + terms_row[T_CREDIT_RATING_CNY]
         )
         out[L_AWARDS] = award_probability * terms_row[T_AWARD_CNY]
@@ -227,7 +228,7 @@ def expected_payoffs(
             relationship, training_capital_cny, constrained, terms_row, p,
         )  # fmt: skip
         slots = apprentice_slots(size, depth, p)
-        hires = slots * retention_belief / p.programme_years
+        hires = slots * retention_belief / p[P.programme_years]
         lever_claims(
             claims, depth, depth, slots, hires, gap, liability_cny, constrained, land_need,
             award_probability, terms_row, p,
@@ -244,17 +245,21 @@ def choose_depth(payoffs: np.ndarray, current: int, u: float, p) -> int:
     """Choose this year's depth by logit over the depths open to the firm.
 
     With inertia a firm can rise at most one level a year (dropping is free) and keeps
-    a status-quo bonus on its current depth.
+    a status-quo bonus on its current depth. The highest level it can reach this year
+    is valued at the best payoff of that level or any deeper one: a firm that wants to
+    train joins the council on its way there.
     """
     top = N_DEPTHS - 1
-    if p.inertia > 0.5:
+    if p[P.inertia] > 0.5:
         top = min(current + 1, N_DEPTHS - 1)
     scratch = np.empty(N_DEPTHS)
     for d in range(top + 1):
         scratch[d] = payoffs[d]
-    if p.inertia > 0.5 and current <= top:
-        scratch[current] += p.stay_bonus_cny
-    return logit_choice(scratch, top + 1, p.firm_logit_scale_cny, u)
+    for d in range(top + 1, N_DEPTHS):  # the step up is valued as the way to deeper levels
+        scratch[top] = max(scratch[top], payoffs[d])
+    if p[P.inertia] > 0.5 and current <= top:
+        scratch[current] += p[P.stay_bonus_cny]
+    return logit_choice(scratch, top + 1, p[P.firm_logit_scale_cny], u)
 
 
 @njit(cache=True)

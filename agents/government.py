@@ -11,6 +11,7 @@ on paper (政策难落地).
 from __future__ import annotations
 
 from numba import njit
+from sim.params import P
 
 COLUMNS: dict[str, tuple[str, str]] = {
     "effort": ("float64", "implementation effort in [0, 1]"),
@@ -31,7 +32,7 @@ def effort_target(assessment_weight_cny: float, integration: float, handling_cos
 @njit(cache=True)
 def update_effort(effort: float, target: float, p) -> float:
     """Effort moves part of the way to its target each year."""
-    return effort + p.effort_adjust_share * (target - effort)
+    return effort + p[P.effort_adjust_share] * (target - effort)
 
 
 @njit(cache=True)

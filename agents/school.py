@@ -13,6 +13,7 @@ from numba import njit
 
 from agents.choice import logit_choice
 from policies.terms import KPI_AGREEMENTS
+from sim.params import P
 
 N_OUTREACH = 3
 
@@ -42,24 +43,24 @@ def outreach_payoffs(
     """
     for level in range(N_OUTREACH):
         if kpi == KPI_AGREEMENTS:
-            signed = 0.5 * level * p.school_sign_share * members_nearby
-            gain = p.school_kpi_weight_agreement * signed
+            signed = 0.5 * level * p[P.school_sign_share] * members_nearby
+            gain = p[P.school_kpi_weight_agreement] * signed
         else:
-            active = min(level * p.school_partner_capacity, deep_seekers)
-            gain = p.school_kpi_weight_active * active
-        out[level] = gain - p.school_outreach_cost * level
+            active = min(level * p[P.school_partner_capacity], deep_seekers)
+            gain = p[P.school_kpi_weight_active] * active
+        out[level] = gain - p[P.school_outreach_cost] * level
 
 
 @njit(cache=True)
 def choose_outreach(payoffs: np.ndarray, u: float, p) -> int:
     """Choose an outreach level by logit."""
-    return logit_choice(payoffs, N_OUTREACH, p.school_logit_scale, u)
+    return logit_choice(payoffs, N_OUTREACH, p[P.school_logit_scale], u)
 
 
 @njit(cache=True)
 def adjust_quota(quota_share: float, target_share: float, p) -> float:
     """Move a major's quota part of the way toward its target (schools adjust slowly)."""
-    return quota_share + p.quota_adjust_share * (target_share - quota_share)
+    return quota_share + p[P.quota_adjust_share] * (target_share - quota_share)
 
 
 @njit(cache=True)
@@ -69,8 +70,8 @@ def update_relevance(
     """Relevance decays with technology drift; co-design and 双师 teachers restore it."""
     relevance *= 1.0 - drift
     if codesigning_partners > 0:
-        relevance += p.codesign_relevance_gain_share * min(1.0, 0.5 * codesigning_partners) * (
+        relevance += p[P.codesign_relevance_gain_share] * min(1.0, 0.5 * codesigning_partners) * (
             1.0 - relevance
         )
-    relevance += p.teacher_relevance_gain_share * double_qualified * (1.0 - relevance)
+    relevance += p[P.teacher_relevance_gain_share] * double_qualified * (1.0 - relevance)
     return min(1.0, max(0.0, relevance))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from numba import njit
+from sim.params import P
 
 # Job states after graduation.
 IN_SCHOOL, IN_FIELD_LOCAL, OFF_FIELD_LOCAL, UNEMPLOYED, LEFT_REGION, DROPPED_OUT = range(6)
@@ -27,7 +28,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
 @njit(cache=True)
 def option_utility(wage_index: float, relevance: float, p) -> float:
     """A student's systematic utility of a school-major place (noise added by caller)."""
-    return p.student_wage_weight * wage_index + p.student_relevance_weight * relevance
+    return p[P.student_wage_weight] * wage_index + p[P.student_relevance_weight] * relevance
 
 
 @njit(cache=True)
@@ -38,7 +39,7 @@ def skill_gain(ability: float, relevance: float, double_qualified: float, host_d
         gain += 0.15
     elif host_depth == 4:
         gain += 0.3
-    return max(0.0, gain) / p.programme_years
+    return max(0.0, gain) / p[P.programme_years]
 
 
 @njit(cache=True)
@@ -54,6 +55,6 @@ def leaves_region(local_wage_cny: float, outside_wage_cny: float, home: float, n
     Outside: a higher wage less a moving cost; local: the wage plus the value of staying
     home. ``noise`` is the difference of two Gumbel draws (a logit decision).
     """
-    outside = outside_wage_cny - p.moving_cost_cny
-    local = local_wage_cny + p.home_value_cny * home
-    return outside - local + p.taste_scale_cny * noise > 0.0
+    outside = outside_wage_cny - p[P.moving_cost_cny]
+    local = local_wage_cny + p[P.home_value_cny] * home
+    return outside - local + p[P.taste_scale_cny] * noise > 0.0

@@ -231,6 +231,7 @@ class City:
     tax_liability_cny_per_employee: float = amount(20000.0)  # VAT+consumption tax payable
     credit_constrained_share: float = share(0.4)
     land_need_share: float = share(0.5)
+    initial_deep_firms: int = integer(0)  # firms already running a training centre (depth 4)
     secondary_vocational: SchoolType = field(default_factory=SchoolType)
     higher_vocational: SchoolType = field(default_factory=SchoolType)
     undergraduate: SchoolType = field(default_factory=SchoolType)
@@ -245,21 +246,21 @@ class Behaviour:
     """Firms', schools' and students' economics and learning. Mostly assumptions."""
 
     decision_rule: DecisionRule = DecisionRule.logit
-    firm_logit_scale_cny: float = positive(15000.0)
+    firm_logit_scale_cny: float = positive(8000.0)
     inertia: bool = True  # at most one depth level up a year
     stay_bonus_cny: float = amount(5000.0)  # status-quo value of keeping last year's depth
     learning: bool = True  # beliefs updated from experience
     partners_required: bool = True  # depth >= 3 needs a school partner in its major
     belief_weight_own_share: float = share(0.4)
     belief_weight_peer_share: float = share(0.15)
-    prior_retention_share: float = share(0.5)
+    prior_retention_share: float = share(0.6)
     prior_payout_share: float = share(1.0)  # promised terms taken at face value at first
     membership_benefit_cny: float = amount(4000.0)
     membership_cost_cny: float = amount(8000.0)
     shallow_cost_cny: float = amount(12000.0)
     screening_value_cny_per_vacancy: float = amount(1500.0)
     apprentice_gross_cost_cny: float = amount(50000.0)
-    productive_share_mean: float = share(0.5)
+    productive_share_mean: float = share(0.7)
     deep_productive_bonus_share: float = share(0.1)
     trainer_fixed_cost_cny: float = amount(20000.0)
     apprentices_per_100_employees: float = amount(2.0)
@@ -279,8 +280,8 @@ class Behaviour:
     partner_match_share: float = share(0.7)
     entity_match_bonus_share: float = share(0.2)
     school_logit_scale: float = positive(1.0)
-    school_outreach_cost: float = amount(1.5)  # KPI points per outreach level
-    school_kpi_weight_agreement: float = amount(0.1)  # KPI points per signed agreement
+    school_outreach_cost: float = amount(1.0)  # KPI points per outreach level
+    school_kpi_weight_agreement: float = amount(1.0)  # KPI points per signed agreement
     school_kpi_weight_active: float = amount(1.0)  # KPI points per active partnership
     school_sign_share: float = share(0.8)
     school_partner_capacity: int = integer(3)  # partners per outreach level
@@ -338,7 +339,7 @@ class FailureModes:
     drain_max_local_retention: float = share(0.6)
     collapse_window_years: int = integer(3, minimum=1)
     collapse_max_persistence_share: float = share(0.5)
-    collapse_min_deep_gain_share: float = share(0.03)  # deep share above baseline at exit
+    collapse_min_gain_share: float = share(0.05)  # training share above baseline at exit
 
 
 @dataclass

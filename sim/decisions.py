@@ -5,7 +5,6 @@ partnerships form. Compiled kernels over the state arrays; the rules are in ``ag
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from agents.enterprise import (
     N_DEPTHS,
@@ -18,19 +17,21 @@ from agents.school import N_OUTREACH, adjust_quota, choose_outreach, outreach_pa
 from policies.terms import N_LEVERS, T_AWARD_COUNT, T_ENTITY, T_INFO, T_SCHOOL_KPI
 from sim.rng import STREAM_FIRM_CHOICE, STREAM_MATCH, STREAM_SCHOOL, normal, uniform
 from sim.state import G_DEEP_LAST, G_EFFORT, G_PAYOUT_BELIEF
+from sim.jit import kernel
+from sim.params import P
 
 
-@njit(cache=True)
+@kernel
 def demand_index(city, sector: int, year: int, p) -> float:
     """Demand for skilled labour in a sector relative to year 0 (growth, recession)."""
     index = (1.0 + city.sector_growth[sector]) ** year
-    recession = int(p.recession_year)
+    recession = int(p[P.recession_year])
     if recession >= 0 and recession <= year < recession + 2:
-        index *= 1.0 - p.recession_demand_drop_share
+        index *= 1.0 - p[P.recession_demand_drop_share]
     return max(0.0, index)
 
 
-@njit(cache=True)
+@kernel
 def update_firm_beliefs(firms, p) -> None:
     """Firms learn the retention of their own apprentices and of their sector's.
 
@@ -38,7 +39,7 @@ def update_firm_beliefs(firms, p) -> None:
     year on) has weight ``belief_weight_own_share``; the sector's pooled experience,
     seen by every firm in it, has weight ``belief_weight_peer_share``.
     """
-    if p.learning < 0.5:
+    if p[P.learning] < 0.5:
         return
     n = firms.size.size
     n_sectors = int(firms.sector.max()) + 1
@@ -51,26 +52,26 @@ def update_firm_beliefs(firms, p) -> None:
         belief = firms.retention_belief[i]
         if firms.seen_graduates[i] > 0:
             observed = firms.seen_kept[i] / firms.seen_graduates[i]
-            belief = update_belief(belief, observed, p.belief_weight_own_share)
+            belief = update_belief(belief, observed, p[P.belief_weight_own_share])
         m = firms.sector[i]
         if seen[m] > 0:
-            belief = update_belief(belief, kept[m] / seen[m], p.belief_weight_peer_share)
+            belief = update_belief(belief, kept[m] / seen[m], p[P.belief_weight_peer_share])
         firms.retention_belief[i] = belief
 
 
-@njit(cache=True)
+@kernel
 def firms_choose(key, year, firms, city, gov, terms_row, p) -> None:
     """Step 2: every firm chooses its depth for the year by logit over expected payoffs."""
     payoffs = np.empty(N_DEPTHS)
     claims = np.empty(N_LEVERS)
-    payout = gov[G_PAYOUT_BELIEF] if p.learning > 0.5 else p.prior_payout_share
+    payout = gov[G_PAYOUT_BELIEF] if p[P.learning] > 0.5 else p[P.prior_payout_share]
     effort = gov[G_EFFORT]
     awards = terms_row[T_AWARD_COUNT]
     award_probability = min(1.0, awards / max(1.0, gov[G_DEEP_LAST]))
     over = overreport_value_cny(terms_row, payout, effort)
     for i in range(firms.size.size):
         sector = firms.sector[i]
-        vacancies = firms.size[i] * p.skilled_hire_rate_share * demand_index(city, sector, year, p)
+        vacancies = firms.size[i] * p[P.skilled_hire_rate_share] * demand_index(city, sector, year, p)
         expected_payoffs(
             payoffs, claims, firms.size[i], vacancies, firms.productive_share[i],
             firms.retention_belief[i], firms.relationship[i], firms.training_capital_cny[i],
@@ -83,7 +84,7 @@ def firms_choose(key, year, firms, city, gov, terms_row, p) -> None:
         firms.overreport[i] = 1 if (depth == 1 and over > 0.0) else 0
 
 
-@njit(cache=True)
+@kernel
 def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
     """Step 3: schools move quotas toward perceived demand and choose outreach.
 
@@ -92,7 +93,7 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
     """
     n_schools, n_sectors = schools.offers.shape
     platform = terms_row[T_INFO] > 0.5
-    lag = 1 if platform else max(1, int(p.quota_lag_years))
+    lag = 1 if platform else max(1, int(p[P.quota_lag_years]))
     seen_year = max(0, year - lag)
     offering = np.zeros(n_sectors)
     members = np.zeros(n_sectors)
@@ -117,7 +118,7 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
                 continue
             demand = city.vacancy_history[seen_year, m]
             if not platform:
-                demand *= np.exp(p.quota_noise_share * normal(key, STREAM_SCHOOL, year, s * n_sectors + m, 0))
+                demand *= np.exp(p[P.quota_noise_share] * normal(key, STREAM_SCHOOL, year, s * n_sectors + m, 0))
             target[m] = demand / offering[m]
             total += target[m]
             nearby += members[m] / offering[m]
@@ -128,11 +129,11 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
         outreach_payoffs(payoffs, int(terms_row[T_SCHOOL_KPI]), nearby, deep, p)
         u = uniform(key, STREAM_SCHOOL, year, s, 1_000_000)
         schools.outreach[s] = choose_outreach(payoffs, u, p)
-        schools.partners_free[s] = int(schools.outreach[s]) * int(p.school_partner_capacity)
+        schools.partners_free[s] = int(schools.outreach[s]) * int(p[P.school_partner_capacity])
         _set_seats(schools, s)
 
 
-@njit(cache=True)
+@kernel
 def _set_seats(schools, s: int) -> None:
     """Seats per major from quota shares: floors, the remainder to the largest shares."""
     n_sectors = schools.offers.shape[1]
@@ -153,7 +154,7 @@ def _set_seats(schools, s: int) -> None:
         given += 1
 
 
-@njit(cache=True)
+@kernel
 def form_partnerships(key, year, firms, schools, terms_row, p) -> int:
     """Step 4: firms at depth >= 3 need a willing school partner in their major.
 
@@ -165,7 +166,7 @@ def form_partnerships(key, year, firms, schools, terms_row, p) -> int:
     """
     n_firms = firms.size.size
     n_schools, n_sectors = schools.offers.shape
-    if p.partners_required < 0.5:
+    if p[P.partners_required] < 0.5:
         for i in range(n_firms):
             firms.partner[i] = -1
         return 0
@@ -178,7 +179,7 @@ def form_partnerships(key, year, firms, schools, terms_row, p) -> int:
     order = np.empty(n_firms)
     for i in range(n_firms):
         order[i] = uniform(key, STREAM_MATCH, year, i, 0)
-    reach = min(1.0, p.partner_match_share + p.entity_match_bonus_share * terms_row[T_ENTITY])
+    reach = min(1.0, p[P.partner_match_share] + p[P.entity_match_bonus_share] * terms_row[T_ENTITY])
     unmatched = 0
     for i in np.argsort(order):
         if firms.depth[i] < 3 or firms.partner[i] >= 0:
@@ -202,7 +203,7 @@ def form_partnerships(key, year, firms, schools, terms_row, p) -> int:
     return unmatched
 
 
-@njit(cache=True)
+@kernel
 def _count_agreements(firms, schools, p) -> None:
     """Signed agreements: keen schools sign with member firms in their majors, which
     cost a member nothing; active ones are those whose firm actually trains."""
@@ -231,5 +232,5 @@ def _count_agreements(firms, schools, p) -> None:
         for m in range(n_sectors):
             if schools.offers[s, m]:
                 reachable += members[m] / offering[m]
-        signed = int(0.5 * schools.outreach[s] * p.school_sign_share * reachable + 0.5)
+        signed = int(0.5 * schools.outreach[s] * p[P.school_sign_share] * reachable + 0.5)
         schools.signed[s] = max(signed, schools.active[s])

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from agents.enterprise import apprentice_slots
 from agents.school import update_relevance
 from agents.student import DROPPED_OUT, IN_SCHOOL, option_utility, skill_gain
 from sim.rng import STREAM_ENROL, STREAM_STUDENT, STREAM_TRAINING, gumbel, uniform
+from sim.jit import kernel
+from sim.params import P
 
 
-@njit(cache=True)
+@kernel
 def enrol_cohort(key, year, schools, students, city, p) -> tuple[int, int]:
     """Step 5a: this year's cohort chooses school and major, subject to seats.
 
@@ -42,7 +43,7 @@ def enrol_cohort(key, year, schools, students, city, p) -> tuple[int, int]:
     return first, first + cohort
 
 
-@njit(cache=True)
+@kernel
 def place_apprentices(key, year, first, last, firms, schools, students, p) -> None:
     """Step 5b: hosts at depth >= 3 fill open apprenticeship places from the new cohort.
 
@@ -82,13 +83,13 @@ def place_apprentices(key, year, first, last, firms, schools, students, p) -> No
         while open_places > 0 and cursor[g] < start[g + 1]:
             k = members[cursor[g]]
             cursor[g] += 1
-            if uniform(key, STREAM_STUDENT, year, k, 7) < p.apprentice_take_up_share:
+            if uniform(key, STREAM_STUDENT, year, k, 7) < p[P.apprentice_take_up_share]:
                 students.host[k] = i
                 firms.apprentices[i] += 1
                 open_places -= 1
 
 
-@njit(cache=True)
+@kernel
 def train_students(key, year, last, firms, schools, students, p) -> int:
     """Step 6: a year of training; some drop out. Returns apprentices hosted this year."""
     hosted = 0
@@ -97,7 +98,7 @@ def train_students(key, year, last, firms, schools, students, p) -> int:
     for k in range(0, last):
         if students.state[k] != IN_SCHOOL:
             continue
-        if uniform(key, STREAM_TRAINING, year, k, 0) < p.dropout_share:
+        if uniform(key, STREAM_TRAINING, year, k, 0) < p[P.dropout_share]:
             students.state[k] = DROPPED_OUT
             students.host[k] = -1
             continue
@@ -112,7 +113,7 @@ def train_students(key, year, last, firms, schools, students, p) -> int:
     return hosted
 
 
-@njit(cache=True)
+@kernel
 def drift_relevance(schools, p) -> float:
     """Step 9: technology moves; co-design and 双师 teachers restore relevance.
 
@@ -122,12 +123,12 @@ def drift_relevance(schools, p) -> float:
     n_schools, n_sectors = schools.offers.shape
     total, count = 0.0, 0
     for s in range(n_schools):
-        dq = schools.double_qualified[s] * (1.0 - p.teacher_turnover_share)
+        dq = schools.double_qualified[s] * (1.0 - p[P.teacher_turnover_share])
         schools.double_qualified[s] = dq
         for m in range(n_sectors):
             if schools.offers[s, m]:
                 schools.relevance[s, m] = update_relevance(
-                    schools.relevance[s, m], p.tech_drift_share, schools.codesign[s, m],
+                    schools.relevance[s, m], p[P.tech_drift_share], schools.codesign[s, m],
                     schools.double_qualified[s], p,
                 )  # fmt: skip
                 total += schools.relevance[s, m]

@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 
 from sim.loop import run_years
-from sim.params import Params
 from sim.series import N_SERIES
 from sim.state import allocate, init_city
 
@@ -23,7 +22,7 @@ class RunOutput:
 
 
 def run_one(
-    city_cfg: Any, params: Params, terms: np.ndarray, lines: np.ndarray, key: np.uint64
+    city_cfg: Any, params: np.ndarray, terms: np.ndarray, lines: np.ndarray, key: np.uint64
 ) -> RunOutput:
     """Simulate one city under one package's yearly terms with one random key."""
     n_years = terms.shape[0]

@@ -9,7 +9,6 @@ outside region's wage premium less the cost of moving and the value of staying h
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from agents.student import (
     IN_FIELD_LOCAL,
@@ -23,13 +22,15 @@ from agents.student import (
 from policies.terms import T_INFO, T_PAYBACK, T_PAYBACK_REDUCTION_SHARE, T_PAYBACK_YEARS
 from sim.decisions import demand_index
 from sim.rng import STREAM_DEMAND, STREAM_LABOUR, STREAM_TURNOVER, gumbel, uniform
+from sim.jit import kernel
+from sim.params import P
 
 # Outcome counts returned by ``match_graduates`` (int64[N_OUTCOMES]).
 O_GRADUATES, O_IN_FIELD, O_OFF_FIELD, O_UNEMPLOYED, O_LEFT, O_VACANCIES, O_FILLED = range(7)
 N_OUTCOMES = 7
 
 
-@njit(cache=True)
+@kernel
 def draw_vacancies(key, year, firms, city, p) -> None:
     """Each firm's skilled vacancies: expected size x hire rate x demand, rounded at random."""
     n_sectors = city.sector_growth.size
@@ -37,23 +38,23 @@ def draw_vacancies(key, year, firms, city, p) -> None:
         city.vacancy_history[year, m] = 0.0
     for i in range(firms.size.size):
         m = firms.sector[i]
-        expected = firms.size[i] * p.skilled_hire_rate_share * demand_index(city, m, year, p)
+        expected = firms.size[i] * p[P.skilled_hire_rate_share] * demand_index(city, m, year, p)
         firms.vacancies[i] = int(expected + uniform(key, STREAM_DEMAND, year, i, 0))
         city.vacancy_history[year, m] += firms.vacancies[i]
 
 
-@njit(cache=True)
+@kernel
 def _outside_wage_cny(skill: float, p) -> float:
-    return field_wage_cny(p.wage_mean_cny * (1.0 + p.outside_wage_premium_share), skill)
+    return field_wage_cny(p[P.wage_mean_cny] * (1.0 + p[P.outside_wage_premium_share]), skill)
 
 
-@njit(cache=True)
+@kernel
 def _offer(key, year, k, round_, firm, in_field, firms, students, p) -> bool:
     """Graduate ``k`` weighs a local offer from ``firm``; returns True if hired."""
     skill = students.skill[k] if in_field else 0.5 * students.skill[k]
     wage = field_wage_cny(firms.wage_cny[firm], skill)
     if not in_field:
-        wage *= p.off_field_wage_share
+        wage *= p[P.off_field_wage_share]
     noise = gumbel(key, STREAM_LABOUR, year, k, 2 * round_) - gumbel(key, STREAM_LABOUR, year, k, 2 * round_ + 1)
     if leaves_region(wage, _outside_wage_cny(students.skill[k], p), students.home[k], noise, p):
         students.state[k] = LEFT_REGION
@@ -66,7 +67,7 @@ def _offer(key, year, k, round_, firm, in_field, firms, students, p) -> bool:
     return True
 
 
-@njit(cache=True)
+@kernel
 def match_graduates(key, year, graduating_cohort, firms, schools, students, city, terms_row, p):
     """Step 7: this year's graduates search; returns counts (int64[N_OUTCOMES]).
 
@@ -106,10 +107,10 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
     # vacancy places by sector, in random order (counting sort, then shuffle by key)
     slots, start = _vacancy_slots(key, year, firms, n_sectors)
     cursor = start[:n_sectors].copy()
-    contact = p.platform_contact_share if terms_row[T_INFO] > 0.5 else p.contact_share
+    contact = p[P.platform_contact_share] if terms_row[T_INFO] > 0.5 else p[P.contact_share]
     skill_order = grads[np.argsort(-students.skill[grads])]
     # (b) in-field rounds
-    for round_ in range(1, int(p.search_rounds) + 1):
+    for round_ in range(1, int(p[P.search_rounds]) + 1):
         for k in skill_order:
             if students.state[k] != UNEMPLOYED:
                 continue
@@ -136,7 +137,7 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
     for k in grads:
         if students.state[k] == UNEMPLOYED:
             noise = gumbel(key, STREAM_LABOUR, year, k, 300) - gumbel(key, STREAM_LABOUR, year, k, 301)
-            if leaves_region(0.5 * p.wage_mean_cny, _outside_wage_cny(students.skill[k], p), students.home[k], noise, p):
+            if leaves_region(0.5 * p[P.wage_mean_cny], _outside_wage_cny(students.skill[k], p), students.home[k], noise, p):
                 students.state[k] = LEFT_REGION
     for k in grads:
         state = students.state[k]
@@ -152,7 +153,7 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
     return out
 
 
-@njit(cache=True)
+@kernel
 def _vacancy_slots(key, year, firms, n_sectors):
     """Open vacancies as one array of firm ids grouped by sector, shuffled within sectors."""
     start = np.zeros(n_sectors + 1, np.int64)
@@ -172,7 +173,7 @@ def _vacancy_slots(key, year, firms, n_sectors):
     return slots[np.argsort(order)], start
 
 
-@njit(cache=True)
+@kernel
 def _next_open(slots, cursor, start, m, firms) -> int:
     """Next vacancy place of sector ``m`` whose firm still has a vacancy, or -1."""
     while cursor[m] < start[m + 1]:
@@ -183,7 +184,7 @@ def _next_open(slots, cursor, start, m, firms) -> int:
     return -1
 
 
-@njit(cache=True)
+@kernel
 def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
     """Step 8: incumbents leave the region, are poached, or quit; tenures grow.
 
@@ -196,7 +197,7 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
     payback = terms_row[T_PAYBACK] > 0.5
     service = terms_row[T_PAYBACK_YEARS]
     reduction = terms_row[T_PAYBACK_REDUCTION_SHARE]
-    drain = p.drain_share * p.outside_wage_premium_share
+    drain = p[P.drain_share] * p[P.outside_wage_premium_share]
     poached = exposed = 0
     for i in range(firms.size.size):
         firms.seen_graduates[i] = 0
@@ -213,7 +214,7 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
         employer = students.employer[k]
         if state == IN_FIELD_LOCAL and firms.depth[employer] >= 3:
             exposed += 1
-            chance = p.poaching_intensity_share
+            chance = p[P.poaching_intensity_share]
             bound = students.trained_by[k] == employer and students.tenure_years[k] <= service
             if payback and bound:
                 chance *= 1.0 - reduction
@@ -225,16 +226,16 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
                     students.tenure_years[k] = 0
                     poached += 1
                     continue
-        if uniform(key, STREAM_TURNOVER, year, k, 2) < p.quit_share:
+        if uniform(key, STREAM_TURNOVER, year, k, 2) < p[P.quit_share]:
             m = firms.sector[employer]
             lo, hi = city.sector_start[m], city.sector_start[m + 1]
             j = lo + min(hi - lo - 1, int(uniform(key, STREAM_TURNOVER, year, k, 3) * (hi - lo)))
             students.employer[k] = city.firms_by_sector[j]
             students.tenure_years[k] = 0
-    return (poached, exposed) + _host_retention(year, graduated_before, int(p.programme_years), firms, students)
+    return (poached, exposed) + _host_retention(year, graduated_before, int(p[P.programme_years]), firms, students)
 
 
-@njit(cache=True)
+@kernel
 def _random_non_trainer(key, year, k, sector, firms, city) -> int:
     """A random firm of the sector below depth 3 (the poacher), or -1 if there is none."""
     lo, hi = city.sector_start[sector], city.sector_start[sector + 1]
@@ -254,7 +255,7 @@ def _random_non_trainer(key, year, k, sector, firms, city) -> int:
     return -1
 
 
-@njit(cache=True)
+@kernel
 def _host_retention(year, graduated_before, programme_years, firms, students):
     """Ex-apprentices hired by their host 1 and 3 years ago who are still there.
 

@@ -37,6 +37,8 @@ from sim.labour import (
 from sim.labour import turnover as incumbents_turnover
 from sim.payments import P_CLAWBACK, P_DUE, P_OVERREPORTERS, P_PAID, P_RATION, pay_and_audit, update_capital
 from sim.state import G_EFFORT, G_PAYOUT_BELIEF
+from sim.jit import kernel
+from sim.params import P
 
 
 @njit(cache=True)
@@ -48,7 +50,7 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
     claims = np.zeros((n_firms, N_LEVERS))
     spend = np.zeros(N_LEVERS)
     cohort = int(schools.capacity.sum())
-    programme = int(p.programme_years)
+    programme = int(p[P.programme_years])
     for year in range(n_years):
         row = terms[year]
         # 1-2
@@ -86,7 +88,7 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
         out[S.S_MISMATCH] = mismatch_index(city.vacancy_history[year], students, graduating, cohort)
 
 
-@njit(cache=True)
+@kernel
 def mismatch_index(vacancies_by_sector, students, graduating, cohort) -> float:
     """0.5 x sum over sectors of |share of graduates - share of vacancies| (0 when no graduates)."""
     if graduating < 0:
@@ -105,12 +107,12 @@ def mismatch_index(vacancies_by_sector, students, graduating, cohort) -> float:
     return 0.5 * gap
 
 
-@njit(cache=True)
+@kernel
 def _ratio(numerator, denominator) -> float:
     return numerator / denominator if denominator > 0 else np.nan
 
 
-@njit(cache=True)
+@kernel
 def _record_firms(out, firms, schools, unmatched, hosted) -> None:
     n = firms.size.size
     counts = np.zeros(5)
@@ -138,7 +140,7 @@ def _record_firms(out, firms, schools, unmatched, hosted) -> None:
     out[S.S_APPRENTICES] = hosted
 
 
-@njit(cache=True)
+@kernel
 def _record_labour(out, outcomes, moves, students, last) -> None:
     poached, exposed, kept_1y, hired_1y, kept_3y, hired_3y = moves
     out[S.S_RETENTION_1Y] = _ratio(kept_1y, hired_1y)
@@ -170,7 +172,7 @@ def _record_labour(out, outcomes, moves, students, last) -> None:
     out[S.S_LOCAL_RETENTION] = _ratio(local, graduated)
 
 
-@njit(cache=True)
+@kernel
 def _record_money(out, money, spend, gov, row) -> None:
     for k in range(N_LEVERS):
         out[S.S_SPEND0 + k] = spend[k]

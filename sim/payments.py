@@ -8,7 +8,6 @@ budget (pro rata), and delivered in proportion to the administration's effort.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from agents.enterprise import lever_claims, update_belief
 from agents.government import effort_target, ration_share, update_effort
@@ -35,13 +34,15 @@ from policies.terms import (
 )
 from sim.rng import STREAM_AUDIT, uniform
 from sim.state import G_DEEP_LAST, G_EFFORT, G_INTEGRATION, G_PAYOUT_BELIEF
+from sim.jit import kernel
+from sim.params import P
 
 # Scalars returned by ``pay_and_audit`` (float64[N_PAY]).
 P_DUE, P_PAID, P_RATION, P_OVERREPORTERS, P_CLAWBACK = range(5)
 N_PAY = 5
 
 
-@njit(cache=True)
+@kernel
 def select_awards(firms, n_awards: int) -> None:
     """Mark up to ``n_awards`` depth-4 firms with the most relationship capital (表彰)."""
     n = firms.size.size
@@ -57,7 +58,7 @@ def select_awards(firms, n_awards: int) -> None:
         firms.awarded[best] = 1
 
 
-@njit(cache=True)
+@kernel
 def _fixed_programmes(spend, terms_row, lines_row, effort, budget) -> float:
     """Pay the entity, the platforms and teacher funds; returns what they cost."""
     spend[L_ENTITY] = terms_row[T_ENTITY] * terms_row[T_ENTITY_COST_CNY]
@@ -76,7 +77,7 @@ def _fixed_programmes(spend, terms_row, lines_row, effort, budget) -> float:
     return total
 
 
-@njit(cache=True)
+@kernel
 def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, spend, paid_firm, p):
     """Pay what is due this year; returns float64[N_PAY] (due, paid, ration, ...).
 
@@ -92,7 +93,7 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
     fixed = _fixed_programmes(spend, terms_row, lines_row, effort, budget)
     n_schools = schools.capacity.size
     for s in range(n_schools):
-        dq = schools.double_qualified[s] + spend[L_TEACHER] / n_schools / p.teacher_upgrade_cost_cny
+        dq = schools.double_qualified[s] + spend[L_TEACHER] / n_schools / p[P.teacher_upgrade_cost_cny]
         schools.double_qualified[s] = min(1.0, dq)
     select_awards(firms, int(terms_row[T_AWARD_COUNT]))
     row = np.empty(N_LEVERS)
@@ -136,7 +137,7 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
     return out
 
 
-@njit(cache=True)
+@kernel
 def _update_government(gov, firms, terms_row, due, paid_claims, p) -> None:
     """Effort moves toward gain / (gain + cost); firms learn the payout share."""
     n = firms.size.size
@@ -148,29 +149,29 @@ def _update_government(gov, firms, terms_row, due, paid_claims, p) -> None:
         if firms.depth[i] == 4:
             deep += 1
     integration = training / max(1, n)
-    cost = p.admin_cost_share * due
+    cost = p[P.admin_cost_share] * due
     if int(terms_row[T_CONDITIONALITY]) == CONDITION_VERIFIED:
-        cost += p.verification_cost_share * due
-    target = effort_target(p.assessment_weight_cny, integration, cost)
+        cost += p[P.verification_cost_share] * due
+    target = effort_target(p[P.assessment_weight_cny], integration, cost)
     gov[G_EFFORT] = min(1.0, max(0.0, update_effort(gov[G_EFFORT], target, p)))
     gov[G_INTEGRATION] = integration
     gov[G_DEEP_LAST] = deep
-    if due > 0.0 and p.learning > 0.5:
+    if due > 0.0 and p[P.learning] > 0.5:
         observed = min(1.0, paid_claims / due)
-        gov[G_PAYOUT_BELIEF] = update_belief(gov[G_PAYOUT_BELIEF], observed, p.belief_weight_own_share)
+        gov[G_PAYOUT_BELIEF] = update_belief(gov[G_PAYOUT_BELIEF], observed, p[P.belief_weight_own_share])
 
 
-@njit(cache=True)
+@kernel
 def update_capital(firms, p) -> None:
     """Training capital is topped up by this year's investment, then depreciates;
     relationship capital grows in a partnership at depth >= 3 and decays outside one."""
     for i in range(firms.size.size):
         capital = firms.training_capital_cny[i] + firms.invested_cny[i]
-        firms.training_capital_cny[i] = capital * (1.0 - p.centre_depreciation_share)
+        firms.training_capital_cny[i] = capital * (1.0 - p[P.centre_depreciation_share])
         k = firms.relationship[i]
-        partnered = firms.partner[i] >= 0 or (p.partners_required < 0.5)
+        partnered = firms.partner[i] >= 0 or (p[P.partners_required] < 0.5)
         if firms.depth[i] >= 3 and partnered:
-            k += p.relationship_gain_share * (1.0 - k)
+            k += p[P.relationship_gain_share] * (1.0 - k)
         else:
-            k *= 1.0 - p.relationship_decay_share
+            k *= 1.0 - p[P.relationship_decay_share]
         firms.relationship[i] = k

@@ -15,6 +15,8 @@ from numba import njit
 
 from agents.student import NOT_ENROLLED
 from sim.rng import STREAM_CITY, STREAM_STUDENT, normal, uniform
+from sim.jit import kernel
+from sim.params import P
 
 Firms = namedtuple(
     "Firms",
@@ -121,7 +123,7 @@ def allocate(city_cfg: Any, n_years: int) -> tuple[Firms, Schools, Students, Cit
     return firms, schools, students, city, gov
 
 
-@njit(cache=True)
+@kernel
 def _logistic(x: float) -> float:
     return 1.0 / (1.0 + np.exp(-x))
 
@@ -133,33 +135,45 @@ def init_city(key, p, firms, schools, students, city, gov) -> None:
     n_sectors = city.sector_growth.size
     for m in range(n_sectors):
         z = normal(key, STREAM_CITY, 0, 1_000_000 + m, 0)
-        city.sector_growth[m] = p.demand_growth_mean_share + p.demand_growth_sd_share * z
+        city.sector_growth[m] = p[P.demand_growth_mean_share] + p[P.demand_growth_sd_share] * z
     for i in range(n_firms):
         sector = min(n_sectors - 1, int(uniform(key, STREAM_CITY, 0, i, 0) * n_sectors))
         firms.sector[i] = sector
         firms.chain[i] = min(2, 3 * sector // n_sectors)
-        lead = uniform(key, STREAM_CITY, 0, i, 1) < p.lead_firm_share
+        lead = uniform(key, STREAM_CITY, 0, i, 1) < p[P.lead_firm_share]
         firms.lead[i] = 1 if lead else 0
-        size = np.exp(p.firm_size_log_mean + p.firm_size_log_sd * normal(key, STREAM_CITY, 0, i, 10))
+        size = np.exp(p[P.firm_size_log_mean] + p[P.firm_size_log_sd] * normal(key, STREAM_CITY, 0, i, 10))
         firms.size[i] = size * 5.0 if lead else size
-        wage = 1.0 + p.wage_sd_share * normal(key, STREAM_CITY, 0, i, 11)
-        firms.wage_cny[i] = p.wage_mean_cny * max(0.5, wage)
-        firms.liability_cny[i] = firms.size[i] * p.tax_liability_cny_per_employee
-        constrained = uniform(key, STREAM_CITY, 0, i, 3) < p.credit_constrained_share
+        wage = 1.0 + p[P.wage_sd_share] * normal(key, STREAM_CITY, 0, i, 11)
+        firms.wage_cny[i] = p[P.wage_mean_cny] * max(0.5, wage)
+        firms.liability_cny[i] = firms.size[i] * p[P.tax_liability_cny_per_employee]
+        constrained = uniform(key, STREAM_CITY, 0, i, 3) < p[P.credit_constrained_share]
         firms.constrained[i] = 1 if (constrained and not lead) else 0
-        firms.land_need[i] = 1 if uniform(key, STREAM_CITY, 0, i, 4) < p.land_need_share else 0
-        ps = p.productive_share_mean + p.firm_cost_heterogeneity_share * normal(key, STREAM_CITY, 0, i, 12)
+        firms.land_need[i] = 1 if uniform(key, STREAM_CITY, 0, i, 4) < p[P.land_need_share] else 0
+        ps = p[P.productive_share_mean] + p[P.firm_cost_heterogeneity_share] * normal(key, STREAM_CITY, 0, i, 12)
         firms.productive_share[i] = min(1.2, max(0.0, ps))
-        firms.retention_belief[i] = p.prior_retention_share
+        firms.retention_belief[i] = p[P.prior_retention_share]
+    _seed_deep_firms(firms, int(p[P.initial_deep_firms]), p)
     _index_firms_by_sector(firms, city)
     _sector_wages(firms, city)
     _init_schools(p, schools)
     _init_students(key, p, students)
     gov[0] = 1.0  # G_EFFORT: the administration starts by meaning it
-    gov[1] = p.prior_payout_share  # G_PAYOUT_BELIEF
+    gov[1] = p[P.prior_payout_share]  # G_PAYOUT_BELIEF
 
 
-@njit(cache=True)
+@kernel
+def _seed_deep_firms(firms, n_deep: int, p) -> None:
+    """The largest ``n_deep`` firms start at depth 4 with a full training centre."""
+    order = np.argsort(-firms.size)
+    for j in range(min(n_deep, order.size)):
+        i = order[j]
+        firms.depth[i] = 4
+        firms.training_capital_cny[i] = p[P.centre_investment_cny]
+        firms.relationship[i] = 0.5
+
+
+@kernel
 def _index_firms_by_sector(firms, city) -> None:
     """Counting sort of firms by sector: ``firms_by_sector[sector_start[m]:sector_start[m+1]]``."""
     n_sectors = city.sector_growth.size
@@ -176,7 +190,7 @@ def _index_firms_by_sector(firms, city) -> None:
         fill[m] += 1
 
 
-@njit(cache=True)
+@kernel
 def _sector_wages(firms, city) -> None:
     """Each sector's mean wage relative to the city's, what students see when choosing."""
     n_sectors = city.sector_growth.size
@@ -195,7 +209,7 @@ def _sector_wages(firms, city) -> None:
             city.sector_wage_index[m] = 1.0
 
 
-@njit(cache=True)
+@kernel
 def _init_schools(p, schools) -> None:
     n_schools, n_sectors = schools.offers.shape
     for s in range(n_schools):
@@ -206,13 +220,13 @@ def _init_schools(p, schools) -> None:
         for m in range(n_sectors):
             if schools.offers[s, m]:
                 schools.quota_share[s, m] = 1.0 / n_offered
-                schools.relevance[s, m] = p.relevance_initial_share
+                schools.relevance[s, m] = p[P.relevance_initial_share]
 
 
-@njit(cache=True)
+@kernel
 def _init_students(key, p, students) -> None:
     n_students = students.ability.size
-    local = min(0.999, max(0.001, p.local_preference_share))
+    local = min(0.999, max(0.001, p[P.local_preference_share]))
     centre = np.log(local / (1.0 - local))
     for k in range(n_students):
         students.ability[k] = normal(key, STREAM_STUDENT, 0, k, 0)

@@ -1,0 +1,29 @@
+"""Named packages: YAML files under ``configs/policy/``, merged into the typed schema."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from omegaconf import DictConfig, OmegaConf
+
+from policies.schema import Package
+
+
+def config_dir() -> Path:
+    """The folder of shipped configs (installed with the ``configs`` package)."""
+    return Path(str(resources.files("configs")))
+
+
+def available(group: str) -> list[str]:
+    """Names of the presets of a config group (``city``, ``policy``, ...)."""
+    folder = config_dir() / group
+    return sorted(p.stem for p in folder.glob("*.yaml"))
+
+
+def load_package(name: str) -> DictConfig:
+    """Load a shipped package by name, typed and checked against the schema."""
+    path = config_dir() / "policy" / f"{name}.yaml"
+    if not path.is_file():
+        raise KeyError(name)
+    return OmegaConf.merge(OmegaConf.structured(Package), OmegaConf.load(path))
