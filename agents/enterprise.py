@@ -88,6 +88,14 @@ def centre_gap_cny(training_capital_cny: float, p) -> float:
 
 
 @njit(cache=True)
+def capital_cost_share(constrained: int, p) -> float:
+    """Yearly cost of a yuan invested in training capital: depreciation plus interest
+    (with a premium for credit-constrained firms)."""
+    rate = p[P.interest_rate_share] + p[P.financing_premium_share] * constrained
+    return p[P.centre_depreciation_share] + rate
+
+
+@njit(cache=True)
 def private_net_cny(
     depth: int,
     size: float,
@@ -124,10 +132,9 @@ def private_net_cny(
         net -= p[P.trainer_fixed_cost_cny] * relief * coordination
         net += terms_row[T_TECH] * terms_row[T_TECH_BENEFIT_CNY]
     if depth == 4:
-        rate = p[P.interest_rate_share] + p[P.financing_premium_share] * constrained
         gap = centre_gap_cny(training_capital_cny, p)
         kept = min(training_capital_cny, p[P.centre_investment_cny])
-        net -= gap * (p[P.centre_depreciation_share] + rate) + kept * p[P.centre_depreciation_share]
+        net -= gap * capital_cost_share(constrained, p) + kept * p[P.centre_depreciation_share]
         net -= p[P.codesign_cost_cny] * relief * coordination
     return net
 
@@ -172,6 +179,7 @@ def lever_claims(
     constrained: int,
     land_need: int,
     award_probability: float,
+    annuity_share: float,
     terms_row: np.ndarray,
     p,
 ) -> None:
@@ -179,7 +187,10 @@ def lever_claims(
 
     Used twice: with expected quantities when the firm chooses its depth, and with the
     realised quantities when the government pays, so that what firms expect and what
-    the government owes follow one rule.
+    the government owes follow one rule. One-off support for the training-centre
+    investment (grant, land discount, its tax offset) is multiplied by
+    ``annuity_share``: 1 when paid, the capital's yearly cost rate when a firm weighs
+    it against the yearly cost of the investment.
     """
     for k in range(N_LEVERS):
         out[k] = 0.0
@@ -189,9 +200,10 @@ def lever_claims(
         out[L_MEMBERSHIP] = terms_row[T_MEMBERSHIP_CNY]
     spend = apprentices * p[P.apprentice_gross_cost_cny]
     if depth == 4:
-        spend += gap_cny + p[P.codesign_cost_cny]
-        out[L_CENTRE] = terms_row[T_CENTRE_SHARE] * gap_cny
-        out[L_LAND] = terms_row[T_LAND_SHARE] * p[P.centre_land_share] * gap_cny * land_need
+        investment = gap_cny * annuity_share
+        spend += investment + p[P.codesign_cost_cny]
+        out[L_CENTRE] = terms_row[T_CENTRE_SHARE] * investment
+        out[L_LAND] = terms_row[T_LAND_SHARE] * p[P.centre_land_share] * investment * land_need
         out[L_CREDIT] = (
             terms_row[T_CREDIT_INTEREST_SHARE] * p[P.financing_premium_share] * gap_cny * constrained
             + terms_row[T_CREDIT_RATING_CNY]
@@ -222,6 +234,7 @@ def expected_payoffs(
 ) -> None:
     """Write each depth's expected yearly payoff in yuan to ``out`` (float64[5])."""
     gap = centre_gap_cny(training_capital_cny, p)
+    annuity = capital_cost_share(constrained, p)
     for depth in range(N_DEPTHS):
         private = private_net_cny(
             depth, size, expected_vacancies, productive_share, retention_belief,
@@ -231,7 +244,7 @@ def expected_payoffs(
         hires = slots * retention_belief / p[P.programme_years]
         lever_claims(
             claims, depth, depth, slots, hires, gap, liability_cny, constrained, land_need,
-            award_probability, terms_row, p,
+            award_probability, annuity, terms_row, p,
         )  # fmt: skip
         money = 0.0
         for k in range(N_LEVERS):

@@ -352,6 +352,7 @@ class Experiment:
     scenario: int = integer(0)
     counterfactual: str = "none"
     summary_window_years: int = integer(5, minimum=1)
+    workers: int = integer(0)  # worker processes; 0: one per core. Results do not depend on it.
 
 
 @dataclass

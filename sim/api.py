@@ -35,9 +35,10 @@ def simulate(cfg: Any, seeds: Iterable[int] | None = None) -> tuple[pd.DataFrame
     """
     params = build_params(cfg)
     replicates = list(range(cfg.experiment.replicates)) if seeds is None else [int(s) for s in seeds]
-    names = list(cfg.experiment.packages)
+    names = package_names(cfg)
     baseline_name = cfg.experiment.counterfactual
     packages = {name: load_package(name) for name in {*names, baseline_name}}
+    packages[cfg.policy.name] = cfg.policy  # the command line's ``policy`` (with overrides) wins
     terms = {name: build_terms(pkg, cfg.years) for name, pkg in packages.items()}
     rows, frames = [], []
     for replicate in replicates:
@@ -47,11 +48,14 @@ def simulate(cfg: Any, seeds: Iterable[int] | None = None) -> tuple[pd.DataFrame
             run = baseline if name == baseline_name else run_one(cfg.city, params, *terms[name], key)
             rows.append(_run_row(cfg, name, replicate, key, run, baseline))
             frames.append(_series_frame(name, replicate, run))
-    runs = pd.DataFrame(rows)
-    series = pd.concat(frames, ignore_index=True)
-    order = {name: k for k, name in enumerate(names)}
-    runs = runs.sort_values(["package", "replicate"], key=lambda c: c.map(order) if c.name == "package" else c)
-    return runs.reset_index(drop=True), series
+    return pd.DataFrame(rows), pd.concat(frames, ignore_index=True)
+
+
+def package_names(cfg: Any) -> list[str]:
+    """The packages an experiment runs: ``experiment.packages``, plus the selected
+    ``policy`` if it is not among them."""
+    names = list(cfg.experiment.packages)
+    return names if cfg.policy.name in names else [*names, cfg.policy.name]
 
 
 def _run_row(cfg: Any, name: str, replicate: int, key: int, run: RunOutput, baseline: RunOutput) -> dict:

@@ -42,7 +42,9 @@ def update_firm_beliefs(firms, p) -> None:
     if p[P.learning] < 0.5:
         return
     n = firms.size.size
-    n_sectors = int(firms.sector.max()) + 1
+    n_sectors = 0
+    for i in range(n):
+        n_sectors = max(n_sectors, firms.sector[i] + 1)
     seen = np.zeros(n_sectors)
     kept = np.zeros(n_sectors)
     for i in range(n):

@@ -103,7 +103,7 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
         lever_claims(
             row, firms.depth[i], reported, firms.apprentices[i], firms.trained_hires[i],
             firms.invested_cny[i], firms.liability_cny[i], firms.constrained[i],
-            firms.land_need[i], float(firms.awarded[i]), terms_row, p,
+            firms.land_need[i], float(firms.awarded[i]), 1.0, terms_row, p,
         )  # fmt: skip
         for k in range(N_LEVERS):
             claims[i, k] = row[k]

@@ -182,8 +182,11 @@ def _index_firms_by_sector(firms, city) -> None:
         counts[firms.sector[i] + 1] += 1
     for m in range(n_sectors):
         counts[m + 1] += counts[m]
-    city.sector_start[:] = counts
-    fill = counts[:n_sectors].copy()
+    fill = np.empty(n_sectors, np.int32)
+    for m in range(n_sectors + 1):
+        city.sector_start[m] = counts[m]
+        if m < n_sectors:
+            fill[m] = counts[m]
     for i in range(firms.sector.size):
         m = firms.sector[i]
         city.firms_by_sector[fill[m]] = i

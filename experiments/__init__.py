@@ -1,0 +1,1 @@
+"""Experiments: designs, the runner, the results store, figures and the command line."""

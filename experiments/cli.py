@@ -1,0 +1,119 @@
+"""The ``consortium-sim`` command: a Hydra app that runs an experiment.
+
+Before Hydra starts (and creates a results folder), the overrides are composed and
+checked once; a user's mistake ends with one line naming the field and what is
+allowed, and exit status 2. Only a clean config reaches the experiment.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import hydra
+from hydra import compose, initialize_config_module
+from hydra.core.global_hydra import GlobalHydra
+from omegaconf import DictConfig
+
+from policies.packages import available
+from policies.schema import register
+from policies.validate import ConfigError, validate
+
+EXIT_USAGE = 2
+_HYDRA_FLAGS_THAT_SKIP_CHECKS = {"-h", "--help", "--hydra-help", "--info", "-i", "--shell-completion", "-sc"}
+
+register()
+
+
+@hydra.main(config_path="pkg://configs", config_name="config", version_base="1.3")
+def _app(cfg: DictConfig) -> None:
+    from experiments.compare import run_experiment  # late: keeps `--help` fast
+
+    try:
+        validate(cfg)
+        run_experiment(cfg)
+    except ConfigError as error:
+        _fail(str(error))
+
+
+def main() -> None:
+    """Console entry point: check the command line, then hand over to Hydra."""
+    args = sys.argv[1:]
+    multirun = any(a in ("-m", "--multirun") for a in args)
+    if not multirun and not any(a in _HYDRA_FLAGS_THAT_SKIP_CHECKS for a in args):
+        overrides = [a for a in args if not a.startswith("-")]
+        try:
+            check_overrides(overrides)
+        except ConfigError as error:
+            _fail(str(error))
+    _app()
+
+
+def check_overrides(overrides: list[str]) -> DictConfig:
+    """Compose the config with ``overrides`` and validate it; raise ConfigError."""
+    own = [o for o in overrides if not o.lstrip("+~").startswith("hydra.")]
+    _refuse_complete_results(overrides)
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_module("configs", version_base="1.3"):
+            cfg = compose("config", overrides=own)
+    except Exception as error:  # Hydra and OmegaConf raise many types; all mean bad input
+        raise _explain(error) from None
+    finally:
+        GlobalHydra.instance().clear()
+    validate(cfg)
+    return cfg
+
+
+def _refuse_complete_results(overrides: list[str]) -> None:
+    for override in overrides:
+        if override.startswith("hydra.run.dir="):
+            folder = Path(override.split("=", 1)[1])
+            if (folder / "manifest.json").exists():
+                raise ConfigError(
+                    "hydra.run.dir",
+                    f"'{folder}' already holds results; choose a new folder (results are never overwritten)",
+                )
+
+
+def _explain(error: Exception) -> ConfigError:
+    """Turn a Hydra/OmegaConf composition error into one line naming the field."""
+    text = str(error)
+    cause = error.__cause__ or error.__context__
+    full = f"{text}\n{cause}" if cause is not None else text
+    lines = [line.strip() for line in full.splitlines() if line.strip()]
+    if "Could not find" in text:
+        group = text.split("Could not find '", 1)[1].split("'", 1)[0]
+        group_name, _, wanted = group.partition("/")
+        options = ", ".join(available(group_name)) if group_name else ""
+        return ConfigError(group_name or "config", f"unknown preset '{wanted}'; allowed: {options}")
+    key = next((ln.split("full_key:", 1)[1].strip() for ln in lines if ln.startswith("full_key:")), "")
+    if "not in struct" in full or re.search(r"Key '[^']+' not in '", full):
+        return ConfigError(key or "config", f"unknown key; {_allowed_keys(key)}")
+    detail = next((ln for ln in lines if ln.startswith(("Value ", "Invalid value", "Incompatible"))), lines[0])
+    return ConfigError(key or "command line", detail)
+
+
+def _allowed_keys(full_key: str) -> str:
+    from omegaconf import OmegaConf
+
+    from policies.schema import Config
+
+    node: Any = OmegaConf.structured(Config)
+    parent = full_key.rsplit(".", 1)[0] if "." in full_key else ""
+    for part in [p for p in parent.split(".") if p]:
+        if part not in node:
+            return "see configs/ for the keys"
+        node = node[part]
+    return "allowed: " + ", ".join(str(k) for k in node.keys())
+
+
+def _fail(message: str) -> None:
+    print(f"consortium-sim: error: {message}", file=sys.stderr)
+    sys.exit(EXIT_USAGE)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""Checks that types cannot express: ranges, windows, names, sizes.
+
+Every failure is a :class:`ConfigError` naming the field and what is allowed, so the
+command line can print one line and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+from policies.packages import available, load_package
+from policies.schema import Config, Lever, Package
+
+
+class ConfigError(ValueError):
+    """A user's config mistake: ``field`` and what is allowed."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+def validate(cfg: Any) -> None:
+    """Raise :class:`ConfigError` for the first problem found in a composed config."""
+    _check_ranges(cfg, Config, "")
+    _check_city(cfg)
+    _check_experiment(cfg)
+    _check_package(cfg.policy, "policy")
+    recession = cfg.uncertainty.recession_year
+    if recession is not None and recession < 0:
+        raise ConfigError("uncertainty.recession_year", f"must be a year >= 0 or null, got {recession}")
+    if cfg.uncertainty.demand_growth_mean_share <= -1.0:
+        raise ConfigError("uncertainty.demand_growth_mean_share", "must be greater than -1")
+
+
+def validate_package(package: Any, name: str) -> None:
+    """Check a named package loaded outside the main config."""
+    _check_ranges(package, Package, f"policy[{name}]")
+    _check_package(package, f"policy[{name}]")
+
+
+def _check_ranges(node: Any, schema: type, prefix: str) -> None:
+    for f in dataclasses.fields(schema):
+        path = f"{prefix}.{f.name}" if prefix else f.name
+        value = getattr(node, f.name)
+        if dataclasses.is_dataclass(value) or hasattr(value, "keys"):
+            sub = _schema_of(schema, f.name)
+            if sub is not None:
+                _check_ranges(value, sub, path)
+            continue
+        _check_value(path, value, f.metadata)
+
+
+def _schema_of(schema: type, name: str) -> type | None:
+    default = next(f for f in dataclasses.fields(schema) if f.name == name).default_factory
+    if default is dataclasses.MISSING:
+        return None
+    return type(default())
+
+
+def _check_value(path: str, value: Any, meta: Any) -> None:
+    if value is None or not meta or isinstance(value, bool):
+        return
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(path, f"must be a finite number, got {value}")
+    low, high = meta.get("min"), meta.get("max")
+    if "min_exclusive" in meta and value <= meta["min_exclusive"]:
+        raise ConfigError(path, f"must be greater than {meta['min_exclusive']:g}, got {value}")
+    if low is not None and high is not None and not low <= value <= high:
+        raise ConfigError(path, f"must be a share in [{low:g}, {high:g}], got {value}")
+    if low is not None and value < low:
+        what = "a non-negative amount" if (low == 0 and isinstance(value, float)) else f"at least {low:g}"
+        raise ConfigError(path, f"must be {what}, got {value}")
+
+
+def _check_package(package: Any, prefix: str) -> None:
+    for f in dataclasses.fields(Package):
+        lever = getattr(package, f.name)
+        if isinstance(_default(f), Lever) and lever.end_year is not None:
+            if lever.end_year < lever.start_year:
+                raise ConfigError(
+                    f"{prefix}.{f.name}.end_year",
+                    f"must be >= start_year ({lever.start_year}) or null, got {lever.end_year}",
+                )
+
+
+def _default(f: dataclasses.Field) -> Any:
+    return f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+
+
+def _check_city(cfg: Any) -> None:
+    city = cfg.city
+    schools = [city.secondary_vocational, city.higher_vocational, city.undergraduate]
+    if sum(s.count for s in schools) < 1:
+        raise ConfigError("city", "needs at least one school (secondary_vocational, higher_vocational or undergraduate .count >= 1)")
+    if sum(s.count * s.capacity_per_year for s in schools) < 1:
+        raise ConfigError("city", "schools admit nobody: some school type needs count >= 1 and capacity_per_year >= 1")
+    if city.initial_deep_firms > city.n_firms:
+        raise ConfigError("city.initial_deep_firms", f"must be at most n_firms ({city.n_firms})")
+
+
+def _check_experiment(cfg: Any) -> None:
+    exp = cfg.experiment
+    known = available("policy")
+    if len(exp.packages) == 0:
+        raise ConfigError("experiment.packages", f"must name at least one package; allowed: {', '.join(known)}")
+    for field, names in (("experiment.packages", list(exp.packages)), ("experiment.counterfactual", [exp.counterfactual])):
+        for name in names:
+            if name not in known:
+                raise ConfigError(field, f"unknown package '{name}'; allowed: {', '.join(known)}")
+    duplicates = sorted({name for name in exp.packages if list(exp.packages).count(name) > 1})
+    if duplicates:
+        raise ConfigError("experiment.packages", f"each package once; listed twice: {', '.join(duplicates)}")
+    for name in {*exp.packages, exp.counterfactual}:
+        try:
+            validate_package(load_package(name), name)
+        except ConfigError:
+            raise
+        except Exception as error:  # a malformed shipped or user-added YAML
+            raise ConfigError(f"policy[{name}]", _first_line(error)) from error
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
