@@ -1,0 +1,27 @@
+"""The logit rule against a hand computation."""
+
+import numpy as np
+
+from agents.choice import logit_choice, logit_probabilities
+
+
+def test_logit_probabilities_by_hand():
+    """Payoffs 0, 1000, 3000 at scale 1000: exp(0), exp(1), exp(3) normalised."""
+    out = np.empty(3)
+    logit_probabilities(np.array([0.0, 1000.0, 3000.0]), 3, 1000.0, out)
+    expected = np.exp([0.0, 1.0, 3.0]) / np.exp([0.0, 1.0, 3.0]).sum()
+    np.testing.assert_allclose(out, expected, rtol=1e-12)
+
+
+def test_logit_choice_inverts_the_cdf():
+    """With probabilities (0.25, 0.25, 0.5): u below 0.25 -> 0, below 0.5 -> 1, else 2."""
+    payoffs = np.array([0.0, 0.0, np.log(2.0)])
+    assert logit_choice(payoffs, 3, 1.0, 0.2) == 0
+    assert logit_choice(payoffs, 3, 1.0, 0.4) == 1
+    assert logit_choice(payoffs, 3, 1.0, 0.6) == 2
+
+
+def test_huge_payoffs_do_not_overflow():
+    out = np.empty(2)
+    logit_probabilities(np.array([1e9, 1e9 + 1.0]), 2, 1.0, out)
+    assert np.all(np.isfinite(out)) and abs(out.sum() - 1.0) < 1e-12

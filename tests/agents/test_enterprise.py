@@ -1,0 +1,143 @@
+"""Firms' payoffs and claims against hand computations."""
+
+import numpy as np
+import pytest
+
+from agents.enterprise import (
+    apprentice_slots,
+    choose_depth,
+    lever_claims,
+    overreport_value_cny,
+    private_net_cny,
+    qualifies_for_grant,
+)
+from policies.packages import load_package
+from policies.terms import (
+    CONDITION_ACTIVITY,
+    CONDITION_MEMBERSHIP,
+    CONDITION_VERIFIED,
+    L_APPRENTICE,
+    L_CENTRE,
+    L_MEMBERSHIP,
+    L_TAX,
+    N_LEVERS,
+    T_APPRENTICE_CNY,
+    T_AUDIT_SHARE,
+    T_CENTRE_SHARE,
+    T_CLAWBACK_SHARE,
+    T_CONDITIONALITY,
+    T_MEMBERSHIP_CNY,
+    T_PENALTY_CNY,
+    T_TAX_SHARE,
+    T_TAX_SURCHARGE_SHARE,
+    N_TERMS,
+    build_terms,
+)
+from sim.params import P, build_params
+from tests.conftest import make_cfg
+
+
+@pytest.fixture(scope="module")
+def p():
+    return build_params(make_cfg())
+
+
+def test_private_net_at_depth_three_by_hand(p):
+    """Default behaviour, 200 employees, 8 vacancies, productive share 0.7, belief 0.6:
+    members 4000 - 8000; shallow +2500*8 - 20000; 4 apprentices x ((0.7-1)*50000 +
+    0.6*(30000+20000)/3) = 4 x (-5000) ; trainer -20000. Total -44000."""
+    net = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 0.0, 0.0, 0, np.zeros(N_TERMS), p)
+    assert net == pytest.approx(4000 - 8000 + 2500 * 8 - 20000 + 4 * (-15000 + 10000) - 20000)
+
+
+def test_relationship_capital_relieves_trainer_cost(p):
+    """Full relationship capital saves 60% of the trainer cost: +12000 at depth 3."""
+    cold = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 0.0, 0.0, 0, np.zeros(N_TERMS), p)
+    warm = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 1.0, 0.0, 0, np.zeros(N_TERMS), p)
+    assert warm - cold == pytest.approx(0.6 * 20000)
+
+
+def test_sunk_training_centre_is_cheaper_to_keep(p):
+    """Depth 4 without a centre pays the full capital cost (0.1 + 0.04) x 300000; with a
+    full centre only its depreciation 0.1 x 300000."""
+    none = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 0.0, 0.0, 0, np.zeros(N_TERMS), p)
+    built = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 0.0, 300000.0, 0, np.zeros(N_TERMS), p)
+    assert built - none == pytest.approx(0.14 * 300000 - 0.1 * 300000)
+
+
+def test_slots(p):
+    assert apprentice_slots(200.0, 2, p) == 0
+    assert apprentice_slots(200.0, 3, p) == 4
+    assert apprentice_slots(200.0, 4, p) == 6
+    assert apprentice_slots(10.0, 3, p) == 1
+
+
+@pytest.mark.parametrize(
+    "condition, depth, reported, apprentices, expected",
+    [
+        (CONDITION_MEMBERSHIP, 1, 1, 0, True),
+        (CONDITION_MEMBERSHIP, 0, 0, 0, False),
+        (CONDITION_ACTIVITY, 1, 1, 0, False),
+        (CONDITION_ACTIVITY, 1, 2, 0, True),
+        (CONDITION_VERIFIED, 2, 3, 0, False),
+        (CONDITION_VERIFIED, 3, 3, 0, False),
+        (CONDITION_VERIFIED, 3, 3, 2, True),
+    ],
+)
+def test_grant_eligibility(condition, depth, reported, apprentices, expected):
+    assert qualifies_for_grant(depth, reported, apprentices, condition) == expected
+
+
+def test_claims_and_tax_cap(p):
+    """4 apprentices at 8000; tax offset 30% of 4 x 50000 = 60000 but capped at
+    liability 400000 x 5% = 20000; a depth-4 centre grant of 30% of a 300000 gap."""
+    row = np.zeros(N_TERMS)
+    row[T_APPRENTICE_CNY] = 8000
+    row[T_TAX_SHARE] = 0.3
+    row[T_TAX_SURCHARGE_SHARE] = 0.05
+    row[T_CENTRE_SHARE] = 0.3
+    out = np.zeros(N_LEVERS)
+    lever_claims(out, 3, 3, 4.0, 0.0, 0.0, 400000.0, 0, 0, 0.0, 1.0, row, p)
+    assert out[L_APPRENTICE] == 32000 and out[L_TAX] == pytest.approx(20000)
+    assert out[L_CENTRE] == 0.0
+    lever_claims(out, 4, 4, 6.0, 0.0, 300000.0, 1e8, 0, 0, 0.0, 1.0, row, p)
+    assert out[L_CENTRE] == pytest.approx(90000)
+    assert out[L_TAX] == pytest.approx(0.3 * (6 * 50000 + 300000 + 30000))
+
+
+def test_overreporting_pays_only_when_audits_are_weak():
+    """Grant 50000, audits 30%, full clawback, penalty 20000: 50000*(1-0.3) - 0.3*20000
+    = 29000 > 0; with 100% audits: 0 - 20000 < 0. Only under activity conditionality."""
+    row = np.zeros(N_TERMS)
+    row[T_MEMBERSHIP_CNY], row[T_CLAWBACK_SHARE], row[T_PENALTY_CNY] = 50000, 1.0, 20000
+    row[T_CONDITIONALITY] = CONDITION_ACTIVITY
+    row[T_AUDIT_SHARE] = 0.3
+    assert overreport_value_cny(row, 1.0, 1.0) == pytest.approx(29000)
+    row[T_AUDIT_SHARE] = 1.0
+    assert overreport_value_cny(row, 1.0, 1.0) == pytest.approx(-20000)
+    row[T_CONDITIONALITY] = CONDITION_MEMBERSHIP
+    assert overreport_value_cny(row, 1.0, 1.0) == 0.0
+
+
+def test_inertia_limits_the_rise_to_one_level(p):
+    """From depth 0 a firm can only reach depth 1, even if depth 4 pays most; the step
+    is then valued at depth 4's payoff, so it is taken almost surely."""
+    payoffs = np.array([0.0, -5000.0, -5000.0, -5000.0, 1e6])
+    picks = {choose_depth(payoffs, 0, u, p) for u in np.linspace(0.001, 0.999, 50)}
+    assert picks <= {0, 1} and 1 in picks
+    assert choose_depth(payoffs, 0, 0.5, p) == 1
+
+
+def test_membership_grant_terms_follow_lever_window():
+    """A lever with start 2 and end 4 is on in years 2, 3, 4 only."""
+    package = load_package("membership_grant")
+    package.membership_grant.start_year = 2
+    package.membership_grant.end_year = 4
+    terms, _ = build_terms(package, 8)
+    on = terms[:, T_MEMBERSHIP_CNY] > 0
+    assert on.tolist() == [False, False, True, True, True, False, False, False]
+
+
+def test_parameter_vector_reads_config_names():
+    cfg = make_cfg("behaviour.apprentice_gross_cost_cny=12345")
+    assert build_params(cfg)[P.apprentice_gross_cost_cny] == 12345
