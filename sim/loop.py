@@ -18,6 +18,7 @@ import numpy as np
 from numba import njit
 
 from agents.enterprise import centre_gap_cny
+from agents.government import effort_target
 from agents.student import DROPPED_OUT, IN_SCHOOL, LEFT_REGION
 from policies.terms import N_LEVERS, T_ANY_MONEY, T_BUDGET_CNY
 from sim import series as S
@@ -35,7 +36,7 @@ from sim.labour import (
     match_graduates,
 )
 from sim.labour import turnover as incumbents_turnover
-from sim.payments import P_CLAWBACK, P_DUE, P_OVERREPORTERS, P_PAID, P_RATION, pay_and_audit, update_capital
+from sim.payments import handling_cost_cny, P_CLAWBACK, P_DUE, P_OVERREPORTERS, P_PAID, P_RATION, pay_and_audit, update_capital
 from sim.state import G_EFFORT, G_PAYOUT_BELIEF
 from sim.jit import kernel
 from sim.params import P
@@ -51,6 +52,8 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
     spend = np.zeros(N_LEVERS)
     cohort = int(schools.capacity.sum())
     programme = int(p[P.programme_years])
+    # the administration starts at the effort its incentive warrants for this package
+    gov[G_EFFORT] = effort_target(p[P.assessment_weight_cny], 0.0, handling_cost_cny(terms[0], p))
     for year in range(n_years):
         row = terms[year]
         # 1-2

@@ -138,6 +138,16 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
 
 
 @kernel
+def handling_cost_cny(terms_row, p) -> float:
+    """Yearly cost to the administration of running the package: a share of its budget,
+    more when outcomes must be verified."""
+    share = p[P.admin_cost_share]
+    if int(terms_row[T_CONDITIONALITY]) == CONDITION_VERIFIED:
+        share += p[P.verification_cost_share]
+    return share * terms_row[T_BUDGET_CNY]
+
+
+@kernel
 def _update_government(gov, firms, terms_row, due, paid_claims, p) -> None:
     """Effort moves toward gain / (gain + cost); firms learn the payout share."""
     n = firms.size.size
@@ -149,10 +159,7 @@ def _update_government(gov, firms, terms_row, due, paid_claims, p) -> None:
         if firms.depth[i] == 4:
             deep += 1
     integration = training / max(1, n)
-    cost = p[P.admin_cost_share] * due
-    if int(terms_row[T_CONDITIONALITY]) == CONDITION_VERIFIED:
-        cost += p[P.verification_cost_share] * due
-    target = effort_target(p[P.assessment_weight_cny], integration, cost)
+    target = effort_target(p[P.assessment_weight_cny], integration, handling_cost_cny(terms_row, p))
     gov[G_EFFORT] = min(1.0, max(0.0, update_effort(gov[G_EFFORT], target, p)))
     gov[G_INTEGRATION] = integration
     gov[G_DEEP_LAST] = deep

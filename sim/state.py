@@ -158,7 +158,7 @@ def init_city(key, p, firms, schools, students, city, gov) -> None:
     _sector_wages(firms, city)
     _init_schools(p, schools)
     _init_students(key, p, students)
-    gov[0] = 1.0  # G_EFFORT: the administration starts by meaning it
+    gov[0] = 1.0  # G_EFFORT, reset by run_years from the package's size
     gov[1] = p[P.prior_payout_share]  # G_PAYOUT_BELIEF
 
 
