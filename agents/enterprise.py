@@ -67,6 +67,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "retention_belief": ("float64", "expected share of own apprentices kept a year on"),
     "vacancies": ("int32", "skilled vacancies this year"),
     "overreport": ("int8", "1 if reporting activity it does not do this year"),
+    "invested_cny": ("float64", "training-centre investment made this year"),
+    "trained_hires": ("int32", "ex-apprentices hired in their field this year"),
+    "awarded": ("int8", "1 if given an award (表彰) this year"),
+    "seen_graduates": ("int32", "own apprentices who graduated last year"),
+    "seen_kept": ("int32", "of those, still employed by the firm"),
 }
 
 
@@ -90,7 +95,8 @@ def centre_gap_cny(training_capital_cny: float, p) -> float:
 @njit(cache=True)
 def capital_cost_share(constrained: int, p) -> float:
     """Yearly cost of a yuan invested in training capital: depreciation plus interest
-    (with a premium for credit-constrained firms)."""
+    (with a premium for credit-constrained firms).
+    """
     rate = p[P.interest_rate_share] + p[P.financing_premium_share] * constrained
     return p[P.centre_depreciation_share] + rate
 

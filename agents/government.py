@@ -4,19 +4,25 @@ The administration's implementation effort in [0, 1] is the share of due payment
 actually delivers and the share of planned audits it carries out. It moves toward a
 contest-style target gain / (gain + cost): its gain is the weight the upper level's
 assessment (考核) gives to the consortium, larger when integration is visible; its cost
-is running the package, a share of its budget (more when outcomes are verified). With no gain, a promised subsidy stays
-on paper (政策难落地).
+is running the package, a share of its budget (more when outcomes are verified). With no
+gain, a promised subsidy stays on paper (政策难落地).
 """
 
 from __future__ import annotations
 
 from numba import njit
+
 from sim.params import P
 
+# The government's state is one float64 vector in the core (``sim.state.G_*``).
 COLUMNS: dict[str, tuple[str, str]] = {
-    "effort": ("float64", "implementation effort in [0, 1]"),
-    "payout_share": ("float64", "paid / due last year, as firms saw it"),
-    "spent_cny": ("float64[N_LEVERS]", "spending by lever this year"),
+    "effort": ("float64", "implementation effort in [0, 1] (G_EFFORT)"),
+    "payout_belief": (
+        "float64",
+        "share of claims firms expect paid, learned from paid / due (G_PAYOUT_BELIEF)",
+    ),
+    "deep_last": ("float64", "depth-4 firms last year, for the award odds (G_DEEP_LAST)"),
+    "integration": ("float64", "share of firms training last year (G_INTEGRATION)"),
 }
 
 

@@ -23,18 +23,18 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "offers": ("bool[n_sectors]", "majors offered (one per sector)"),
     "quota_share": ("float64[n_sectors]", "share of capacity per major"),
     "relevance": ("float64[n_sectors]", "curriculum relevance per major, in [0, 1]"),
-    "double_qualified_share": ("float64", "share of 双师型 teachers"),
+    "double_qualified": ("float64", "share of 双师型 teachers, in [0, 1]"),
     "outreach": ("int8", "0 passive, 1 active, 2 keen"),
     "signed": ("int32", "partnership agreements signed"),
     "active": ("int32", "agreements with a firm actually training (depth >= 3)"),
     "partners_free": ("int32", "partner places left this year"),
+    "codesign": ("int32[n_sectors]", "depth-4 partners co-designing each major this year"),
+    "seats": ("int32[n_sectors]", "seats offered per major this year"),
 }
 
 
 @njit(cache=True)
-def outreach_payoffs(
-    out: np.ndarray, kpi: int, members_nearby: float, deep_seekers: float, p
-) -> None:
+def outreach_payoffs(out: np.ndarray, kpi: int, members_nearby: float, deep_seekers: float, p) -> None:
     """Write the evaluation payoff of each outreach level to ``out`` (float64[3]).
 
     Under ``agreements`` a school earns a point per signed deal, and any member firm
@@ -70,8 +70,8 @@ def update_relevance(
     """Relevance decays with technology drift; co-design and 双师 teachers restore it."""
     relevance *= 1.0 - drift
     if codesigning_partners > 0:
-        relevance += p[P.codesign_relevance_gain_share] * min(1.0, 0.5 * codesigning_partners) * (
-            1.0 - relevance
+        relevance += (
+            p[P.codesign_relevance_gain_share] * min(1.0, 0.5 * codesigning_partners) * (1.0 - relevance)
         )
     relevance += p[P.teacher_relevance_gain_share] * double_qualified * (1.0 - relevance)
     return min(1.0, max(0.0, relevance))

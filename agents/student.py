@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from numba import njit
+
 from sim.params import P
 
 # Job states after graduation.
@@ -10,6 +11,7 @@ IN_SCHOOL, IN_FIELD_LOCAL, OFF_FIELD_LOCAL, UNEMPLOYED, LEFT_REGION, DROPPED_OUT
 NOT_ENROLLED = -1
 
 COLUMNS: dict[str, tuple[str, str]] = {
+    "cohort": ("int16", "year of enrolment"),
     "ability": ("float64", "standard-normal ability"),
     "home": ("float64", "home attachment in [0, 1]: preference to stay local"),
     "school": ("int32", "school, -1 before enrolment"),
@@ -17,7 +19,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "host": ("int32", "apprenticeship host firm, -1 if school-based track"),
     "trained_by": ("int32", "firm that trained the student as an apprentice, -1 if none"),
     "skill": ("float64", "skill in the major's field, about 0.6 at graduation"),
-    "state": ("int8", "IN_SCHOOL, IN_FIELD_LOCAL, OFF_FIELD_LOCAL, UNEMPLOYED, LEFT_REGION, DROPPED_OUT"),
+    "state": (
+        "int8",
+        "IN_SCHOOL, IN_FIELD_LOCAL, OFF_FIELD_LOCAL, UNEMPLOYED, LEFT_REGION, DROPPED_OUT",
+    ),
     "employer": ("int32", "firm, -1 if none"),
     "wage_cny": ("float64", "yearly wage"),
     "tenure_years": ("int16", "years with the current employer"),

@@ -22,7 +22,15 @@ from policies.schema import register
 from policies.validate import ConfigError, validate
 
 EXIT_USAGE = 2
-_HYDRA_FLAGS_THAT_SKIP_CHECKS = {"-h", "--help", "--hydra-help", "--info", "-i", "--shell-completion", "-sc"}
+_HYDRA_FLAGS_THAT_SKIP_CHECKS = {
+    "-h",
+    "--help",
+    "--hydra-help",
+    "--info",
+    "-i",
+    "--shell-completion",
+    "-sc",
+}
 
 register()
 
@@ -92,7 +100,9 @@ def _explain(error: Exception) -> ConfigError:
     key = next((ln.split("full_key:", 1)[1].strip() for ln in lines if ln.startswith("full_key:")), "")
     if "not in struct" in full or re.search(r"Key '[^']+' not in '", full):
         return ConfigError(key or "config", f"unknown key; {_allowed_keys(key)}")
-    detail = next((ln for ln in lines if ln.startswith(("Value ", "Invalid value", "Incompatible"))), lines[0])
+    detail = next(
+        (ln for ln in lines if ln.startswith(("Value ", "Invalid value", "Incompatible"))), lines[0]
+    )
     return ConfigError(key or "command line", detail)
 
 

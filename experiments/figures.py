@@ -40,7 +40,9 @@ def depth_over_time(series: pd.DataFrame, path: Path) -> Path:
     n = len(packages)
     cols = min(4, n)
     rows = int(np.ceil(n / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.6 * rows + 0.8), sharex=True, sharey=True, squeeze=False)
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(3.2 * cols, 2.6 * rows + 0.8), sharex=True, sharey=True, squeeze=False
+    )
     depth_cols = [f"depth_{d}" for d in range(5)]
     for ax, name in zip(axes.flat, packages, strict=False):
         mean = series[series["package"] == name].groupby("year")[depth_cols].mean()

@@ -73,7 +73,7 @@ def write_manifest(folder: Path, status: str, **fields: Any) -> dict:
         "status": status,
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
-        "packages": _versions(),
+        "versions": _versions(),
         "git_commit": _git_commit(),
         **fields,
     }
@@ -95,7 +95,10 @@ def _git_commit() -> str | None:
     source = Path(__file__).resolve().parent.parent
     try:
         out = subprocess.run(
-            ["git", "-C", str(source), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5
+            ["git", "-C", str(source), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
         )
     except (OSError, subprocess.SubprocessError):
         return None

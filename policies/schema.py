@@ -257,8 +257,8 @@ class Behaviour:
     prior_payout_share: float = share(1.0)  # promised terms taken at face value at first
     membership_benefit_cny: float = amount(4000.0)
     membership_cost_cny: float = amount(8000.0)
-    shallow_cost_cny: float = amount(12000.0)
-    screening_value_cny_per_vacancy: float = amount(1500.0)
+    shallow_cost_cny: float = amount(20000.0)
+    screening_value_cny_per_vacancy: float = amount(2500.0)
     apprentice_gross_cost_cny: float = amount(50000.0)
     productive_share_mean: float = share(0.7)
     deep_productive_bonus_share: float = share(0.1)
@@ -300,8 +300,8 @@ class Behaviour:
     platform_contact_share: float = share(0.85)
     search_rounds: int = integer(3, minimum=1)
     off_field_wage_share: float = share(0.85)
-    moving_cost_cny: float = amount(15000.0)
-    home_value_cny: float = amount(30000.0)
+    moving_cost_cny: float = amount(20000.0)
+    home_value_cny: float = amount(35000.0)
     taste_scale_cny: float = positive(10000.0)
     quit_share: float = share(0.05)
     drain_share: float = share(0.1)  # incumbents' yearly leaving, per unit wage premium
@@ -330,13 +330,13 @@ class FailureModes:
     """Thresholds of the failure-mode classification, all in one place."""
 
     hollow_min_membership_share: float = share(0.3)
-    hollow_min_hollow_share: float = share(0.5)
+    hollow_min_hollow_share: float = share(0.3)
     shallow_min_active_share: float = share(0.1)  # depth >= 2 among firms
     shallow_max_training_share: float = share(0.35)  # depth >= 3 among depth >= 2
-    hot_cold_min_signed_per_school: float = amount(5.0)
+    hot_cold_min_signed_per_school: float = amount(4.0)
     hot_cold_max_active_per_signed: float = share(0.2)
-    mismatch_min_index: float = share(0.15)
-    drain_max_local_retention: float = share(0.6)
+    mismatch_min_index: float = share(0.18)
+    drain_max_local_retention: float = share(0.55)
     collapse_window_years: int = integer(3, minimum=1)
     collapse_max_persistence_share: float = share(0.5)
     collapse_min_gain_share: float = share(0.05)  # training share above baseline at exit

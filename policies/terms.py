@@ -125,7 +125,10 @@ _LEVER_TERMS: dict[str, tuple[int, list[tuple[int, str]]]] = {
     "land": (L_LAND, [(T_LAND_SHARE, "price_discount_share")]),
     "credit": (
         L_CREDIT,
-        [(T_CREDIT_INTEREST_SHARE, "interest_subsidy_share"), (T_CREDIT_RATING_CNY, "rating_bonus_cny")],
+        [
+            (T_CREDIT_INTEREST_SHARE, "interest_subsidy_share"),
+            (T_CREDIT_RATING_CNY, "rating_bonus_cny"),
+        ],
     ),
     "awards": (L_AWARDS, [(T_AWARD_CNY, "cny_per_award"), (T_AWARD_COUNT, "awards_per_year")]),
     "teacher_training": (L_TEACHER, [(T_TEACHER_CNY, "cny_per_year")]),
@@ -133,7 +136,10 @@ _LEVER_TERMS: dict[str, tuple[int, list[tuple[int, str]]]] = {
     "info_platform": (L_INFO, [(T_INFO_COST_CNY, "cost_cny_per_year")]),
     "tech_platform": (
         L_TECH,
-        [(T_TECH_COST_CNY, "cost_cny_per_year"), (T_TECH_BENEFIT_CNY, "benefit_cny_per_member_year")],
+        [
+            (T_TECH_COST_CNY, "cost_cny_per_year"),
+            (T_TECH_BENEFIT_CNY, "benefit_cny_per_member_year"),
+        ],
     ),
 }
 _SWITCH_TERMS = {"entity": T_ENTITY, "info_platform": T_INFO, "tech_platform": T_TECH}

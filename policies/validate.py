@@ -94,9 +94,15 @@ def _check_city(cfg: Any) -> None:
     city = cfg.city
     schools = [city.secondary_vocational, city.higher_vocational, city.undergraduate]
     if sum(s.count for s in schools) < 1:
-        raise ConfigError("city", "needs at least one school (secondary_vocational, higher_vocational or undergraduate .count >= 1)")
+        raise ConfigError(
+            "city",
+            "needs at least one school: secondary_vocational, higher_vocational or undergraduate .count >= 1",
+        )
     if sum(s.count * s.capacity_per_year for s in schools) < 1:
-        raise ConfigError("city", "schools admit nobody: some school type needs count >= 1 and capacity_per_year >= 1")
+        raise ConfigError(
+            "city",
+            "schools admit nobody: some school type needs count >= 1 and capacity_per_year >= 1",
+        )
     if city.initial_deep_firms > city.n_firms:
         raise ConfigError("city.initial_deep_firms", f"must be at most n_firms ({city.n_firms})")
 
@@ -105,8 +111,13 @@ def _check_experiment(cfg: Any) -> None:
     exp = cfg.experiment
     known = available("policy")
     if len(exp.packages) == 0:
-        raise ConfigError("experiment.packages", f"must name at least one package; allowed: {', '.join(known)}")
-    for field, names in (("experiment.packages", list(exp.packages)), ("experiment.counterfactual", [exp.counterfactual])):
+        raise ConfigError(
+            "experiment.packages", f"must name at least one package; allowed: {', '.join(known)}"
+        )
+    for field, names in (
+        ("experiment.packages", list(exp.packages)),
+        ("experiment.counterfactual", [exp.counterfactual]),
+    ):
         for name in names:
             if name not in known:
                 raise ConfigError(field, f"unknown package '{name}'; allowed: {', '.join(known)}")

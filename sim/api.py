@@ -32,6 +32,7 @@ def simulate(cfg: Any, seeds: Iterable[int] | None = None) -> tuple[pd.DataFrame
     Returns:
         ``runs``: one row per run with the summary measures and failure modes;
         ``series``: one row per run and year.
+
     """
     params = build_params(cfg)
     replicates = list(range(cfg.experiment.replicates)) if seeds is None else [int(s) for s in seeds]
@@ -53,14 +54,15 @@ def simulate(cfg: Any, seeds: Iterable[int] | None = None) -> tuple[pd.DataFrame
 
 def package_names(cfg: Any) -> list[str]:
     """The packages an experiment runs: ``experiment.packages``, plus the selected
-    ``policy`` if it is not among them."""
+    ``policy`` if it is not among them.
+    """
     names = list(cfg.experiment.packages)
     return names if cfg.policy.name in names else [*names, cfg.policy.name]
 
 
 def _run_row(cfg: Any, name: str, replicate: int, key: int, run: RunOutput, baseline: RunOutput) -> dict:
     summary = summarise(run, cfg.experiment.summary_window_years)
-    summary.update(against_counterfactual(run, baseline))
+    summary.update(against_counterfactual(run, baseline, cfg.failure_modes.collapse_window_years))
     return {
         "package": name,
         "replicate": replicate,

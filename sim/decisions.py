@@ -15,10 +15,10 @@ from agents.enterprise import (
 )
 from agents.school import N_OUTREACH, adjust_quota, choose_outreach, outreach_payoffs
 from policies.terms import N_LEVERS, T_AWARD_COUNT, T_ENTITY, T_INFO, T_SCHOOL_KPI
-from sim.rng import STREAM_FIRM_CHOICE, STREAM_MATCH, STREAM_SCHOOL, normal, uniform
-from sim.state import G_DEEP_LAST, G_EFFORT, G_PAYOUT_BELIEF
 from sim.jit import kernel
 from sim.params import P
+from sim.rng import STREAM_FIRM_CHOICE, STREAM_MATCH, STREAM_SCHOOL, normal, uniform
+from sim.state import G_DEEP_LAST, G_EFFORT, G_PAYOUT_BELIEF
 
 
 @kernel
@@ -120,7 +120,9 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
                 continue
             demand = city.vacancy_history[seen_year, m]
             if not platform:
-                demand *= np.exp(p[P.quota_noise_share] * normal(key, STREAM_SCHOOL, year, s * n_sectors + m, 0))
+                demand *= np.exp(
+                    p[P.quota_noise_share] * normal(key, STREAM_SCHOOL, year, s * n_sectors + m, 0)
+                )
             target[m] = demand / offering[m]
             total += target[m]
             nearby += members[m] / offering[m]
@@ -208,7 +210,8 @@ def form_partnerships(key, year, firms, schools, terms_row, p) -> int:
 @kernel
 def _count_agreements(firms, schools, p) -> None:
     """Signed agreements: keen schools sign with member firms in their majors, which
-    cost a member nothing; active ones are those whose firm actually trains."""
+    cost a member nothing; active ones are those whose firm actually trains.
+    """
     n_schools, n_sectors = schools.offers.shape
     members = np.zeros(n_sectors)
     offering = np.zeros(n_sectors)

@@ -7,9 +7,9 @@ import numpy as np
 from agents.enterprise import apprentice_slots
 from agents.school import update_relevance
 from agents.student import DROPPED_OUT, IN_SCHOOL, option_utility, skill_gain
-from sim.rng import STREAM_ENROL, STREAM_STUDENT, STREAM_TRAINING, gumbel, uniform
 from sim.jit import kernel
 from sim.params import P
+from sim.rng import STREAM_ENROL, STREAM_STUDENT, STREAM_TRAINING, gumbel, uniform
 
 
 @kernel
@@ -48,8 +48,9 @@ def place_apprentices(key, year, first, last, firms, schools, students, p) -> No
     """Step 5b: hosts at depth >= 3 fill open apprenticeship places from the new cohort.
 
     Apprentices of hosts that dropped below depth 3 return to the school-based track.
-    Places go to new students of the partner school in the host's major, who take them
-    up with probability ``apprentice_take_up_share``.
+    Places go to new students of the partner school in the host's major (of any school
+    in the major when partners are not required), who take them up with probability
+    ``apprentice_take_up_share``.
     """
     n_schools, n_sectors = schools.offers.shape
     for i in range(firms.size.size):
@@ -75,18 +76,23 @@ def place_apprentices(key, year, first, last, firms, schools, students, p) -> No
         members[fill[g]] = k
         fill[g] += 1
     cursor = start[:groups].copy()
+    any_school = p[P.partners_required] < 0.5  # without partners, any school in the major
     for i in range(firms.size.size):
-        if firms.depth[i] < 3 or firms.partner[i] < 0:
+        partner = firms.partner[i]
+        if firms.depth[i] < 3 or (partner < 0 and not any_school):
             continue
-        g = firms.partner[i] * n_sectors + firms.sector[i]
         open_places = apprentice_slots(firms.size[i], firms.depth[i], p) - firms.apprentices[i]
-        while open_places > 0 and cursor[g] < start[g + 1]:
-            k = members[cursor[g]]
-            cursor[g] += 1
-            if uniform(key, STREAM_STUDENT, year, k, 7) < p[P.apprentice_take_up_share]:
-                students.host[k] = i
-                firms.apprentices[i] += 1
-                open_places -= 1
+        for s in range(n_schools):
+            if partner >= 0 and s != partner:
+                continue
+            g = s * n_sectors + firms.sector[i]
+            while open_places > 0 and cursor[g] < start[g + 1]:
+                k = members[cursor[g]]
+                cursor[g] += 1
+                if uniform(key, STREAM_STUDENT, year, k, 7) < p[P.apprentice_take_up_share]:
+                    students.host[k] = i
+                    firms.apprentices[i] += 1
+                    open_places -= 1
 
 
 @kernel

@@ -21,9 +21,9 @@ from agents.student import (
 )
 from policies.terms import T_INFO, T_PAYBACK, T_PAYBACK_REDUCTION_SHARE, T_PAYBACK_YEARS
 from sim.decisions import demand_index
-from sim.rng import STREAM_DEMAND, STREAM_LABOUR, STREAM_TURNOVER, gumbel, uniform
 from sim.jit import kernel
 from sim.params import P
+from sim.rng import STREAM_DEMAND, STREAM_LABOUR, STREAM_TURNOVER, gumbel, uniform
 
 # Outcome counts returned by ``match_graduates`` (int64[N_OUTCOMES]).
 O_GRADUATES, O_IN_FIELD, O_OFF_FIELD, O_UNEMPLOYED, O_LEFT, O_VACANCIES, O_FILLED = range(7)
@@ -55,7 +55,9 @@ def _offer(key, year, k, round_, firm, in_field, firms, students, p) -> bool:
     wage = field_wage_cny(firms.wage_cny[firm], skill)
     if not in_field:
         wage *= p[P.off_field_wage_share]
-    noise = gumbel(key, STREAM_LABOUR, year, k, 2 * round_) - gumbel(key, STREAM_LABOUR, year, k, 2 * round_ + 1)
+    noise = gumbel(key, STREAM_LABOUR, year, k, 2 * round_) - gumbel(
+        key, STREAM_LABOUR, year, k, 2 * round_ + 1
+    )
     if leaves_region(wage, _outside_wage_cny(students.skill[k], p), students.home[k], noise, p):
         students.state[k] = LEFT_REGION
         return False
@@ -137,7 +139,13 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
     for k in grads:
         if students.state[k] == UNEMPLOYED:
             noise = gumbel(key, STREAM_LABOUR, year, k, 300) - gumbel(key, STREAM_LABOUR, year, k, 301)
-            if leaves_region(0.5 * p[P.wage_mean_cny], _outside_wage_cny(students.skill[k], p), students.home[k], noise, p):
+            if leaves_region(
+                0.5 * p[P.wage_mean_cny],
+                _outside_wage_cny(students.skill[k], p),
+                students.home[k],
+                noise,
+                p,
+            ):
                 students.state[k] = LEFT_REGION
     for k in grads:
         state = students.state[k]
@@ -188,8 +196,9 @@ def _next_open(slots, cursor, start, m, firms) -> int:
 def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
     """Step 8: incumbents leave the region, are poached, or quit; tenures grow.
 
-    Poaching is the training externality: a worker trained at a firm of depth >= 3 is
-    approached by firms that do not train and can pay more, with probability
+    Poaching is the training externality: an ex-apprentice working in their field at a
+    firm of depth >= 3 is approached by a firm of the sector that does not train (and
+    can pay more, bearing no training cost), with probability
     ``poaching_intensity_share``; a payback clause (服务期) cuts that chance for an
     ex-apprentice still within the service period at the firm that trained them.
     Returns ``(poached, exposed, kept_1y, hired_1y, kept_3y, hired_3y)``.
@@ -212,7 +221,8 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
             students.employer[k] = -1
             continue
         employer = students.employer[k]
-        if state == IN_FIELD_LOCAL and firms.depth[employer] >= 3:
+        trained = students.trained_by[k] >= 0
+        if state == IN_FIELD_LOCAL and trained and firms.depth[employer] >= 3:
             exposed += 1
             chance = p[P.poaching_intensity_share]
             bound = students.trained_by[k] == employer and students.tenure_years[k] <= service
@@ -232,7 +242,9 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
             j = lo + min(hi - lo - 1, int(uniform(key, STREAM_TURNOVER, year, k, 3) * (hi - lo)))
             students.employer[k] = city.firms_by_sector[j]
             students.tenure_years[k] = 0
-    return (poached, exposed) + _host_retention(year, graduated_before, int(p[P.programme_years]), firms, students)
+    return (poached, exposed) + _host_retention(
+        year, graduated_before, int(p[P.programme_years]), firms, students
+    )
 
 
 @kernel

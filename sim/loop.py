@@ -24,6 +24,7 @@ from policies.terms import N_LEVERS, T_ANY_MONEY, T_BUDGET_CNY
 from sim import series as S
 from sim.decisions import firms_choose, form_partnerships, schools_plan, update_firm_beliefs
 from sim.education import drift_relevance, enrol_cohort, place_apprentices, train_students
+from sim.jit import kernel
 from sim.labour import (
     O_FILLED,
     O_GRADUATES,
@@ -36,16 +37,25 @@ from sim.labour import (
     match_graduates,
 )
 from sim.labour import turnover as incumbents_turnover
-from sim.payments import handling_cost_cny, P_CLAWBACK, P_DUE, P_OVERREPORTERS, P_PAID, P_RATION, pay_and_audit, update_capital
-from sim.state import G_EFFORT, G_PAYOUT_BELIEF
-from sim.jit import kernel
 from sim.params import P
+from sim.payments import (
+    P_CLAWBACK,
+    P_DUE,
+    P_OVERREPORTERS,
+    P_PAID,
+    P_RATION,
+    handling_cost_cny,
+    pay_and_audit,
+    update_capital,
+)
+from sim.state import G_EFFORT, G_PAYOUT_BELIEF
 
 
 @njit(cache=True)
 def run_years(key, p, terms, lines, firms, schools, students, city, gov, series, depth_history, paid_history):
     """Run every year; fill ``series`` float64[n_years, N_SERIES] and the per-firm
-    histories ``depth_history`` int8[n_years, n_firms], ``paid_history`` float64[...]."""
+    histories ``depth_history`` int8[n_years, n_firms], ``paid_history`` float64[...].
+    """
     n_years = terms.shape[0]
     n_firms = firms.size.size
     claims = np.zeros((n_firms, N_LEVERS))
@@ -64,7 +74,9 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
         schools_plan(key, year, firms, schools, city, row, p)
         unmatched = form_partnerships(key, year, firms, schools, row, p)
         for i in range(n_firms):
-            firms.invested_cny[i] = centre_gap_cny(firms.training_capital_cny[i], p) if firms.depth[i] == 4 else 0.0
+            firms.invested_cny[i] = (
+                centre_gap_cny(firms.training_capital_cny[i], p) if firms.depth[i] == 4 else 0.0
+            )
         # 5-6
         first, last = enrol_cohort(key, year, schools, students, city, p)
         place_apprentices(key, year, first, last, firms, schools, students, p)
@@ -79,7 +91,10 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
         # 9
         relevance = drift_relevance(schools, p)
         # 10
-        money = pay_and_audit(key, year, firms, schools, gov, row, lines[year], claims, spend, paid_history[year], p)
+        effort = gov[G_EFFORT]  # the effort this year's payments are made with
+        money = pay_and_audit(
+            key, year, firms, schools, gov, row, lines[year], claims, spend, paid_history[year], p
+        )
         update_capital(firms, p)
         for i in range(n_firms):
             depth_history[year, i] = firms.depth[i]
@@ -87,6 +102,8 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
         _record_firms(out, firms, schools, unmatched, hosted)
         _record_labour(out, outcomes, moves, students, last)
         _record_money(out, money, spend, gov, row)
+        out[S.S_EFFORT] = effort
+        out[S.S_VACANCIES] = city.vacancy_history[year].sum()
         out[S.S_RELEVANCE] = relevance
         out[S.S_MISMATCH] = mismatch_index(city.vacancy_history[year], students, graduating, cohort)
 
@@ -155,7 +172,6 @@ def _record_labour(out, outcomes, moves, students, last) -> None:
     out[S.S_OFF_FIELD] = outcomes[O_OFF_FIELD]
     out[S.S_UNEMPLOYED] = outcomes[O_UNEMPLOYED]
     out[S.S_LEFT] = outcomes[O_LEFT]
-    out[S.S_VACANCIES] = outcomes[O_VACANCIES]
     out[S.S_FILL] = _ratio(outcomes[O_FILLED], outcomes[O_VACANCIES])
     in_school = graduated = dropped = local = 0
     for k in range(last):
@@ -184,7 +200,6 @@ def _record_money(out, money, spend, gov, row) -> None:
     out[S.S_BUDGET] = row[T_BUDGET_CNY]
     out[S.S_RATION] = money[P_RATION]
     out[S.S_PAYOUT] = gov[G_PAYOUT_BELIEF]
-    out[S.S_EFFORT] = gov[G_EFFORT]
     out[S.S_OVERREPORT] = money[P_OVERREPORTERS]
     out[S.S_CLAWBACK] = money[P_CLAWBACK]
     out[S.S_MONEY] = row[T_ANY_MONEY]

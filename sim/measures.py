@@ -35,7 +35,7 @@ WINDOW_MEASURES: tuple[str, ...] = (
     "mean_relevance",
     "vacancy_fill_rate",
     "effort",
-    "payout_share",
+    "payout_belief",
     "ration_share",
 )
 FAILURE_MODES: tuple[str, ...] = (
@@ -72,7 +72,7 @@ def summarise(run: RunOutput, window_years: int) -> dict[str, float]:
     return summary
 
 
-def against_counterfactual(run: RunOutput, baseline: RunOutput) -> dict[str, float]:
+def against_counterfactual(run: RunOutput, baseline: RunOutput, window_years: int = 3) -> dict[str, float]:
     """Cost-effectiveness and deadweight against the no-policy run with the same key.
 
     ``cost_per_additional_deep_member_cny``: all spending over the run divided by the
@@ -96,24 +96,33 @@ def against_counterfactual(run: RunOutput, baseline: RunOutput) -> dict[str, flo
         "cost_per_additional_deep_member_cny": spent / extra_deep if extra_deep > 0 else float("nan"),
         "cost_per_additional_in_field_graduate_cny": spent / extra_grads if extra_grads > 0 else float("nan"),
         "deadweight_share": float(paid[anyway].sum()) / total_paid if total_paid > 0 else float("nan"),
-        **_persistence(run, baseline),
+        **_persistence(run, baseline, window_years),
     }
 
 
 def _persistence(run: RunOutput, baseline: RunOutput, window: int = 3) -> dict[str, float]:
     """Training share (depth >= 3) gained over baseline after the money stops, as a share
-    of the gain in the last years it was paid. NaN when money never stops in the horizon."""
+    of the gain in the last years it was paid. NaN when money never stops in the horizon.
+    """
     money = column(run.series, "money_active") > 0
     years = np.flatnonzero(money)
     n_years = money.size
     if years.size == 0 or years[-1] >= n_years - 1:
-        return {"exit_year": float("nan"), "gain_at_exit": float("nan"), "persistence_after_exit": float("nan")}
+        return {
+            "exit_year": float("nan"),
+            "gain_at_exit": float("nan"),
+            "persistence_after_exit": float("nan"),
+        }
     exit_year = int(years[-1])
     gain = column(run.series, "training_share") - column(baseline.series, "training_share")
     before = gain[max(0, exit_year - window + 1) : exit_year + 1].mean()
     after = gain[max(exit_year + 1, n_years - window) :].mean()
     persistence = after / before if before > 0 else float("nan")
-    return {"exit_year": float(exit_year), "gain_at_exit": float(before), "persistence_after_exit": float(persistence)}
+    return {
+        "exit_year": float(exit_year),
+        "gain_at_exit": float(before),
+        "persistence_after_exit": float(persistence),
+    }
 
 
 def classify(summary: dict[str, float], thresholds: Any) -> dict[str, bool]:

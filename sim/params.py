@@ -36,9 +36,7 @@ def _numeric_fields(schema: type) -> list[str]:
     return names
 
 
-PARAM_NAMES: tuple[str, ...] = tuple(
-    name for _, schema in _SOURCES for name in _numeric_fields(schema)
-)
+PARAM_NAMES: tuple[str, ...] = tuple(name for _, schema in _SOURCES for name in _numeric_fields(schema))
 assert len(set(PARAM_NAMES)) == len(PARAM_NAMES), "parameter names must be unique"
 
 ParamIndex = namedtuple("ParamIndex", PARAM_NAMES)  # type: ignore[misc]

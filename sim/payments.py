@@ -32,10 +32,10 @@ from policies.terms import (
     T_TECH,
     T_TECH_COST_CNY,
 )
-from sim.rng import STREAM_AUDIT, uniform
-from sim.state import G_DEEP_LAST, G_EFFORT, G_INTEGRATION, G_PAYOUT_BELIEF
 from sim.jit import kernel
 from sim.params import P
+from sim.rng import STREAM_AUDIT, uniform
+from sim.state import G_DEEP_LAST, G_EFFORT, G_INTEGRATION, G_PAYOUT_BELIEF
 
 # Scalars returned by ``pay_and_audit`` (float64[N_PAY]).
 P_DUE, P_PAID, P_RATION, P_OVERREPORTERS, P_CLAWBACK = range(5)
@@ -140,7 +140,8 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
 @kernel
 def handling_cost_cny(terms_row, p) -> float:
     """Yearly cost to the administration of running the package: a share of its budget,
-    more when outcomes must be verified."""
+    more when outcomes must be verified.
+    """
     share = p[P.admin_cost_share]
     if int(terms_row[T_CONDITIONALITY]) == CONDITION_VERIFIED:
         share += p[P.verification_cost_share]
@@ -171,7 +172,8 @@ def _update_government(gov, firms, terms_row, due, paid_claims, p) -> None:
 @kernel
 def update_capital(firms, p) -> None:
     """Training capital is topped up by this year's investment, then depreciates;
-    relationship capital grows in a partnership at depth >= 3 and decays outside one."""
+    relationship capital grows in a partnership at depth >= 3 and decays outside one.
+    """
     for i in range(firms.size.size):
         capital = firms.training_capital_cny[i] + firms.invested_cny[i]
         firms.training_capital_cny[i] = capital * (1.0 - p[P.centre_depreciation_share])

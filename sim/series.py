@@ -28,7 +28,7 @@ SERIES_NAMES: tuple[str, ...] = (
     "apprentices",  # apprentices hosted
     "apprentice_retention_1y",  # ex-apprentices hired by their host a year ago, still there
     "apprentice_retention_3y",
-    "poaching_rate",  # trained workers poached / trained workers at training firms
+    "poaching_rate",  # ex-apprentices poached / ex-apprentices in field at training firms
     "graduates",
     "in_field_local",  # graduates employed locally in their field
     "in_field_local_rate",
@@ -38,14 +38,14 @@ SERIES_NAMES: tuple[str, ...] = (
     "local_retention",  # graduates of all years still in the region / all graduates
     "mismatch_index",  # 0.5 * sum |graduate share - vacancy share| over sectors
     "mean_relevance",
-    "vacancies",
+    "vacancies",  # skilled vacancies of all firms this year
     "vacancy_fill_rate",  # vacancies filled by this year's graduates / vacancies
     "fiscal_cost_cny",
     "due_cny",  # claims due before rationing and effort
     "budget_cny",
     "ration_share",  # share of claims the budget could pay
-    "payout_share",  # paid / due
-    "effort",  # the government's implementation effort
+    "payout_belief",  # the share of claims firms expect to be paid, learned from paid / due
+    "effort",  # the government's implementation effort in this year's payments
     "overreporters",
     "clawback_cny",
     "enrolled_total",
@@ -89,7 +89,7 @@ S_FISCAL = _INDEX["fiscal_cost_cny"]
 S_DUE = _INDEX["due_cny"]
 S_BUDGET = _INDEX["budget_cny"]
 S_RATION = _INDEX["ration_share"]
-S_PAYOUT = _INDEX["payout_share"]
+S_PAYOUT = _INDEX["payout_belief"]
 S_EFFORT = _INDEX["effort"]
 S_OVERREPORT = _INDEX["overreporters"]
 S_CLAWBACK = _INDEX["clawback_cny"]

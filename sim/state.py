@@ -14,9 +14,9 @@ import numpy as np
 from numba import njit
 
 from agents.student import NOT_ENROLLED
-from sim.rng import STREAM_CITY, STREAM_STUDENT, normal, uniform
 from sim.jit import kernel
 from sim.params import P
+from sim.rng import STREAM_CITY, STREAM_STUDENT, normal, uniform
 
 Firms = namedtuple(
     "Firms",
@@ -150,7 +150,9 @@ def init_city(key, p, firms, schools, students, city, gov) -> None:
         constrained = uniform(key, STREAM_CITY, 0, i, 3) < p[P.credit_constrained_share]
         firms.constrained[i] = 1 if (constrained and not lead) else 0
         firms.land_need[i] = 1 if uniform(key, STREAM_CITY, 0, i, 4) < p[P.land_need_share] else 0
-        ps = p[P.productive_share_mean] + p[P.firm_cost_heterogeneity_share] * normal(key, STREAM_CITY, 0, i, 12)
+        ps = p[P.productive_share_mean] + p[P.firm_cost_heterogeneity_share] * normal(
+            key, STREAM_CITY, 0, i, 12
+        )
         firms.productive_share[i] = min(1.2, max(0.0, ps))
         firms.retention_belief[i] = p[P.prior_retention_share]
     _seed_deep_firms(firms, int(p[P.initial_deep_firms]), p)
@@ -239,4 +241,3 @@ def _init_students(key, p, students) -> None:
 def cohort_size(schools: Schools) -> int:
     """Students admitted a year (every seat is filled)."""
     return int(schools.capacity.sum())
-

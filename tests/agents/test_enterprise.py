@@ -18,9 +18,9 @@ from policies.terms import (
     CONDITION_VERIFIED,
     L_APPRENTICE,
     L_CENTRE,
-    L_MEMBERSHIP,
     L_TAX,
     N_LEVERS,
+    N_TERMS,
     T_APPRENTICE_CNY,
     T_AUDIT_SHARE,
     T_CENTRE_SHARE,
@@ -30,7 +30,6 @@ from policies.terms import (
     T_PENALTY_CNY,
     T_TAX_SHARE,
     T_TAX_SURCHARGE_SHARE,
-    N_TERMS,
     build_terms,
 )
 from sim.params import P, build_params

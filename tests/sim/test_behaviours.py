@@ -22,7 +22,9 @@ R = 12
 
 
 def runs_of(*overrides: str, packages: str = "[none]", replicates: int = R):
-    runs, _ = simulate(make_cfg("years=12", f"experiment.packages={packages}", *overrides), seeds=range(replicates))
+    runs, _ = simulate(
+        make_cfg("years=12", f"experiment.packages={packages}", *overrides), seeds=range(replicates)
+    )
     return runs
 
 
@@ -34,7 +36,9 @@ def assert_greater(a: np.ndarray, b: np.ndarray, what: str) -> None:
     """One-sided paired t-test that a > b at alpha = 0.001."""
     diff = a - b
     result = stats.ttest_1samp(diff, 0.0, alternative="greater")
-    assert diff.mean() > 0 and result.pvalue < 1e-3, f"{what}: mean diff {diff.mean():.4f}, p={result.pvalue:.2g}"
+    assert diff.mean() > 0 and result.pvalue < 1e-3, (
+        f"{what}: mean diff {diff.mean():.4f}, p={result.pvalue:.2g}"
+    )
 
 
 def test_membership_grant_gives_more_members_and_more_hollow_than_verified_outcomes():
@@ -43,7 +47,10 @@ def test_membership_grant_gives_more_members_and_more_hollow_than_verified_outco
     runs = runs_of(packages="[membership_grant,outcome_based]")
     for column in ("membership_rate", "hollow_share"):
         assert_greater(arm(runs, "membership_grant", column), arm(runs, "outcome_based", column), column)
-    assert arm(runs, "membership_grant", "budget_per_year")[0] == arm(runs, "outcome_based", "budget_per_year")[0]
+    assert (
+        arm(runs, "membership_grant", "budget_per_year")[0]
+        == arm(runs, "outcome_based", "budget_per_year")[0]
+    )
 
 
 def test_poaching_lowers_training_and_a_payback_clause_restores_some():
@@ -54,25 +61,55 @@ def test_poaching_lowers_training_and_a_payback_clause_restores_some():
     high = runs_of(*base, "uncertainty.poaching_intensity_share=0.35", packages="[apprentice_subsidy]")
     clause = runs_of(*base, "uncertainty.poaching_intensity_share=0.35", "policy.governance.payback_clause=true",
                      packages="[apprentice_subsidy]")  # fmt: skip
-    assert_greater(arm(low, "apprentice_subsidy", "training_share"), arm(high, "apprentice_subsidy", "training_share"), "poaching")
-    assert_greater(arm(clause, "apprentice_subsidy", "training_share"), arm(high, "apprentice_subsidy", "training_share"), "payback")
-    restored = arm(clause, "apprentice_subsidy", "training_share").mean() - arm(high, "apprentice_subsidy", "training_share").mean()
-    lost = arm(low, "apprentice_subsidy", "training_share").mean() - arm(high, "apprentice_subsidy", "training_share").mean()
+    assert_greater(
+        arm(low, "apprentice_subsidy", "training_share"),
+        arm(high, "apprentice_subsidy", "training_share"),
+        "poaching",
+    )
+    assert_greater(
+        arm(clause, "apprentice_subsidy", "training_share"),
+        arm(high, "apprentice_subsidy", "training_share"),
+        "payback",
+    )
+    restored = (
+        arm(clause, "apprentice_subsidy", "training_share").mean()
+        - arm(high, "apprentice_subsidy", "training_share").mean()
+    )
+    lost = (
+        arm(low, "apprentice_subsidy", "training_share").mean()
+        - arm(high, "apprentice_subsidy", "training_share").mean()
+    )
     assert restored < lost * 1.5, "the clause restores some, it does not create more than poaching destroyed"
 
 
 def test_information_platform_lowers_mismatch_and_raises_in_field_placement():
     runs = runs_of(packages="[none,platform_only]", replicates=2 * R)
-    assert_greater(arm(runs, "none", "mismatch_index"), arm(runs, "platform_only", "mismatch_index"), "mismatch")
-    assert_greater(arm(runs, "platform_only", "in_field_local_rate"), arm(runs, "none", "in_field_local_rate"), "in-field")
+    assert_greater(
+        arm(runs, "none", "mismatch_index"),
+        arm(runs, "platform_only", "mismatch_index"),
+        "mismatch",
+    )
+    assert_greater(
+        arm(runs, "platform_only", "in_field_local_rate"),
+        arm(runs, "none", "in_field_local_rate"),
+        "in-field",
+    )
 
 
 def test_a_budget_too_small_lowers_uptake_and_rationing_is_visible():
     """The apprentice subsidy with its 3m budget, and with 0.3m: fewer firms train, and
     the share of claims paid is visibly below one."""
     full = runs_of("policy=apprentice_subsidy", packages="[apprentice_subsidy]")
-    short = runs_of("policy=apprentice_subsidy", "policy.budget_cny_per_year=300000", packages="[apprentice_subsidy]")
-    assert_greater(arm(full, "apprentice_subsidy", "training_share"), arm(short, "apprentice_subsidy", "training_share"), "uptake")
+    short = runs_of(
+        "policy=apprentice_subsidy",
+        "policy.budget_cny_per_year=300000",
+        packages="[apprentice_subsidy]",
+    )
+    assert_greater(
+        arm(full, "apprentice_subsidy", "training_share"),
+        arm(short, "apprentice_subsidy", "training_share"),
+        "uptake",
+    )
     assert arm(short, "apprentice_subsidy", "ration_share").max() < 0.5
 
 

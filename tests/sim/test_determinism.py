@@ -18,7 +18,10 @@ def test_same_seed_same_tables():
 def test_other_seed_other_numbers():
     a, _ = simulate(make_cfg("city=small", "years=8", "seed=1"), seeds=[0])
     b, _ = simulate(make_cfg("city=small", "years=8", "seed=2"), seeds=[0])
-    assert a["membership_rate"].iloc[0] != b["membership_rate"].iloc[0] or a["apprentices"].iloc[0] != b["apprentices"].iloc[0]
+    assert (
+        a["membership_rate"].iloc[0] != b["membership_rate"].iloc[0]
+        or a["apprentices"].iloc[0] != b["apprentices"].iloc[0]
+    )
 
 
 def test_workers_and_chunking_do_not_change_results():
@@ -37,7 +40,9 @@ def test_replicate_does_not_depend_on_its_neighbours():
     cfg = make_cfg("city=small", "years=8")
     alone, _ = simulate(cfg, seeds=[4])
     among, _ = simulate(cfg, seeds=range(6))
-    pd.testing.assert_frame_equal(alone.reset_index(drop=True), among[among["replicate"] == 4].reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        alone.reset_index(drop=True), among[among["replicate"] == 4].reset_index(drop=True)
+    )
 
 
 def test_common_random_numbers_policy_does_not_reshuffle_the_city():

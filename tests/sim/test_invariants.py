@@ -7,11 +7,11 @@ import pytest
 from policies.packages import available, load_package
 from policies.terms import build_terms
 from sim.api import simulate
+from sim.loop import run_years
 from sim.params import build_params
 from sim.rng import run_key
 from sim.series import N_SERIES
 from sim.state import allocate, init_city
-from sim.loop import run_years
 from tests.conftest import make_cfg
 
 ALL_PACKAGES = "[" + ",".join(available("policy")) + "]"

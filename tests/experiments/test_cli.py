@@ -1,0 +1,99 @@
+"""The command line: bad input is refused in one line with exit 2; a good run leaves a
+complete results folder; the same config and seed give identical runs.parquet."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from experiments import cli
+
+SMALL = [
+    "city=small",
+    "years=6",
+    "experiment.replicates=2",
+    "experiment.packages=[none,membership_grant]",
+]
+
+BAD_INPUTS = [
+    (["city=atlantis"], "city", "suzhou_robotics"),
+    (["policy=nothing_like_it"], "policy", "membership_grant"),
+    (["experiment=nope"], "experiment", "compare"),
+    (["policy.foo=1"], "policy.foo", "budget_cny_per_year"),
+    (["city.colour=red"], "city.colour", "n_firms"),
+    (["policy=membership_grant", "policy.membership_grant.cny_per_member_year=-5"],
+     "policy.membership_grant.cny_per_member_year", "non-negative"),
+    (["policy.budget_cny_per_year=-1"], "policy.budget_cny_per_year", "non-negative"),
+    (["behaviour.school_sign_share=1.5"], "behaviour.school_sign_share", "[0, 1]"),
+    (["uncertainty.poaching_intensity_share=-0.1"], "uncertainty.poaching_intensity_share", "[0, 1]"),
+    (["policy=jczt", "policy.land.start_year=5", "policy.land.end_year=3"], "policy.land.end_year", "start_year"),
+    (["city.n_firms=0"], "city.n_firms", "at least 1"),
+    (["city.higher_vocational.count=0", "city.undergraduate.count=0"], "city", "school"),
+    (["city.higher_vocational.capacity_per_year=0", "city.undergraduate.capacity_per_year=0"], "city", "admit"),
+    (["years=0"], "years", "at least 1"),
+    (["years=abc"], "years", "Integer"),
+    (["policy.governance.conditionality=bribes"], "policy.governance.conditionality", "verified_outcome"),
+    (["experiment.packages=[none,foo]"], "experiment.packages", "outcome_based"),
+    (["experiment.replicates=0"], "experiment.replicates", "at least 1"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("overrides, field, allowed", BAD_INPUTS)
+def test_bad_input_is_one_line_naming_the_field_exit_2(
+    overrides, field, allowed, capsys, monkeypatch, tmp_path
+):
+    folder = tmp_path / "out"
+    monkeypatch.setattr(sys, "argv", ["consortium-sim", *overrides, f"hydra.run.dir={folder}"])
+    with pytest.raises(SystemExit) as stop:
+        cli.main()
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    assert f"error: {field}:" in err and allowed in err, err
+    assert not folder.exists()
+
+
+def _run(args, cwd):
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    return subprocess.run([sys.executable, "-m", "experiments.cli", *args], cwd=cwd, capture_output=True,
+                          text=True, env=env, timeout=600)  # fmt: skip
+
+
+def test_a_real_process_exits_2_without_traceback(tmp_path):
+    done = _run(["city=atlantis", f"hydra.run.dir={tmp_path / 'x'}"], cwd=tmp_path)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "atlantis" in done.stderr
+    assert not (tmp_path / "x").exists()
+
+
+def test_results_folder_is_complete_and_reproducible(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    first = _run([*SMALL, f"hydra.run.dir={a}"], cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "membership_grant" in first.stdout and "联而不合" in first.stdout
+    manifest = json.loads((a / "manifest.json").read_text())
+    assert manifest["status"] == "complete" and manifest["run_count"] == 4
+    assert manifest["packages"] == ["none", "membership_grant"]
+    assert manifest["versions"]["numba"] and manifest["seeds"]["replicates"] == 2
+    assert (a / "config.yaml").exists()
+    runs = pd.read_parquet(a / "runs.parquet")
+    required = ["package", "replicate", "seed", "membership_rate", "hollow_share", "deep_share", "apprentices",
+                "in_field_local_rate", "local_retention", "poaching_rate", "mismatch_index", "fiscal_cost",
+                "fm_hollow", "fm_shallow", "fm_school_hot_firm_cold", "fm_mismatch", "fm_talent_drain",
+                "fm_collapse_after_exit"]  # fmt: skip
+    assert set(required) <= set(runs.columns)
+    assert all(runs[c].dtype == bool for c in required if c.startswith("fm_"))
+    series = pd.read_parquet(a / "series.parquet")
+    assert len(series) == 4 * 6 and {"package", "replicate", "year"} <= set(series.columns)
+    for name in ("depth_distribution.png", "failure_modes.png"):
+        assert (a / "figures" / name).stat().st_size > 10_000
+    second = _run([*SMALL, f"hydra.run.dir={b}"], cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    pd.testing.assert_frame_equal(runs, pd.read_parquet(b / "runs.parquet"))
+    # a finished folder is never overwritten
+    again = _run([*SMALL, f"hydra.run.dir={a}"], cwd=tmp_path)
+    assert again.returncode == 2 and "already holds results" in again.stderr
+    assert json.loads((a / "manifest.json").read_text()) == manifest

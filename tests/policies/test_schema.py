@@ -1,0 +1,39 @@
+"""The typed schema and the shipped YAML agree; every shipped preset loads and validates."""
+
+import pytest
+from omegaconf import OmegaConf
+
+from policies.packages import available, load_package
+from policies.schema import Config
+from policies.validate import validate, validate_package
+from tests.conftest import make_cfg
+
+
+@pytest.mark.parametrize("group", ["behaviour", "uncertainty", "failure_modes"])
+def test_schema_defaults_equal_the_shipped_defaults(group):
+    """Code that builds the schema without YAML must see the documented numbers."""
+    shipped = OmegaConf.to_container(make_cfg()[group])
+    schema = OmegaConf.to_container(OmegaConf.structured(Config)[group])
+    assert shipped == schema
+
+
+@pytest.mark.parametrize("city", available("city"))
+def test_every_city_preset_validates(city):
+    validate(make_cfg(f"city={city}"))
+
+
+@pytest.mark.parametrize("name", available("policy"))
+def test_every_package_validates_and_states_a_budget(name):
+    package = load_package(name)
+    validate_package(package, name)
+    assert package.name == name
+    spends = any(getattr(package, lever).enabled for lever in ("apprentice_subsidy", "membership_grant",
+                 "training_centre_grant", "tax_offset", "land", "credit", "awards", "teacher_training"))  # fmt: skip
+    assert (package.budget_cny_per_year > 0) == (spends or package.info_platform.enabled)
+
+
+def test_membership_grant_and_outcome_based_share_a_budget():
+    assert (
+        load_package("membership_grant").budget_cny_per_year
+        == load_package("outcome_based").budget_cny_per_year
+    )
