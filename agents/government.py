@@ -4,7 +4,7 @@ The administration's implementation effort in [0, 1] is the share of due payment
 actually delivers and the share of planned audits it carries out. It moves toward a
 contest-style target gain / (gain + cost): its gain is the weight the upper level's
 assessment (考核) gives to the consortium, larger when integration is visible; its cost
-is running the package, a share of its budget (more when outcomes are verified). With no
+is handling the claims it pays, a share of the money due (more when outcomes are verified). With no
 gain, a promised subsidy stays on paper (政策难落地).
 """
 
@@ -27,11 +27,15 @@ COLUMNS: dict[str, tuple[str, str]] = {
 
 
 @njit(cache=True)
-def effort_target(assessment_weight_cny: float, integration: float, handling_cost_cny: float) -> float:
-    """Target effort: gain / (gain + cost); 1 when there is no package to run."""
-    gain = assessment_weight_cny * (1.0 + integration)
-    if gain + handling_cost_cny <= 0.0:
+def effort_target(
+    assessment_weight_cny: float, integration: float, handling_cost_cny: float, active: bool
+) -> float:
+    """Target effort gain / (gain + cost); 1 with no package to run, 0 with nothing to gain."""
+    if not active:
         return 1.0
+    gain = assessment_weight_cny * (1.0 + integration)
+    if gain <= 0.0:
+        return 0.0
     return gain / (gain + handling_cost_cny)
 
 

@@ -38,8 +38,9 @@ def simulate(cfg: Any, seeds: Iterable[int] | None = None) -> tuple[pd.DataFrame
     replicates = list(range(cfg.experiment.replicates)) if seeds is None else [int(s) for s in seeds]
     names = package_names(cfg)
     baseline_name = cfg.experiment.counterfactual
-    packages = {name: load_package(name) for name in {*names, baseline_name}}
-    packages[cfg.policy.name] = cfg.policy  # the command line's ``policy`` (with overrides) wins
+    own = cfg.policy.name  # the command line's ``policy`` (with its overrides) wins
+    packages = {name: load_package(name) for name in {*names, baseline_name} - {own}}
+    packages[own] = cfg.policy
     terms = {name: build_terms(pkg, cfg.years) for name, pkg in packages.items()}
     rows, frames = [], []
     for replicate in replicates:

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from policies.terms import LEVER_NAMES
 from sim.engine import RunOutput
 from sim.series import SERIES_NAMES
 
@@ -66,6 +67,9 @@ def summarise(run: RunOutput, window_years: int) -> dict[str, float]:
     spending = column(series, "fiscal_cost_cny")
     money_years = column(series, "money_active") > 0
     summary["fiscal_cost"] = float(spending[money_years].mean()) if money_years.any() else 0.0
+    for lever in LEVER_NAMES:  # spending by budget line, yuan a year while money flows
+        line = column(series, f"spend_{lever}_cny")
+        summary[f"spend_{lever}"] = float(line[money_years].mean()) if money_years.any() else 0.0
     summary["fiscal_cost_total"] = float(spending.sum())
     summary["budget_per_year"] = float(column(series, "budget_cny").max())
     summary["max_spend_over_budget"] = float(np.max(spending - column(series, "budget_cny")))

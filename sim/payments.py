@@ -19,6 +19,7 @@ from policies.terms import (
     L_TEACHER,
     L_TECH,
     N_LEVERS,
+    T_ANY_MONEY,
     T_AUDIT_SHARE,
     T_AWARD_COUNT,
     T_BUDGET_CNY,
@@ -138,14 +139,14 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
 
 
 @kernel
-def handling_cost_cny(terms_row, p) -> float:
-    """Yearly cost to the administration of running the package: a share of its budget,
+def handling_cost_cny(due_cny: float, terms_row, p) -> float:
+    """Yearly cost to the administration of handling the claims due: a share of them,
     more when outcomes must be verified.
     """
     share = p[P.admin_cost_share]
     if int(terms_row[T_CONDITIONALITY]) == CONDITION_VERIFIED:
         share += p[P.verification_cost_share]
-    return share * terms_row[T_BUDGET_CNY]
+    return share * due_cny
 
 
 @kernel
@@ -160,7 +161,10 @@ def _update_government(gov, firms, terms_row, due, paid_claims, p) -> None:
         if firms.depth[i] == 4:
             deep += 1
     integration = training / max(1, n)
-    target = effort_target(p[P.assessment_weight_cny], integration, handling_cost_cny(terms_row, p))
+    active = terms_row[T_ANY_MONEY] > 0.5
+    target = effort_target(
+        p[P.assessment_weight_cny], integration, handling_cost_cny(due, terms_row, p), active
+    )
     gov[G_EFFORT] = min(1.0, max(0.0, update_effort(gov[G_EFFORT], target, p)))
     gov[G_INTEGRATION] = integration
     gov[G_DEEP_LAST] = deep
