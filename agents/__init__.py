@@ -5,3 +5,5 @@ and its decision rules as small scalar ``@njit(cache=True)`` functions. The engi
 ``sim/`` calls these rules in its loops; a per-agent model can call the same rules
 one agent at a time.
 """
+
+import sim.jit  # noqa: F401, E402  (numba's cache folder, before any rule is compiled)

@@ -22,7 +22,6 @@ COLUMNS: dict[str, tuple[str, str]] = {
         "share of claims firms expect paid, learned from paid / due (G_PAYOUT_BELIEF)",
     ),
     "deep_last": ("float64", "depth-4 firms last year, for the award odds (G_DEEP_LAST)"),
-    "integration": ("float64", "share of firms training last year (G_INTEGRATION)"),
 }
 
 
@@ -30,7 +29,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
 def effort_target(
     assessment_weight_cny: float, integration: float, handling_cost_cny: float, active: bool
 ) -> float:
-    """Target effort gain / (gain + cost); 1 with no package to run, 0 with nothing to gain."""
+    """Target effort gain / (gain + cost); 1 with no package to run, 0 with nothing to gain.
+
+    ``active``: the package has a budget, whether or not its levers pay this year.
+    """
     if not active:
         return 1.0
     gain = assessment_weight_cny * (1.0 + integration)

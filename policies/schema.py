@@ -225,7 +225,7 @@ class City:
     firm_size_log_mean: float = 5.3  # log employees
     firm_size_log_sd: float = amount(1.0)
     lead_firm_share: float = share(0.06)
-    skilled_hire_rate_share: float = share(0.03)  # skilled vacancies per employee-year
+    skilled_hire_rate_share: float = share(0.04)  # skilled vacancies per employee-year
     wage_mean_cny: float = amount(90000.0)
     wage_sd_share: float = share(0.15)
     tax_liability_cny_per_employee: float = amount(20000.0)  # VAT+consumption tax payable

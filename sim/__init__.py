@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import sim.jit  # noqa: F401  (sets numba's cache folder before any kernel is defined)
+
 
 def simulate(cfg: Any, seeds: Any = None) -> Any:
     """Run ``cfg.experiment.packages`` x replicates; see :func:`sim.api.simulate`."""

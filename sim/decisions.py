@@ -173,6 +173,7 @@ def form_partnerships(key, year, firms, schools, terms_row, p) -> int:
     if p[P.partners_required] < 0.5:
         for i in range(n_firms):
             firms.partner[i] = -1
+        _count_agreements(firms, schools, p)
         return 0
     for i in range(n_firms):  # keep continuing partnerships first
         partner = firms.partner[i]

@@ -9,36 +9,55 @@ from agents.school import update_relevance
 from agents.student import DROPPED_OUT, IN_SCHOOL, option_utility, skill_gain
 from sim.jit import kernel
 from sim.params import P
-from sim.rng import STREAM_ENROL, STREAM_STUDENT, STREAM_TRAINING, gumbel, uniform
+from sim.rng import STREAM_ENROL, STREAM_STUDENT, STREAM_TRAINING, uniform
 
 
 @kernel
 def enrol_cohort(key, year, schools, students, city, p) -> tuple[int, int]:
     """Step 5a: this year's cohort chooses school and major, subject to seats.
 
-    Students, in the order of their ids (unrelated to their attributes), take the
-    best place still free by wage prospects, curriculum relevance and a taste draw.
-    Returns the cohort's id range ``(first, last + 1)``.
+    Students, in the order of their ids (unrelated to their attributes), choose by logit
+    among the places still free: each school-major is weighted by exp(utility) of wage
+    prospects and curriculum relevance, and a student picks one with probability
+    proportional to its weight among those with seats left (one uniform draw, inverted
+    on the cumulative weights; the same distribution as adding Gumbel noise to every
+    option, at a fraction of the cost). Returns the cohort's id range ``(first, last+1)``.
     """
     n_schools, n_sectors = schools.offers.shape
     cohort = int(schools.capacity.sum())
     first = year * cohort
-    seats = schools.seats.copy()
-    for k in range(first, first + cohort):
-        best, best_u = -1, -np.inf
-        for s in range(n_schools):
-            for m in range(n_sectors):
-                if seats[s, m] <= 0:
-                    continue
+    n_options = n_schools * n_sectors
+    seats = np.empty(n_options, np.int64)
+    weight = np.zeros(n_options)
+    top = -np.inf
+    for s in range(n_schools):
+        for m in range(n_sectors):
+            seats[s * n_sectors + m] = schools.seats[s, m]
+            if schools.seats[s, m] > 0:
+                top = max(top, option_utility(city.sector_wage_index[m], schools.relevance[s, m], p))
+    total = 0.0
+    for s in range(n_schools):
+        for m in range(n_sectors):
+            if schools.seats[s, m] > 0:
                 utility = option_utility(city.sector_wage_index[m], schools.relevance[s, m], p)
-                utility += gumbel(key, STREAM_ENROL, year, k, s * n_sectors + m)
-                if utility > best_u:
-                    best, best_u = s * n_sectors + m, utility
-        s, m = best // n_sectors, best % n_sectors
-        seats[s, m] -= 1
+                weight[s * n_sectors + m] = np.exp(utility - top)
+                total += weight[s * n_sectors + m]
+    for k in range(first, first + cohort):
+        target = uniform(key, STREAM_ENROL, year, k, 0) * total
+        chosen, running = -1, 0.0
+        for option in range(n_options):
+            if seats[option] > 0:
+                chosen = option
+                running += weight[option]
+                if running >= target:
+                    break
+        seats[chosen] -= 1
+        if seats[chosen] == 0:
+            total -= weight[chosen]
+            weight[chosen] = 0.0
         students.cohort[k] = year
-        students.school[k] = s
-        students.major[k] = m
+        students.school[k] = chosen // n_sectors
+        students.major[k] = chosen % n_sectors
         students.state[k] = IN_SCHOOL
     return first, first + cohort
 

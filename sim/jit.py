@@ -1,12 +1,54 @@
-"""Compilation settings shared by the engine's kernels.
+"""Compilation settings shared by the engine's kernels, and where numba caches them.
 
 ``kernel`` compiles a function that is only ever called from other compiled code:
 it skips numba's Python wrapper, which for functions taking the state's named tuples
 costs most of the compile time (about 3x measured here). Entry points called from
 Python (``init_city``, ``run_years``) and the agents' scalar rules keep plain
 ``njit(cache=True)``.
+
+numba's on-disk cache checks only the file that defines a function, not the files of
+the functions it calls, so an edited rule in ``agents/`` could be served stale from the
+cache of a kernel in ``sim/``. The cache therefore lives in a folder named after a hash
+of all the model's sources: any change to them starts a fresh cache. This module is
+imported (by ``sim`` and ``agents``) before any kernel is defined.
 """
 
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+import numba
 from numba import njit
+
+_SOURCES = ("agents", "sim", "policies")
+
+
+def _source_hash() -> str:
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for package in _SOURCES:
+        for path in sorted((root / package).glob("*.py")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _cache_dir() -> str:
+    base = (
+        os.environ.get("NUMBA_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    )
+    folder = Path(base) / "consortium-sim" / f"numba-{_source_hash()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        folder = Path(tempfile.gettempdir()) / "consortium-sim" / f"numba-{_source_hash()}"
+        folder.mkdir(parents=True, exist_ok=True)
+    return str(folder)
+
+
+numba.config.CACHE_DIR = _cache_dir()
 
 kernel = njit(cache=True, no_cpython_wrapper=True)

@@ -62,7 +62,7 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
     cohort = int(schools.capacity.sum())
     programme = int(p[P.programme_years])
     # the administration starts at the effort its incentive warrants for this package
-    gov[G_EFFORT] = effort_target(p[P.assessment_weight_cny], 0.0, 0.0, terms[0, T_ANY_MONEY] > 0.5)
+    gov[G_EFFORT] = effort_target(p[P.assessment_weight_cny], 0.0, 0.0, terms[0, T_BUDGET_CNY] > 0.0)
     for year in range(n_years):
         row = terms[year]
         # 1-2

@@ -19,7 +19,6 @@ from policies.terms import (
     L_TEACHER,
     L_TECH,
     N_LEVERS,
-    T_ANY_MONEY,
     T_AUDIT_SHARE,
     T_AWARD_COUNT,
     T_BUDGET_CNY,
@@ -36,7 +35,7 @@ from policies.terms import (
 from sim.jit import kernel
 from sim.params import P
 from sim.rng import STREAM_AUDIT, uniform
-from sim.state import G_DEEP_LAST, G_EFFORT, G_INTEGRATION, G_PAYOUT_BELIEF
+from sim.state import G_DEEP_LAST, G_EFFORT, G_PAYOUT_BELIEF
 
 # Scalars returned by ``pay_and_audit`` (float64[N_PAY]).
 P_DUE, P_PAID, P_RATION, P_OVERREPORTERS, P_CLAWBACK = range(5)
@@ -161,12 +160,11 @@ def _update_government(gov, firms, terms_row, due, paid_claims, p) -> None:
         if firms.depth[i] == 4:
             deep += 1
     integration = training / max(1, n)
-    active = terms_row[T_ANY_MONEY] > 0.5
+    active = terms_row[T_BUDGET_CNY] > 0.0  # a package to run, even in a year it pays nothing
     target = effort_target(
         p[P.assessment_weight_cny], integration, handling_cost_cny(due, terms_row, p), active
     )
     gov[G_EFFORT] = min(1.0, max(0.0, update_effort(gov[G_EFFORT], target, p)))
-    gov[G_INTEGRATION] = integration
     gov[G_DEEP_LAST] = deep
     if due > 0.0 and p[P.learning] > 0.5:
         observed = min(1.0, paid_claims / due)

@@ -47,8 +47,8 @@ City = namedtuple(
     ["sector_growth", "sector_wage_index", "firms_by_sector", "sector_start", "vacancy_history"],
 )
 # Government scalars, one float64 array.
-G_EFFORT, G_PAYOUT_BELIEF, G_DEEP_LAST, G_INTEGRATION = range(4)
-N_GOV = 4
+G_EFFORT, G_PAYOUT_BELIEF, G_DEEP_LAST = range(3)
+N_GOV = 3
 
 SCHOOL_KINDS = ("secondary_vocational", "higher_vocational", "undergraduate")
 
