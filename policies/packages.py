@@ -26,4 +26,6 @@ def load_package(name: str) -> DictConfig:
     path = config_dir() / "policy" / f"{name}.yaml"
     if not path.is_file():
         raise KeyError(name)
-    return OmegaConf.merge(OmegaConf.structured(Package), OmegaConf.load(path))
+    package = OmegaConf.merge(OmegaConf.structured(Package), OmegaConf.load(path))
+    assert isinstance(package, DictConfig)
+    return package

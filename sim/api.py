@@ -61,7 +61,7 @@ def package_names(cfg: Any) -> list[str]:
     return names if cfg.policy.name in names else [*names, cfg.policy.name]
 
 
-def _run_row(cfg: Any, name: str, replicate: int, key: int, run: RunOutput, baseline: RunOutput) -> dict:
+def _run_row(cfg: Any, name: str, replicate: int, key: Any, run: RunOutput, baseline: RunOutput) -> dict:
     summary = summarise(run, cfg.experiment.summary_window_years)
     summary.update(against_counterfactual(run, baseline, cfg.failure_modes.collapse_window_years))
     return {

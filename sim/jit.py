@@ -49,6 +49,6 @@ def _cache_dir() -> str:
     return str(folder)
 
 
-numba.config.CACHE_DIR = _cache_dir()
+numba.config.CACHE_DIR = _cache_dir()  # type: ignore[attr-defined]
 
-kernel = njit(cache=True, no_cpython_wrapper=True)
+kernel = njit(cache=True, no_cpython_wrapper=True)  # type: ignore[call-overload]

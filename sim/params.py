@@ -43,7 +43,7 @@ ParamIndex = namedtuple("ParamIndex", PARAM_NAMES)  # type: ignore[misc]
 # Column of each parameter in the float64 parameter vector. A module-level constant, so
 # kernels read ``p[P.wage_mean_cny]`` with the index folded in at compile time (a
 # vector compiles several times faster than a named tuple of 88 floats).
-P = ParamIndex(*range(len(PARAM_NAMES)))
+P: Any = ParamIndex(*range(len(PARAM_NAMES)))
 
 
 def _as_float(value: Any) -> float:
