@@ -153,11 +153,17 @@ def test_relationship_capital_makes_deep_cooperation_outlast_a_phase_out():
     vanishes (persistence under a quarter). The test compares the remaining gain itself
     (persistence x gain at exit), which is less noisy than the ratio, over 60 replicates."""
     over = ("years=15", "policy=apprentice_subsidy", "policy.apprentice_subsidy.end_year=7")
-    warm = runs_of(*over, "behaviour.relationship_cost_relief_share=0.6", packages="[apprentice_subsidy]", replicates=60)
-    cold = runs_of(*over, "behaviour.relationship_cost_relief_share=0.0", packages="[apprentice_subsidy]", replicates=60)
+    warm = runs_of(
+        *over, "behaviour.relationship_cost_relief_share=0.6", packages="[apprentice_subsidy]", replicates=60
+    )
+    cold = runs_of(
+        *over, "behaviour.relationship_cost_relief_share=0.0", packages="[apprentice_subsidy]", replicates=60
+    )
 
     def remaining(runs):
-        return arm(runs, "apprentice_subsidy", "persistence_after_exit") * arm(runs, "apprentice_subsidy", "gain_at_exit")
+        return arm(runs, "apprentice_subsidy", "persistence_after_exit") * arm(
+            runs, "apprentice_subsidy", "gain_at_exit"
+        )
 
     assert_greater(remaining(warm), remaining(cold), "training remaining after exit")
     assert arm(cold, "apprentice_subsidy", "persistence_after_exit").mean() < 0.25
