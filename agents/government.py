@@ -53,3 +53,9 @@ def ration_share(claims_cny: float, available_cny: float) -> float:
     if claims_cny <= available_cny or claims_cny <= 0.0:
         return 1.0
     return max(0.0, available_cny) / claims_cny
+
+
+@njit(cache=True)
+def audits(u: float, audit_share: float, effort: float) -> bool:
+    """Whether a claim is among those audited: planned audits times the effort spent."""
+    return u < audit_share * effort

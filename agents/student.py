@@ -37,6 +37,26 @@ def option_utility(wage_index: float, relevance: float, p) -> float:
 
 
 @njit(cache=True)
+def choose_place(weights, seats, total_weight: float, u: float) -> int:
+    """Pick a school-major place by logit among those with seats left.
+
+    ``weights``: float64[n_places], exp(utility) of each place; ``seats``: int64[n_places]
+    seats left; ``total_weight``: the sum of weights of places with seats. One uniform
+    ``u`` is inverted on the cumulative weights (the same distribution as adding a
+    Gumbel draw to each utility and taking the best). Returns -1 if no seat is left.
+    """
+    target = u * total_weight
+    chosen, running = -1, 0.0
+    for place in range(weights.size):
+        if seats[place] > 0:
+            chosen = place
+            running += weights[place]
+            if running >= target:
+                break
+    return chosen
+
+
+@njit(cache=True)
 def skill_gain(ability: float, relevance: float, double_qualified: float, host_depth: int, p) -> float:
     """Skill gained in one year of study; apprentices also learn from their host."""
     gain = 0.2 + 0.5 * relevance + 0.3 * double_qualified + 0.15 * ability

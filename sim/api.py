@@ -15,7 +15,7 @@ import pandas as pd
 from policies.packages import load_package
 from policies.terms import build_terms
 from sim.engine import RunOutput, run_one
-from sim.measures import against_counterfactual, classify, summarise
+from sim.measures import AccountingError, against_counterfactual, check_accounting, classify, summarise
 from sim.params import build_params
 from sim.rng import run_key
 from sim.series import SERIES_NAMES
@@ -62,6 +62,10 @@ def package_names(cfg: Any) -> list[str]:
 
 
 def _run_row(cfg: Any, name: str, replicate: int, key: Any, run: RunOutput, baseline: RunOutput) -> dict:
+    try:
+        check_accounting(run)
+    except AccountingError as error:
+        raise AccountingError(f"{error} (package {name}, replicate {replicate}, seed {cfg.seed})") from None
     summary = summarise(run, cfg.experiment.summary_window_years)
     summary.update(against_counterfactual(run, baseline, cfg.failure_modes.collapse_window_years))
     return {

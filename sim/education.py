@@ -6,7 +6,7 @@ import numpy as np
 
 from agents.enterprise import apprentice_slots
 from agents.school import update_relevance
-from agents.student import DROPPED_OUT, IN_SCHOOL, option_utility, skill_gain
+from agents.student import DROPPED_OUT, IN_SCHOOL, choose_place, option_utility, skill_gain
 from sim.jit import kernel
 from sim.params import P
 from sim.rng import STREAM_ENROL, STREAM_STUDENT, STREAM_TRAINING, uniform
@@ -17,11 +17,9 @@ def enrol_cohort(key, year, schools, students, city, p) -> tuple[int, int]:
     """Step 5a: this year's cohort chooses school and major, subject to seats.
 
     Students, in the order of their ids (unrelated to their attributes), choose by logit
-    among the places still free: each school-major is weighted by exp(utility) of wage
-    prospects and curriculum relevance, and a student picks one with probability
-    proportional to its weight among those with seats left (one uniform draw, inverted
-    on the cumulative weights; the same distribution as adding Gumbel noise to every
-    option, at a fraction of the cost). Returns the cohort's id range ``(first, last+1)``.
+    among the places still free (``agents.student.choose_place``): each school-major is
+    weighted by exp(utility) of wage prospects and curriculum relevance. Returns the
+    cohort's id range ``(first, last + 1)``.
     """
     n_schools, n_sectors = schools.offers.shape
     cohort = int(schools.capacity.sum())
@@ -43,14 +41,7 @@ def enrol_cohort(key, year, schools, students, city, p) -> tuple[int, int]:
                 weight[s * n_sectors + m] = np.exp(utility - top)
                 total += weight[s * n_sectors + m]
     for k in range(first, first + cohort):
-        target = uniform(key, STREAM_ENROL, year, k, 0) * total
-        chosen, running = -1, 0.0
-        for option in range(n_options):
-            if seats[option] > 0:
-                chosen = option
-                running += weight[option]
-                if running >= target:
-                    break
+        chosen = choose_place(weight, seats, total, uniform(key, STREAM_ENROL, year, k, 0))
         seats[chosen] -= 1
         if seats[chosen] == 0:
             total -= weight[chosen]

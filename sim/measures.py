@@ -59,6 +59,29 @@ def _mean(values: np.ndarray) -> float:
     return float(finite.mean()) if finite.size else float("nan")
 
 
+class AccountingError(RuntimeError):
+    """A run broke an accounting identity of MODEL.md §7: a bug, never a result."""
+
+
+_STOCKS = ("enrolled_total", "in_school", "graduated_total", "dropped_total", "fiscal_cost_cny", "budget_cny",
+           "apprentices", "graduates", "membership_rate", "effort")  # fmt: skip
+
+
+def check_accounting(run: RunOutput) -> None:
+    """Raise :class:`AccountingError` unless students in = in school + graduated +
+    dropped out, money spent <= budget, and no stock is negative or NaN, every year.
+    """
+    s = run.series
+    stocks = np.stack([column(s, name) for name in _STOCKS])
+    if not np.all(np.isfinite(stocks)) or np.any(stocks < 0):
+        raise AccountingError("a stock is negative or NaN")
+    students = column(s, "in_school") + column(s, "graduated_total") + column(s, "dropped_total")
+    if np.any(students != column(s, "enrolled_total")):
+        raise AccountingError("students in != in school + graduated + dropped out")
+    if np.any(column(s, "fiscal_cost_cny") > column(s, "budget_cny") * (1 + 1e-12) + 1e-6):
+        raise AccountingError("money spent exceeds the budget")
+
+
 def summarise(run: RunOutput, window_years: int) -> dict[str, float]:
     """Window means of the §6 measures, and the fiscal cost, of one run."""
     series = run.series

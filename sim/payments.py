@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from agents.enterprise import lever_claims, update_belief
-from agents.government import effort_target, ration_share, update_effort
+from agents.government import audits, effort_target, ration_share, update_effort
 from policies.terms import (
     CONDITION_VERIFIED,
     L_ENTITY,
@@ -114,7 +114,6 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
         line_share[k] = ration_share(due_by_lever[k], lines_row[k])
         capped += due_by_lever[k] * line_share[k]
     total_share = ration_share(capped, budget - fixed)
-    audit = terms_row[T_AUDIT_SHARE] * effort
     for i in range(n_firms):
         paid_firm[i] = 0.0
         for k in range(N_LEVERS):
@@ -124,7 +123,7 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
             out[P_DUE] += claims[i, k]
         if firms.overreport[i] == 1:
             out[P_OVERREPORTERS] += 1
-            if uniform(key, STREAM_AUDIT, year, i, 0) < audit:
+            if audits(uniform(key, STREAM_AUDIT, year, i, 0), terms_row[T_AUDIT_SHARE], effort):
                 back = terms_row[T_CLAWBACK_SHARE] * claims[i, L_MEMBERSHIP] * total_share * effort
                 back *= line_share[L_MEMBERSHIP]
                 spend[L_MEMBERSHIP] -= back

@@ -80,3 +80,22 @@ def test_agent_state_stays_in_range():
     assert (students.employer[employed] >= 0).all()
     assert ((schools.double_qualified >= 0) & (schools.double_qualified <= 1)).all()
     assert ((schools.relevance >= 0) & (schools.relevance <= 1)).all()
+
+
+def test_the_runtime_guard_catches_a_broken_identity():
+    """simulate() checks every run; a series with a student lost must be refused."""
+    from sim.engine import RunOutput
+    from sim.measures import AccountingError, check_accounting
+    from sim.series import SERIES_NAMES
+
+    cfg = make_cfg("city=small", "years=5")
+    p = build_params(cfg)
+    terms, lines = build_terms(load_package("none"), cfg.years)
+    from sim.engine import run_one
+
+    run = run_one(cfg.city, p, terms, lines, run_key(0, 0, 0))
+    check_accounting(run)  # a real run passes
+    broken = run.series.copy()
+    broken[3, SERIES_NAMES.index("in_school")] -= 1
+    with pytest.raises(AccountingError, match="students in"):
+        check_accounting(RunOutput(broken, run.depth_history, run.paid_history))
