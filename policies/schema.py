@@ -279,6 +279,7 @@ class Behaviour:
     entity_coordination_relief_share: float = share(0.4)
     partner_match_share: float = share(0.7)
     entity_match_bonus_share: float = share(0.2)
+    award_contenders_prior_share: float = share(0.2)  # share of firms a firm expects to compete for awards
     school_logit_scale: float = positive(1.0)
     school_outreach_cost: float = amount(1.0)  # KPI points per outreach level
     school_kpi_weight_agreement: float = amount(1.0)  # KPI points per signed agreement

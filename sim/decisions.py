@@ -69,7 +69,9 @@ def firms_choose(key, year, firms, city, gov, terms_row, p) -> None:
     payout = gov[G_PAYOUT_BELIEF] if p[P.learning] > 0.5 else p[P.prior_payout_share]
     effort = gov[G_EFFORT]
     awards = terms_row[T_AWARD_COUNT]
-    award_probability = min(1.0, awards / max(1.0, gov[G_DEEP_LAST]))
+    # contenders: last year's depth-4 firms, but at least a prior share of all firms
+    contenders = max(1.0, gov[G_DEEP_LAST], p[P.award_contenders_prior_share] * firms.size.size)
+    award_probability = min(1.0, awards / contenders)
     over = overreport_value_cny(terms_row, payout, effort)
     for i in range(firms.size.size):
         sector = firms.sector[i]
