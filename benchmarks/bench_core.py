@@ -14,6 +14,8 @@ machine and its load.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import statistics
 import subprocess
@@ -25,7 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from experiments.runner import default_workers, run_replicates  # noqa: E402
+from experiments.compare import run_experiment  # noqa: E402
+from experiments.runner import default_workers  # noqa: E402
 from policies.packages import load_package  # noqa: E402
 from policies.terms import build_terms  # noqa: E402
 from sim.engine import run_one  # noqa: E402
@@ -58,10 +61,15 @@ def time_core(city: str, repeats: int, runs: int) -> dict:
 
 
 def time_runner(replicates: int, workers: int) -> float:
-    cfg = make_cfg()
-    start = time.perf_counter()
-    runs, _ = run_replicates(cfg, list(range(replicates)), workers)
-    return len(runs) / (time.perf_counter() - start)
+    """Runs per second of the whole runner, results store included (no figures)."""
+    cfg = make_cfg(
+        f"experiment.replicates={replicates}", f"experiment.workers={workers}", "experiment.figures=false"
+    )
+    with tempfile.TemporaryDirectory() as folder, contextlib.redirect_stdout(io.StringIO()):
+        start = time.perf_counter()
+        run_experiment(cfg, Path(folder))
+        elapsed = time.perf_counter() - start
+    return replicates * len(cfg.experiment.packages) / elapsed
 
 
 def time_command_line() -> float:

@@ -7,6 +7,7 @@ allowed, and exit status 2. Only a clean config reaches the experiment.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -62,7 +63,6 @@ def main() -> None:
 def check_overrides(overrides: list[str]) -> DictConfig:
     """Compose the config with ``overrides`` and validate it; raise ConfigError."""
     own = [o for o in overrides if not o.lstrip("+~").startswith("hydra.")]
-    _refuse_complete_results(overrides)
     GlobalHydra.instance().clear()
     try:
         with initialize_config_module("configs", version_base="1.3"):
@@ -72,18 +72,26 @@ def check_overrides(overrides: list[str]) -> DictConfig:
     finally:
         GlobalHydra.instance().clear()
     validate(cfg)
+    _refuse_other_results(overrides, cfg)
     return cfg
 
 
-def _refuse_complete_results(overrides: list[str]) -> None:
+def _refuse_other_results(overrides: list[str], cfg: DictConfig) -> None:
+    """A folder with results of another configuration is never touched."""
+    from experiments.store import config_fingerprint
+
     for override in overrides:
         if override.startswith("hydra.run.dir="):
             folder = Path(override.split("=", 1)[1])
-            if (folder / "manifest.json").exists():
-                raise ConfigError(
-                    "hydra.run.dir",
-                    f"'{folder}' already holds results; choose a new folder (results are never overwritten)",
-                )
+            manifest = folder / "manifest.json"
+            if manifest.exists():
+                held = json.loads(manifest.read_text()).get("config_fingerprint")
+                if held != config_fingerprint(cfg):
+                    raise ConfigError(
+                        "hydra.run.dir",
+                        f"'{folder}' holds results of a different configuration; choose a new folder "
+                        "(the same configuration resumes or reprints it)",
+                    )
 
 
 def _explain(error: Exception) -> ConfigError:

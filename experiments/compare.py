@@ -9,9 +9,10 @@ from typing import Any
 import pandas as pd
 from hydra.core.hydra_config import HydraConfig
 
+from experiments.designs import build_design
 from experiments.figures import write_figures
-from experiments.runner import run_replicates
-from experiments.store import write_config, write_manifest, write_parquet
+from experiments.runner import Progress, chunked, execute, runs_per_item, work_items
+from experiments.store import ChunkStore, read_table, write_config, write_parquet
 from sim.api import package_names
 from sim.measures import FAILURE_MODES
 from sim.rng import run_key
@@ -42,38 +43,67 @@ def output_folder() -> Path:
 
 
 def run_experiment(cfg: Any, folder: Path | None = None) -> pd.DataFrame:
-    """Run ``cfg.experiment``, print the comparison, write the results folder."""
+    """Run ``cfg.experiment`` into the results folder (resuming it if it was cut off),
+    print the comparison and return its table.
+    """
     folder = output_folder() if folder is None else folder
     started = time.perf_counter()
-    replicates = list(range(cfg.experiment.replicates))
-    seeds = {
-        "seed": int(cfg.seed),
-        "scenario": int(cfg.experiment.scenario),
-        "replicates": len(replicates),
-        "run_keys": [str(run_key(cfg.seed, cfg.experiment.scenario, r)) for r in replicates],
-    }
-    write_config(cfg, folder)
-    write_manifest(folder, "running", experiment=cfg.experiment.name, seeds=seeds)
-    runs, series = run_replicates(cfg, replicates, cfg.experiment.workers)
-    write_parquet(runs, folder / "runs.parquet")
-    write_parquet(series, folder / "series.parquet")
-    write_figures(runs, series, folder / "figures")
-    table = comparison_table(runs, package_names(cfg))
+    design = build_design(cfg.experiment, cfg.seed)
+    items = work_items(design, cfg.experiment.replicates)
+    chunks = chunked(items, cfg.experiment.chunk_runs)
+    store = ChunkStore(folder, cfg, len(chunks))
+    if not store.complete:
+        _run_chunks(cfg, folder, design, items, chunks, store)
+    runs = read_table(folder, "runs")
+    names = package_names(cfg)
+    if cfg.experiment.figures and not (folder / "figures").exists() and len(runs):
+        depth = ["package", "year", *(f"depth_{d}" for d in range(5))]
+        write_figures(runs, read_table(folder, "series", columns=depth), folder / "figures")
+    if not store.complete:
+        store.save(
+            "complete",
+            run_count=int(len(runs)),
+            elapsed_seconds=round(time.perf_counter() - started, 2),
+        )
+    table = comparison_table(runs, names)
     print(render(table, cfg))
-    write_manifest(
-        folder,
-        "complete",
+    if store.failed:
+        print(f"\n{len(store.failed)} run(s) failed; see manifest.json 'failed' (re-run one with "
+              f"python -m experiments.rerun {folder} SCENARIO REPLICATE)")  # fmt: skip
+    print(f"\nResults: {folder}")
+    return table
+
+
+def _run_chunks(
+    cfg: Any, folder: Path, design: pd.DataFrame, items: list, chunks: list, store: ChunkStore
+) -> None:
+    """Write what every run needs to be reproduced, then the chunks still to do."""
+    write_config(cfg, folder)
+    seeds = [int(run_key(cfg.seed, s, r)) for s, r in items]
+    design_rows = design.merge(pd.DataFrame(items, columns=["scenario", "replicate"]), on="scenario")
+    design_rows["seed"] = int(cfg.seed)
+    design_rows["run_key"] = pd.array(seeds, dtype="uint64")
+    write_parquet(design_rows, folder / "design.parquet")
+    store.save(
+        "running",
         experiment=cfg.experiment.name,
         city=cfg.city.name,
         packages=package_names(cfg),
         counterfactual=cfg.experiment.counterfactual,
-        seeds=seeds,
-        run_count=int(len(runs)),
-        failed_runs=0,
-        elapsed_seconds=round(time.perf_counter() - started, 2),
+        design_kind=cfg.experiment.design.kind,
+        scenarios=int(len(design)),
+        seeds={"seed": int(cfg.seed), "replicates": int(cfg.experiment.replicates)},
+        runs_total=len(items) * runs_per_item(cfg),
     )
-    print(f"\nResults: {folder}")
-    return table
+    todo = [c for c in range(len(chunks)) if c not in store.done]
+    per_item = runs_per_item(cfg)
+    progress = Progress(len(items) * per_item, (len(items) - sum(len(chunks[c]) for c in todo)) * per_item)
+    try:
+        for chunk, runs, series, failed in execute(cfg, design, chunks, todo, cfg.experiment.workers):
+            store.write_chunk(chunk, runs, series, failed)
+            progress.update(len(chunks[chunk]) * per_item)
+    finally:
+        progress.close()
 
 
 def comparison_table(runs: pd.DataFrame, packages: list[str]) -> pd.DataFrame:

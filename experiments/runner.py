@@ -1,21 +1,34 @@
-"""Run replicates on all cores: the only place where parallelism lives.
+"""Run an experiment's design on all cores, chunk by chunk, into a results store.
 
-The first replicate runs in this process, so numba compiles (or loads its cache)
-once; the rest are split into chunks for forked worker processes, which inherit the
-compiled code. A run's numbers depend only on ``(seed, scenario, replicate)``, so the
-tables are identical whatever the number of workers or the chunking.
+Work is a list of (scenario, replicate) items in design order; every item runs all
+packages with the same key (common random numbers). Items are grouped into chunks of
+``experiment.chunk_runs``; forked worker processes (numba compiled once, before the
+fork) run chunks, and this process alone writes them. A run's numbers depend only on
+``(seed, scenario, replicate)``, so the stored tables are identical whatever the number
+of workers, the chunk size, or whether the sweep was interrupted and resumed.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
+import sys
+import time
+import traceback
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import pandas as pd
 
-from sim.api import package_names, simulate
+from experiments.designs import apply_scenario
+from sim.api import package_names, prepare, run_item
+
+log = logging.getLogger(__name__)
+
+# State the forked workers inherit: (cfg, design rows by scenario, chunks).
+_JOB: dict[str, Any] = {}
 
 
 def default_workers() -> int:
@@ -26,26 +39,110 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def run_replicates(cfg: Any, replicates: list[int], workers: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``simulate`` over ``replicates`` with ``workers`` processes (0: all cores)."""
+def work_items(design: pd.DataFrame, replicates: int) -> list[tuple[int, int]]:
+    """(scenario, replicate) pairs, scenario-major."""
+    return [(int(s), r) for s in design["scenario"] for r in range(replicates)]
+
+
+def chunked(items: list, size: int) -> list[list]:
+    """Consecutive chunks of ``size`` items (the last may be shorter); ``size`` 0 picks
+    about 16 chunks of at most 64 items, independent of the number of workers (so a
+    sweep can resume with another worker count).
+    """
+    if size <= 0:
+        size = max(1, min(64, -(-len(items) // 16)))
+    return [items[k : k + size] for k in range(0, len(items), size)]
+
+
+def run_chunk(cfg: Any, rows: dict[int, dict], items: list[tuple[int, int]], chunk: int = -1):
+    """Run the items of one chunk; a run that raises is recorded, not fatal."""
+    runs, frames, failed = [], [], []
+    prepared_for: int | None = None
+    prepared: dict[str, Any] = {}
+    scenario_cfg = cfg
+    for scenario, replicate in items:
+        try:
+            if prepared_for != scenario:
+                scenario_cfg = apply_scenario(cfg, rows[scenario])
+                prepared, prepared_for = prepare(scenario_cfg), scenario
+            item_rows, item_frames = run_item(scenario_cfg, prepared, scenario, replicate)
+        except Exception as error:  # recorded with its seed; the sweep goes on
+            failed.append(
+                {"chunk": chunk, "scenario": scenario, "replicate": replicate, "seed": int(cfg.seed),
+                 "error": f"{type(error).__name__}: {error}", "traceback": traceback.format_exc(limit=5)}
+            )  # fmt: skip
+            prepared_for = None
+            continue
+        runs += item_rows
+        frames += item_frames
+    runs_df = pd.DataFrame(runs)
+    series_df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return chunk, runs_df, series_df, failed
+
+
+def _run_chunk_by_id(chunk: int):
+    return run_chunk(_JOB["cfg"], _JOB["rows"], _JOB["chunks"][chunk], chunk)
+
+
+def execute(cfg: Any, design: pd.DataFrame, chunks: list[list], todo: list[int], workers: int) -> Iterator:
+    """Yield ``(chunk, runs, series, failed)`` for each chunk in ``todo``, in any order."""
+    rows = {int(r["scenario"]): r for r in design.to_dict("records")}
+    if not todo:
+        return
+    _warm_up(cfg)
     workers = default_workers() if workers <= 0 else workers
-    first, rest = replicates[:1], replicates[1:]
-    parts = [simulate(cfg, first)]
-    if rest and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        chunks = [rest[k::workers] for k in range(workers) if rest[k::workers]]
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
-            parts.extend(pool.map(simulate, [cfg] * len(chunks), chunks))
-    elif rest:
-        parts.append(simulate(cfg, rest))
-    runs = pd.concat([p[0] for p in parts], ignore_index=True)
-    series = pd.concat([p[1] for p in parts], ignore_index=True)
-    return _ordered(runs, cfg), _ordered(series, cfg)
+    if workers == 1 or len(todo) == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for chunk in todo:
+            yield run_chunk(cfg, rows, chunks[chunk], chunk)
+        return
+    _JOB.update(cfg=cfg, rows=rows, chunks=chunks)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context) as pool:
+        yield from pool.map(_run_chunk_by_id, todo)
 
 
-def _ordered(frame: pd.DataFrame, cfg: Any) -> pd.DataFrame:
-    order = {name: k for k, name in enumerate(package_names(cfg))}
-    keys = ["package", "replicate"] + (["year"] if "year" in frame.columns else [])
-    frame = frame.assign(_order=frame["package"].map(order))
-    frame = frame.sort_values(["_order", *keys[1:]], kind="stable").drop(columns="_order")
-    return frame.reset_index(drop=True)
+def _warm_up(cfg: Any) -> None:
+    """Compile (or load from cache) the kernels once, before forking workers."""
+    from omegaconf import open_dict
+
+    tiny = apply_scenario(cfg, {})
+    with open_dict(tiny):
+        tiny.years = 2
+    prepared = prepare(tiny)
+    run_item(tiny, prepared, 0, 0)
+
+
+class Progress:
+    """A bar on a terminal, plain periodic log lines otherwise."""
+
+    def __init__(self, total: int, done: int) -> None:
+        self.total, self.done, self.start, self.last = total, done, time.monotonic(), 0.0
+        self.first = done
+        self.bar = None
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, initial=done, unit="run", desc="runs", file=sys.stderr)
+
+    def update(self, n: int) -> None:
+        """Count ``n`` more runs done."""
+        self.done += n
+        if self.bar is not None:
+            self.bar.update(n)
+            return
+        now = time.monotonic()
+        if now - self.last >= 10 or self.done >= self.total:
+            rate = (self.done - self.first) / max(now - self.start, 1e-9)
+            eta = (self.total - self.done) / rate if rate > 0 else float("nan")
+            log.info("runs %d/%d, %.1f runs/s, ETA %.0f s", self.done, self.total, rate, eta)
+            self.last = now
+
+    def close(self) -> None:
+        """Close the bar."""
+        if self.bar is not None:
+            self.bar.close()
+
+
+def runs_per_item(cfg: Any) -> int:
+    """Runs per (scenario, replicate): one per package."""
+    return len(package_names(cfg))

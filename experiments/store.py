@@ -103,3 +103,90 @@ def _git_commit() -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+class StoreMismatch(ValueError):
+    """The folder holds results of another experiment."""
+
+
+def config_fingerprint(cfg: Any) -> str:
+    """A hash of everything that determines the numbers (not the worker count)."""
+    import hashlib
+
+    container = OmegaConf.to_container(cfg, resolve=True)
+    assert isinstance(container, dict)
+    container.get("experiment", {}).pop("workers", None)
+    container.get("experiment", {}).pop("figures", None)
+    text = json.dumps(container, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class ChunkStore:
+    """Chunked Parquet results that survive a crash and resume where they stopped.
+
+    ``runs.parquet/`` and ``series.parquet/`` are folders of part files, one per chunk,
+    each written to a hidden temporary file and renamed into place; ``manifest.json``
+    lists the finished chunks and is rewritten (atomically) after each one. A chunk
+    whose part files exist but which the manifest does not list is simply redone.
+    """
+
+    def __init__(self, folder: Path, cfg: Any, n_chunks: int) -> None:
+        self.folder = folder
+        self.fingerprint = config_fingerprint(cfg)
+        self.n_chunks = n_chunks
+        self.manifest: dict[str, Any] = {}
+        existing = folder / "manifest.json"
+        if existing.exists():
+            self.manifest = json.loads(existing.read_text())
+            if self.manifest.get("config_fingerprint") != self.fingerprint:
+                raise StoreMismatch(
+                    f"'{folder}' holds results of a different configuration; "
+                    "use a new hydra.run.dir (or the same config to resume)"
+                )
+        for stale in folder.glob("*.parquet/.*.tmp"):
+            stale.unlink(missing_ok=True)
+        self.done: set[int] = set(self.manifest.get("chunks_done", []))
+        self.failed: list[dict] = list(self.manifest.get("failed", []))
+
+    @property
+    def complete(self) -> bool:
+        """Whether the stored experiment finished."""
+        return self.manifest.get("status") == "complete"
+
+    def write_chunk(self, chunk: int, runs: pd.DataFrame, series: pd.DataFrame, failed: list[dict]) -> None:
+        """Store one chunk's tables, then record it as done."""
+        name = f"part-{chunk:06d}.parquet"
+        if len(runs):
+            write_parquet(runs, self.folder / "runs.parquet" / name)
+            write_parquet(series, self.folder / "series.parquet" / name)
+        self.done.add(chunk)
+        self.failed = [f for f in self.failed if f.get("chunk") != chunk] + failed
+        self.save("running")
+
+    def save(self, status: str, **fields: Any) -> None:
+        """Rewrite the manifest with the chunks done so far."""
+        self.manifest.update(
+            status=status,
+            config_fingerprint=self.fingerprint,
+            chunks_total=self.n_chunks,
+            chunks_done=sorted(self.done),
+            failed_runs=len(self.failed),
+            failed=self.failed,
+            **fields,
+        )
+        fixed = {
+            k: v
+            for k, v in self.manifest.items()
+            if k not in ("status", "written_at", "python", "versions", "git_commit")
+        }
+        write_manifest(self.folder, status, **fixed)
+
+
+def read_table(folder: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """A stored table (all part files), sorted by package, scenario, replicate (and year)."""
+    path = folder / f"{name}.parquet"
+    if not path.exists():
+        return pd.DataFrame()
+    frame = pd.read_parquet(path, columns=columns)
+    keys = [k for k in ("package", "scenario", "replicate", "year") if k in frame.columns]
+    return frame.sort_values(keys, kind="stable").reset_index(drop=True) if keys else frame

@@ -344,16 +344,41 @@ class FailureModes:
 
 
 @dataclass
+class Factor:
+    """One factor of a design: a config path's range or values."""
+
+    kind: str = "float"  # float, int or categorical
+    low: float | None = None
+    high: float | None = None
+    choices: list[Any] = field(default_factory=list)  # the values of a categorical factor
+
+
+@dataclass
+class Design:
+    """How the futures (and lever settings) of an experiment are chosen (XLRM)."""
+
+    kind: str = "central"  # central, grid, lhs, sobol, morris
+    samples: int = integer(0)  # lhs: scenarios; sobol: N (a power of two); morris: trajectories
+    points: int = integer(3, minimum=1)  # grid: values per float factor
+    levels: int = integer(4, minimum=2)  # morris: grid levels
+    factors: dict[str, Factor] = field(default_factory=dict)
+
+
+@dataclass
 class Experiment:
-    """Which packages to run and how many replicates; the default is ``compare``."""
+    """Which packages meet which futures, and how many replicates; default ``compare``."""
 
     name: str = "compare"
     packages: list[str] = field(default_factory=lambda: ["none"])
     replicates: int = integer(30, minimum=1)
-    scenario: int = integer(0)
+    scenario: int = integer(0)  # the scenario number of a central design
     counterfactual: str = "none"
     summary_window_years: int = integer(5, minimum=1)
     workers: int = integer(0)  # worker processes; 0: one per core. Results do not depend on it.
+    chunk_runs: int = integer(0)  # (scenario, replicate) pairs per stored chunk; 0: automatic
+    phase_out_year: int | None = None  # if set, every package's levers stop after this year
+    design: Design = field(default_factory=Design)
+    figures: bool = True
 
 
 @dataclass

@@ -47,7 +47,7 @@ def _check_ranges(node: Any, schema: type, prefix: str) -> None:
         value = getattr(node, f.name)
         if dataclasses.is_dataclass(value) or hasattr(value, "keys"):
             sub = _schema_of(schema, f.name)
-            if sub is not None:
+            if sub is not None and dataclasses.is_dataclass(sub):
                 _check_ranges(value, sub, path)
             continue
         _check_value(path, value, f.metadata)
@@ -108,7 +108,10 @@ def _check_city(cfg: Any) -> None:
 
 
 def _check_experiment(cfg: Any) -> None:
+    from experiments.designs import check_design
+
     exp = cfg.experiment
+    check_design(exp.design)
     known = available("policy")
     if len(exp.packages) == 0:
         raise ConfigError(

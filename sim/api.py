@@ -7,13 +7,14 @@ keys too, so each run is compared with its own no-policy twin.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 
 from policies.packages import load_package
-from policies.terms import build_terms
+from policies.terms import LEVER_NAMES, build_terms
 from sim.engine import RunOutput, run_one
 from sim.measures import AccountingError, against_counterfactual, check_accounting, classify, summarise
 from sim.params import build_params
@@ -22,7 +23,7 @@ from sim.series import SERIES_NAMES
 
 
 def simulate(cfg: Any, seeds: Iterable[int] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run every package x replicate; return ``(runs, series)`` DataFrames.
+    """Run every package x replicate of the config's scenario; return ``(runs, series)``.
 
     Args:
         cfg: a composed config (``policies.schema.Config`` shape).
@@ -33,24 +34,62 @@ def simulate(cfg: Any, seeds: Iterable[int] | None = None) -> tuple[pd.DataFrame
         ``runs``: one row per run with the summary measures and failure modes;
         ``series``: one row per run and year.
 
+    A run that raises is not caught here; the experiment runner records such runs.
+
     """
-    params = build_params(cfg)
     replicates = list(range(cfg.experiment.replicates)) if seeds is None else [int(s) for s in seeds]
+    prepared = prepare(cfg)
+    rows, frames = [], []
+    for replicate in replicates:
+        item_rows, item_frames = run_item(cfg, prepared, int(cfg.experiment.scenario), replicate)
+        rows += item_rows
+        frames += item_frames
+    return pd.DataFrame(rows), pd.concat(frames, ignore_index=True)
+
+
+def prepare(cfg: Any) -> dict[str, Any]:
+    """What every run of a scenario shares: parameters and each package's yearly terms."""
     names = package_names(cfg)
     baseline_name = cfg.experiment.counterfactual
     own = cfg.policy.name  # the command line's ``policy`` (with its overrides) wins
     packages = {name: load_package(name) for name in {*names, baseline_name} - {own}}
     packages[own] = cfg.policy
-    terms = {name: build_terms(pkg, cfg.years) for name, pkg in packages.items()}
+    if cfg.experiment.phase_out_year is not None:
+        packages = {name: phase_out(pkg, cfg.experiment.phase_out_year) for name, pkg in packages.items()}
+    return {
+        "params": build_params(cfg),
+        "names": names,
+        "baseline": baseline_name,
+        "terms": {name: build_terms(pkg, cfg.years) for name, pkg in packages.items()},
+    }
+
+
+def phase_out(package: Any, last_year: int) -> Any:
+    """A copy of ``package`` whose levers all stop after ``last_year`` (phase-out studies)."""
+    package = copy.deepcopy(package)
+    for name in LEVER_NAMES:
+        lever = getattr(package, name)
+        if lever.enabled and (lever.end_year is None or lever.end_year > last_year):
+            lever.end_year = max(last_year, lever.start_year)
+    return package
+
+
+def run_item(cfg: Any, prepared: dict[str, Any], scenario: int, replicate: int) -> tuple[list, list]:
+    """All packages of one (scenario, replicate), with their no-policy twin: rows and frames."""
+    key = run_key(cfg.seed, scenario, replicate)
+    terms, baseline_name = prepared["terms"], prepared["baseline"]
+    yearly, lines = terms[baseline_name]
+    baseline = run_one(cfg.city, prepared["params"], yearly, lines, key)
     rows, frames = [], []
-    for replicate in replicates:
-        key = run_key(cfg.seed, cfg.experiment.scenario, replicate)
-        baseline = run_one(cfg.city, params, *terms[baseline_name], key)
-        for name in names:
-            run = baseline if name == baseline_name else run_one(cfg.city, params, *terms[name], key)
-            rows.append(_run_row(cfg, name, replicate, key, run, baseline))
-            frames.append(_series_frame(name, replicate, run))
-    return pd.DataFrame(rows), pd.concat(frames, ignore_index=True)
+    for name in prepared["names"]:
+        if name == baseline_name:
+            run = baseline
+        else:
+            yearly, lines = terms[name]
+            run = run_one(cfg.city, prepared["params"], yearly, lines, key)
+        rows.append(_run_row(cfg, name, scenario, replicate, key, run, baseline))
+        frames.append(_series_frame(name, scenario, replicate, run))
+    return rows, frames
 
 
 def package_names(cfg: Any) -> list[str]:
@@ -61,7 +100,9 @@ def package_names(cfg: Any) -> list[str]:
     return names if cfg.policy.name in names else [*names, cfg.policy.name]
 
 
-def _run_row(cfg: Any, name: str, replicate: int, key: Any, run: RunOutput, baseline: RunOutput) -> dict:
+def _run_row(
+    cfg: Any, name: str, scenario: int, replicate: int, key: Any, run: RunOutput, baseline: RunOutput
+) -> dict:
     try:
         check_accounting(run)
     except AccountingError as error:
@@ -72,16 +113,17 @@ def _run_row(cfg: Any, name: str, replicate: int, key: Any, run: RunOutput, base
         "package": name,
         "replicate": replicate,
         "seed": int(cfg.seed),
-        "scenario": int(cfg.experiment.scenario),
+        "scenario": int(scenario),
         "run_key": int(key),
         **summary,
         **classify(summary, cfg.failure_modes),
     }
 
 
-def _series_frame(name: str, replicate: int, run: RunOutput) -> pd.DataFrame:
+def _series_frame(name: str, scenario: int, replicate: int, run: RunOutput) -> pd.DataFrame:
     frame = pd.DataFrame(run.series, columns=list(SERIES_NAMES))
     frame.insert(0, "year", range(run.series.shape[0]))
     frame.insert(0, "replicate", replicate)
+    frame.insert(0, "scenario", scenario)
     frame.insert(0, "package", name)
     return frame

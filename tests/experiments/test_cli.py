@@ -93,7 +93,11 @@ def test_results_folder_is_complete_and_reproducible(tmp_path):
     second = _run([*SMALL, f"hydra.run.dir={b}"], cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     pd.testing.assert_frame_equal(runs, pd.read_parquet(b / "runs.parquet"))
-    # a finished folder is never overwritten
+    # the same command again reprints the finished results without touching them
     again = _run([*SMALL, f"hydra.run.dir={a}"], cwd=tmp_path)
-    assert again.returncode == 2 and "already holds results" in again.stderr
+    assert again.returncode == 0 and "membership_grant" in again.stdout
+    assert json.loads((a / "manifest.json").read_text()) == manifest
+    # another configuration is refused before anything is written
+    other = _run([*SMALL, "seed=3", f"hydra.run.dir={a}"], cwd=tmp_path)
+    assert other.returncode == 2 and "different configuration" in other.stderr
     assert json.loads((a / "manifest.json").read_text()) == manifest

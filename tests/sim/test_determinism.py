@@ -2,7 +2,6 @@
 
 import pandas as pd
 
-from experiments.runner import run_replicates
 from sim.api import simulate
 from tests.conftest import make_cfg
 
@@ -22,17 +21,6 @@ def test_other_seed_other_numbers():
         a["membership_rate"].iloc[0] != b["membership_rate"].iloc[0]
         or a["apprentices"].iloc[0] != b["apprentices"].iloc[0]
     )
-
-
-def test_workers_and_chunking_do_not_change_results():
-    """One process, two processes, or a different split of replicates: identical tables."""
-    cfg = make_cfg("city=small", "years=8", "experiment.packages=[none,apprentice_subsidy]")
-    serial = run_replicates(cfg, list(range(5)), workers=1)
-    parallel = run_replicates(cfg, list(range(5)), workers=2)
-    three = run_replicates(cfg, list(range(5)), workers=3)
-    for other in (parallel, three):
-        pd.testing.assert_frame_equal(serial[0], other[0])
-        pd.testing.assert_frame_equal(serial[1], other[1])
 
 
 def test_replicate_does_not_depend_on_its_neighbours():
