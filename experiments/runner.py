@@ -90,6 +90,9 @@ def execute(cfg: Any, design: pd.DataFrame, chunks: list[list], todo: list[int],
     if not todo:
         return
     _warm_up(cfg)
+    if cfg.executor.name == "dask":
+        yield from execute_dask(cfg, rows, chunks, todo)
+        return
     workers = default_workers() if workers <= 0 else workers
     if workers == 1 or len(todo) == 1 or "fork" not in multiprocessing.get_all_start_methods():
         for chunk in todo:
@@ -99,6 +102,37 @@ def execute(cfg: Any, design: pd.DataFrame, chunks: list[list], todo: list[int],
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context) as pool:
         yield from pool.map(_run_chunk_by_id, todo)
+
+
+def execute_dask(cfg: Any, rows: dict[int, dict], chunks: list[list], todo: list[int], on_client: Any = None) -> Iterator:
+    """Run chunks on a Dask cluster; yield results as they complete.
+
+    A worker that dies takes its chunks with it; the scheduler gives them to another
+    worker (``retries``), and as a chunk's numbers depend only on its items, the store
+    ends the same. ``on_client`` (tests) receives the client once it is connected.
+    """
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if cfg.executor.address:
+        client = Client(cfg.executor.address)
+    else:
+        n = cfg.executor.n_workers or default_workers()
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        if on_client is not None:
+            on_client(client)
+        futures = []
+        for chunk in todo:
+            needed = {scenario: rows[scenario] for scenario, _ in chunks[chunk]}
+            futures.append(client.submit(run_chunk, cfg, needed, chunks[chunk], chunk, pure=False, retries=5))
+        for future in as_completed(futures):
+            yield future.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 def _warm_up(cfg: Any) -> None:

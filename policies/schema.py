@@ -382,6 +382,15 @@ class Experiment:
 
 
 @dataclass
+class Executor:
+    """Where chunks run: ``local`` processes or a ``dask`` cluster. Results do not depend on it."""
+
+    name: str = "local"
+    address: str | None = None  # dask: tcp://scheduler:8786; null starts a LocalCluster
+    n_workers: int = integer(0)  # dask LocalCluster workers (0: one per core)
+
+
+@dataclass
 class Config:
     """The whole run configuration."""
 
@@ -393,6 +402,7 @@ class Config:
     behaviour: Behaviour = field(default_factory=Behaviour)
     failure_modes: FailureModes = field(default_factory=FailureModes)
     experiment: Experiment = field(default_factory=Experiment)
+    executor: Executor = field(default_factory=Executor)
 
 
 def register() -> None:
@@ -405,3 +415,4 @@ def register() -> None:
     store.store(group="behaviour", name="behaviour_schema", node=Behaviour)
     store.store(group="failure_modes", name="failure_modes_schema", node=FailureModes)
     store.store(group="experiment", name="experiment_schema", node=Experiment)
+    store.store(group="executor", name="executor_schema", node=Executor)

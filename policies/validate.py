@@ -112,6 +112,8 @@ def _check_experiment(cfg: Any) -> None:
 
     exp = cfg.experiment
     check_design(exp.design)
+    if cfg.executor.name not in ("local", "dask"):
+        raise ConfigError("executor.name", f"unknown executor '{cfg.executor.name}'; allowed: local, dask")
     known = available("policy")
     if len(exp.packages) == 0:
         raise ConfigError(
