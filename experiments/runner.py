@@ -104,7 +104,9 @@ def execute(cfg: Any, design: pd.DataFrame, chunks: list[list], todo: list[int],
         yield from pool.map(_run_chunk_by_id, todo)
 
 
-def execute_dask(cfg: Any, rows: dict[int, dict], chunks: list[list], todo: list[int], on_client: Any = None) -> Iterator:
+def execute_dask(
+    cfg: Any, rows: dict[int, dict], chunks: list[list], todo: list[int], on_client: Any = None
+) -> Iterator:
     """Run chunks on a Dask cluster; yield results as they complete.
 
     A worker that dies takes its chunks with it; the scheduler gives them to another
