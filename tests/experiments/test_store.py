@@ -141,3 +141,15 @@ def test_sigkill_mid_sweep_leaves_readable_files_and_resumes_exactly(tmp_path):
     assert start(victim).wait(timeout=600) == 0
     assert json.loads((victim / "manifest.json").read_text())["status"] == "complete"
     assert_same(tables(victim), tables(reference))
+
+
+def test_one_run_can_be_rerun_alone_from_the_folder(tmp_path):
+    """experiments.rerun reproduces a stored (scenario, replicate) from config and design."""
+    from experiments.rerun import rerun
+
+    run_experiment(make_cfg(*SWEEP, "experiment.workers=1"), tmp_path)
+    stored = read_table(tmp_path, "runs")
+    stored = stored[(stored.scenario == 2) & (stored.replicate == 1)].reset_index(drop=True)
+    again = rerun(tmp_path, 2, 1).sort_values("package").reset_index(drop=True)
+    stored = stored.sort_values("package").reset_index(drop=True)
+    pd.testing.assert_frame_equal(again[stored.columns], stored, check_dtype=False)
