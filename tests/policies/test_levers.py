@@ -131,3 +131,30 @@ def test_recession_cuts_vacancies_in_its_years():
     # both arms see the recession (it is in the shared uncertainty), so compare years
     v = series[series.package == "none"].set_index("year")["vacancies"]
     assert v.loc[5] < 0.85 * v.loc[4] and v.loc[7] > v.loc[6]
+
+
+def test_phase_out_year_stops_every_package_after_it():
+    """experiment.phase_out_year=4: no package spends after year 4, and the persistence
+    measures are defined for packages that spent."""
+    cfg = make_cfg(
+        "city=small", "years=9", "experiment.phase_out_year=4", "experiment.packages=[none,jczt,taicang_dual]"
+    )
+    runs, series = simulate(cfg, seeds=range(2))
+    assert (series[series.year > 4]["fiscal_cost_cny"] == 0).all()
+    assert (series[(series.year <= 4) & (series.package == "jczt")]["fiscal_cost_cny"] > 0).any()
+    assert runs[runs.package == "jczt"]["exit_year"].eq(4).all()
+
+
+def test_award_expectations_depend_on_the_expected_contenders():
+    """Firms that expect few contenders value an award more: more of them go deep."""
+    over = ["policy.awards.enabled=true", "policy.awards.cny_per_award=200000", "policy.awards.awards_per_year=4",
+            "policy.budget_cny_per_year=1e9"]  # fmt: skip
+    few, _ = simulate(
+        make_cfg(*BASE, "policy.name=few", *over, "behaviour.award_contenders_prior_share=0.05"),
+        seeds=range(R),
+    )
+    many, _ = simulate(
+        make_cfg(*BASE, "policy.name=many", *over, "behaviour.award_contenders_prior_share=0.8"),
+        seeds=range(R),
+    )
+    assert few[few.package == "few"]["deep_share"].mean() > many[many.package == "many"]["deep_share"].mean()
