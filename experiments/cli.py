@@ -23,15 +23,10 @@ from policies.schema import register
 from policies.validate import ConfigError, validate
 
 EXIT_USAGE = 2
-_HYDRA_FLAGS_THAT_SKIP_CHECKS = {
-    "-h",
-    "--help",
-    "--hydra-help",
-    "--info",
-    "-i",
-    "--shell-completion",
-    "-sc",
-}
+# Hydra flags that only print (help, config, info) are passed straight to Hydra.
+_PRINT_ONLY = {"-h", "--help", "--hydra-help", "--info", "-i", "--shell-completion", "-sc", "--cfg", "-c"}
+_FLAGS_WITH_VALUE = {"--cfg", "-c", "--package", "-p", "--config-path", "-cp", "--config-name", "-cn",
+                     "--config-dir", "-cd", "--info", "-i", "--experimental-rerun"}  # fmt: skip
 
 register()
 
@@ -51,13 +46,26 @@ def main() -> None:
     """Console entry point: check the command line, then hand over to Hydra."""
     args = sys.argv[1:]
     multirun = any(a in ("-m", "--multirun") for a in args)
-    if not multirun and not any(a in _HYDRA_FLAGS_THAT_SKIP_CHECKS for a in args):
-        overrides = [a for a in args if not a.startswith("-")]
+    if not multirun and not any(a in _PRINT_ONLY for a in args):
+        overrides = _overrides(args)
         try:
             check_overrides(overrides)
         except ConfigError as error:
             _fail(str(error))
     _app()
+
+
+def _overrides(args: list[str]) -> list[str]:
+    """The key=value overrides of a command line, without Hydra's flags and their values."""
+    overrides, skip = [], False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in _FLAGS_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            overrides.append(arg)
+    return overrides
 
 
 def check_overrides(overrides: list[str]) -> DictConfig:

@@ -101,3 +101,12 @@ def test_results_folder_is_complete_and_reproducible(tmp_path):
     other = _run([*SMALL, "seed=3", f"hydra.run.dir={a}"], cwd=tmp_path)
     assert other.returncode == 2 and "different configuration" in other.stderr
     assert json.loads((a / "manifest.json").read_text()) == manifest
+
+
+def test_print_only_flags_pass_to_hydra(tmp_path):
+    """--cfg job prints the composed config; --help names the app; neither runs anything."""
+    shown = _run(["--cfg", "job", "city=taicang_dual"], cwd=tmp_path)
+    assert shown.returncode == 0 and "taicang_dual" in shown.stdout
+    helped = _run(["--help"], cwd=tmp_path)
+    assert helped.returncode == 0 and "consortium-sim" in helped.stdout
+    assert not (tmp_path / "results").exists()
