@@ -87,6 +87,16 @@ def apprentice_slots(size: float, depth: int, p) -> int:
 
 
 @njit(cache=True)
+def output_share(productive_share: float, depth: int, p) -> float:
+    """An apprentice's output as a share of its gross cost at a depth (co-designed
+    training at depth 4 makes apprentices more productive).
+    """
+    if depth == 4:
+        return min(1.5, productive_share + p[P.deep_productive_bonus_share])
+    return productive_share
+
+
+@njit(cache=True)
 def centre_gap_cny(training_capital_cny: float, p) -> float:
     """Investment still needed to bring the firm's training centre to full size."""
     return max(0.0, p[P.centre_investment_cny] - training_capital_cny)
@@ -129,9 +139,7 @@ def private_net_cny(
         net += p[P.screening_value_cny_per_vacancy] * expected_vacancies
         net -= p[P.shallow_cost_cny] * coordination
     if depth >= 3:
-        share = productive_share
-        if depth == 4:
-            share = min(1.5, productive_share + p[P.deep_productive_bonus_share])
+        share = output_share(productive_share, depth, p)
         recruitment = (p[P.external_hiring_cost_cny] + p[P.trained_hire_value_cny]) / p[P.programme_years]
         per_apprentice = (share - 1.0) * p[P.apprentice_gross_cost_cny] + retention_belief * recruitment
         net += apprentice_slots(size, depth, p) * per_apprentice

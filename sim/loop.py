@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from agents.enterprise import centre_gap_cny
+from agents.enterprise import centre_gap_cny, output_share
 from agents.government import effort_target
 from agents.student import DROPPED_OUT, IN_SCHOOL, LEFT_REGION
 from policies.terms import N_LEVERS, T_ANY_MONEY, T_BUDGET_CNY
@@ -98,7 +98,7 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
         for i in range(n_firms):
             depth_history[year, i] = firms.depth[i]
         out = series[year]
-        _record_firms(out, firms, schools, unmatched, hosted)
+        _record_firms(out, firms, schools, unmatched, hosted, p)
         _record_labour(out, outcomes, moves, students, last)
         _record_money(out, money, spend, gov, row)
         out[S.S_EFFORT] = effort
@@ -132,11 +132,20 @@ def _ratio(numerator, denominator) -> float:
 
 
 @kernel
-def _record_firms(out, firms, schools, unmatched, hosted) -> None:
+def _record_firms(out, firms, schools, unmatched, hosted, p) -> None:
     n = firms.size.size
     counts = np.zeros(5)
+    weighted_net = weight = paying = hosts = 0.0
     for i in range(n):
         counts[firms.depth[i]] += 1.0
+        if firms.depth[i] >= 3 and firms.apprentices[i] > 0:
+            share = output_share(firms.productive_share[i], firms.depth[i], p)
+            weighted_net += firms.apprentices[i] * (1.0 - share)
+            weight += firms.apprentices[i]
+            hosts += 1.0
+            paying += 1.0 if share >= 1.0 else 0.0
+    out[S.S_NET_COST_SHARE] = _ratio(weighted_net, weight)
+    out[S.S_NET_BENEFIT_FIRMS] = _ratio(paying, hosts)
     members = n - counts[0]
     for d in range(5):
         out[S.S_DEPTH0 + d] = counts[d] / n

@@ -23,6 +23,8 @@ WINDOW_MEASURES: tuple[str, ...] = (
     "deep_share",
     "training_share",
     "training_among_active",
+    "net_cost_share",
+    "net_benefit_firm_share",
     "active_per_signed",
     "signed_per_school",
     "apprentices",

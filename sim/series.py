@@ -19,6 +19,8 @@ SERIES_NAMES: tuple[str, ...] = (
     "deep_share",  # depth-4 firms / firms
     "training_share",  # depth >= 3 firms / firms
     "training_among_active",  # depth >= 3 / depth >= 2 (合而不深 when low)
+    "net_cost_share",  # (gross cost - output) / gross cost of apprentices, apprentice-weighted
+    "net_benefit_firm_share",  # host firms whose apprentices produce at least their gross cost
     "unmatched_seekers",  # firms that wanted depth >= 3 but found no school partner
     "signed",  # partnership agreements signed by schools
     "active",  # agreements with a firm at depth >= 3
@@ -65,6 +67,8 @@ S_DEEP = _INDEX["deep_share"]
 S_TRAINING = _INDEX["training_share"]
 S_TRAINING_AMONG_ACTIVE = _INDEX["training_among_active"]
 S_UNMATCHED = _INDEX["unmatched_seekers"]
+S_NET_COST_SHARE = _INDEX["net_cost_share"]
+S_NET_BENEFIT_FIRMS = _INDEX["net_benefit_firm_share"]
 S_SIGNED = _INDEX["signed"]
 S_ACTIVE = _INDEX["active"]
 S_ACTIVE_PER_SIGNED = _INDEX["active_per_signed"]
