@@ -40,3 +40,16 @@ def logit_choice(payoffs: np.ndarray, n_options: int, scale: float, u: float) ->
         if u < cumulative:
             return k
     return n_options - 1
+
+
+@njit(cache=True)
+def imitates(own_payoff: float, peer_payoff: float, max_gap: float, u: float) -> bool:
+    """Proportional imitation (Schlag 1998): switch to a sampled peer's strategy with
+    probability (peer payoff - own payoff) / max_gap when the peer earned more.
+
+    ``max_gap`` must bound every payoff difference, so the probability stays in [0, 1];
+    in a large well-mixed population the mean dynamics is then the replicator equation
+    scaled by 1 / max_gap.
+    """
+    gain = peer_payoff - own_payoff
+    return gain > 0.0 and u < gain / max_gap
