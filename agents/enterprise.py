@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from agents.choice import logit_choice
+from agents.choice import imitates, logit_choice
 from policies.terms import (
     CONDITION_ACTIVITY,
     CONDITION_MEMBERSHIP,
@@ -72,6 +72,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "awarded": ("int8", "1 if given an award (表彰) this year"),
     "seen_graduates": ("int32", "own apprentices who graduated last year"),
     "seen_kept": ("int32", "of those, still employed by the firm"),
+    "realized_cny": ("float64", "last year's payoff as lived: private net at its depth + money received"),
 }
 
 
@@ -287,6 +288,19 @@ def choose_depth(payoffs: np.ndarray, current: int, u: float, p) -> int:
     if p[P.inertia] > 0.5 and current <= top:
         scratch[current] += p[P.stay_bonus_cny]
     return logit_choice(scratch, top + 1, p[P.firm_logit_scale_cny], u)
+
+
+@njit(cache=True)
+def imitate_depth(current: int, own_payoff: float, peer_depth: int, peer_payoff: float, u: float, p) -> int:
+    """The imitation rule: take a sampled peer's depth if proportional imitation says so
+    (a better-paid peer, with probability gap / ``imitation_max_gap_cny``); with inertia,
+    still at most one level up a year.
+    """
+    if not imitates(own_payoff, peer_payoff, p[P.imitation_max_gap_cny], u):
+        return current
+    if p[P.inertia] > 0.5 and peer_depth > current + 1:
+        return current + 1
+    return peer_depth
 
 
 @njit(cache=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from agents.choice import logit_choice
+from agents.choice import imitates, logit_choice
 from policies.terms import KPI_AGREEMENTS
 from sim.params import P
 
@@ -30,6 +30,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "partners_free": ("int32", "partner places left this year"),
     "codesign": ("int32[n_sectors]", "depth-4 partners co-designing each major this year"),
     "seats": ("int32[n_sectors]", "seats offered per major this year"),
+    "realized": ("float64", "this year's evaluation payoff at the outreach chosen (KPI points)"),
 }
 
 
@@ -55,6 +56,16 @@ def outreach_payoffs(out: np.ndarray, kpi: int, members_nearby: float, deep_seek
 def choose_outreach(payoffs: np.ndarray, u: float, p) -> int:
     """Choose an outreach level by logit."""
     return logit_choice(payoffs, N_OUTREACH, p[P.school_logit_scale], u)
+
+
+@njit(cache=True)
+def imitate_outreach(
+    current: int, own_payoff: float, peer_outreach: int, peer_payoff: float, u: float, p
+) -> int:
+    """The imitation rule for schools: copy a better-evaluated peer's outreach with
+    probability gap / ``school_imitation_max_gap``.
+    """
+    return peer_outreach if imitates(own_payoff, peer_payoff, p[P.school_imitation_max_gap], u) else current
 
 
 @njit(cache=True)

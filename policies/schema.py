@@ -53,9 +53,12 @@ class SchoolKpi(Enum):
 
 
 class DecisionRule(Enum):
-    """How firms and schools choose."""
+    """How firms and schools choose: logit over expected payoffs, or proportional
+    imitation of a better-paid peer (Schlag 1998).
+    """
 
     logit = 0
+    imitation = 1
 
 
 # ---------------------------------------------------------------- levers (MODEL.md §4)
@@ -247,6 +250,9 @@ class Behaviour:
 
     decision_rule: DecisionRule = DecisionRule.logit
     firm_logit_scale_cny: float = positive(8000.0)
+    imitation_max_gap_cny: float = positive(200000.0)  # firms: payoff gap that makes imitation certain
+    school_imitation_max_gap: float = positive(10.0)  # schools: the same, in KPI points
+    imitation_exploration_share: float = share(0.05)  # under imitation, share choosing by logit instead
     inertia: bool = True  # at most one depth level up a year
     stay_bonus_cny: float = amount(5000.0)  # status-quo value of keeping last year's depth
     learning: bool = True  # beliefs updated from experience

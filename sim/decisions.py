@@ -10,15 +10,18 @@ from agents.enterprise import (
     N_DEPTHS,
     choose_depth,
     expected_payoffs,
+    imitate_depth,
     overreport_value_cny,
     update_belief,
 )
-from agents.school import N_OUTREACH, adjust_quota, choose_outreach, outreach_payoffs
+from agents.school import N_OUTREACH, adjust_quota, choose_outreach, imitate_outreach, outreach_payoffs
 from policies.terms import N_LEVERS, T_AWARD_COUNT, T_ENTITY, T_INFO, T_SCHOOL_KPI
 from sim.jit import kernel
 from sim.params import P
 from sim.rng import STREAM_FIRM_CHOICE, STREAM_MATCH, STREAM_SCHOOL, normal, uniform
 from sim.state import G_DEEP_LAST, G_EFFORT, G_PAYOUT_BELIEF
+
+RULE_IMITATION = 1.0  # behaviour.decision_rule code (policies.schema.DecisionRule)
 
 
 @kernel
@@ -63,7 +66,10 @@ def update_firm_beliefs(firms, p) -> None:
 
 @kernel
 def firms_choose(key, year, firms, city, gov, terms_row, p) -> None:
-    """Step 2: every firm chooses its depth for the year by logit over expected payoffs."""
+    """Step 2: every firm chooses its depth for the year: by logit over expected payoffs,
+    or (``decision_rule: imitation``, after the first year) by imitating a random peer
+    that did better last year, a few still choosing by logit (exploration).
+    """
     payoffs = np.empty(N_DEPTHS)
     claims = np.empty(N_LEVERS)
     payout = gov[G_PAYOUT_BELIEF] if p[P.learning] > 0.5 else p[P.prior_payout_share]
@@ -73,7 +79,19 @@ def firms_choose(key, year, firms, city, gov, terms_row, p) -> None:
     contenders = max(1.0, gov[G_DEEP_LAST], p[P.award_contenders_prior_share] * firms.size.size)
     award_probability = min(1.0, awards / contenders)
     over = overreport_value_cny(terms_row, payout, effort)
-    for i in range(firms.size.size):
+    n = firms.size.size
+    imitation = p[P.decision_rule] == RULE_IMITATION and year > 0
+    last_depth = firms.depth.copy()
+    for i in range(n):
+        if imitation and uniform(key, STREAM_FIRM_CHOICE, year, i, 1) >= p[P.imitation_exploration_share]:
+            peer = min(n - 1, int(uniform(key, STREAM_FIRM_CHOICE, year, i, 2) * n))
+            u = uniform(key, STREAM_FIRM_CHOICE, year, i, 3)
+            depth = imitate_depth(
+                last_depth[i], firms.realized_cny[i], last_depth[peer], firms.realized_cny[peer], u, p
+            )
+            firms.depth[i] = depth
+            firms.overreport[i] = 1 if (depth == 1 and over > 0.0) else 0
+            continue
         sector = firms.sector[i]
         vacancies = firms.size[i] * p[P.skilled_hire_rate_share] * demand_index(city, sector, year, p)
         expected_payoffs(
@@ -93,7 +111,8 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
     """Step 3: schools move quotas toward perceived demand and choose outreach.
 
     Perceived demand is the sector's vacancies ``quota_lag_years`` ago times lognormal
-    noise; the information platform shows last year's vacancies without noise.
+    noise; the information platform shows last year's vacancies without noise. Under
+    imitation a school copies a better-evaluated peer's outreach (rule in agents/school.py).
     """
     n_schools, n_sectors = schools.offers.shape
     platform = terms_row[T_INFO] > 0.5
@@ -113,6 +132,9 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
             seekers[firms.sector[i]] += 1.0
     target = np.zeros(n_sectors)
     payoffs = np.empty(N_OUTREACH)
+    imitation = p[P.decision_rule] == RULE_IMITATION and year > 0
+    last_outreach = schools.outreach.copy()
+    last_realized = schools.realized.copy()
     for s in range(n_schools):
         total = 0.0
         nearby = 0.0
@@ -134,7 +156,13 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
                 schools.quota_share[s, m] = adjust_quota(schools.quota_share[s, m], target[m] / total, p)
         outreach_payoffs(payoffs, int(terms_row[T_SCHOOL_KPI]), nearby, deep, p)
         u = uniform(key, STREAM_SCHOOL, year, s, 1_000_000)
-        schools.outreach[s] = choose_outreach(payoffs, u, p)
+        if imitation and uniform(key, STREAM_SCHOOL, year, s, 1_000_001) >= p[P.imitation_exploration_share]:
+            peer = min(n_schools - 1, int(uniform(key, STREAM_SCHOOL, year, s, 1_000_002) * n_schools))
+            schools.outreach[s] = imitate_outreach(last_outreach[s], last_realized[s], last_outreach[peer],
+                                                   last_realized[peer], u, p)  # fmt: skip
+        else:
+            schools.outreach[s] = choose_outreach(payoffs, u, p)
+        schools.realized[s] = payoffs[schools.outreach[s]]
         schools.partners_free[s] = int(schools.outreach[s]) * int(p[P.school_partner_capacity])
         _set_seats(schools, s)
 

@@ -45,6 +45,7 @@ from sim.payments import (
     P_PAID,
     P_RATION,
     pay_and_audit,
+    record_realized,
     update_capital,
 )
 from sim.state import G_EFFORT, G_PAYOUT_BELIEF
@@ -94,6 +95,7 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
         money = pay_and_audit(
             key, year, firms, schools, gov, row, lines[year], claims, spend, paid_history[year], p
         )
+        record_realized(year, firms, city, row, paid_history[year], p)
         update_capital(firms, p)
         for i in range(n_firms):
             depth_history[year, i] = firms.depth[i]

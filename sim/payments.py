@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from agents.enterprise import lever_claims, update_belief
+from agents.enterprise import lever_claims, private_net_cny, update_belief
 from agents.government import audits, effort_target, ration_share, update_effort
 from policies.terms import (
     CONDITION_VERIFIED,
@@ -32,6 +32,7 @@ from policies.terms import (
     T_TECH,
     T_TECH_COST_CNY,
 )
+from sim.decisions import demand_index
 from sim.jit import kernel
 from sim.params import P
 from sim.rng import STREAM_AUDIT, uniform
@@ -168,6 +169,21 @@ def _update_government(gov, firms, terms_row, due, paid_claims, p) -> None:
     if due > 0.0 and p[P.learning] > 0.5:
         observed = min(1.0, paid_claims / due)
         gov[G_PAYOUT_BELIEF] = update_belief(gov[G_PAYOUT_BELIEF], observed, p[P.belief_weight_own_share])
+
+
+@kernel
+def record_realized(year, firms, city, terms_row, paid_firm, p) -> None:
+    """Each firm's payoff as lived this year, before its capital moves: the private net
+    of the depth it held, plus the money it was paid (what imitation compares).
+    """
+    for i in range(firms.size.size):
+        vacancies = (
+            firms.size[i] * p[P.skilled_hire_rate_share] * demand_index(city, firms.sector[i], year, p)
+        )
+        firms.realized_cny[i] = paid_firm[i] + private_net_cny(
+            firms.depth[i], firms.size[i], vacancies, firms.productive_share[i], firms.retention_belief[i],
+            firms.relationship[i], firms.training_capital_cny[i], firms.constrained[i], terms_row, p,
+        )  # fmt: skip
 
 
 @kernel

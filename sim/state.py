@@ -25,14 +25,14 @@ Firms = namedtuple(
         "land_need", "productive_share", "depth", "partner", "apprentices",
         "training_capital_cny", "relationship", "retention_belief", "vacancies",
         "overreport", "invested_cny", "trained_hires", "awarded", "seen_graduates",
-        "seen_kept",
+        "seen_kept", "realized_cny",
     ],
 )  # fmt: skip
 Schools = namedtuple(
     "Schools",
     [
         "kind", "capacity", "offers", "quota_share", "relevance", "double_qualified",
-        "outreach", "signed", "active", "partners_free", "codesign", "seats",
+        "outreach", "signed", "active", "partners_free", "codesign", "seats", "realized",
     ],
 )  # fmt: skip
 Students = namedtuple(
@@ -95,6 +95,7 @@ def allocate(city_cfg: Any, n_years: int) -> tuple[Firms, Schools, Students, Cit
         overreport=np.zeros(n_firms, i8), invested_cny=np.zeros(n_firms, f64),
         trained_hires=np.zeros(n_firms, i32), awarded=np.zeros(n_firms, i8),
         seen_graduates=np.zeros(n_firms, i32), seen_kept=np.zeros(n_firms, i32),
+        realized_cny=np.zeros(n_firms, f64),
     )  # fmt: skip
     schools = Schools(
         kind=kinds, capacity=capacity, offers=offers,
@@ -103,7 +104,7 @@ def allocate(city_cfg: Any, n_years: int) -> tuple[Firms, Schools, Students, Cit
         outreach=np.zeros(n_schools, i8), signed=np.zeros(n_schools, i32),
         active=np.zeros(n_schools, i32), partners_free=np.zeros(n_schools, i32),
         codesign=np.zeros((n_schools, n_sectors), i32),
-        seats=np.zeros((n_schools, n_sectors), i32),
+        seats=np.zeros((n_schools, n_sectors), i32), realized=np.zeros(n_schools, f64),
     )  # fmt: skip
     students = Students(
         cohort=np.zeros(n_students, np.int16), ability=np.zeros(n_students, f64),

@@ -99,3 +99,11 @@ def test_the_runtime_guard_catches_a_broken_identity():
     broken[3, SERIES_NAMES.index("in_school")] -= 1
     with pytest.raises(AccountingError, match="students in"):
         check_accounting(RunOutput(broken, run.depth_history, run.paid_history))
+
+
+def test_invariants_hold_under_the_imitation_rule():
+    cfg = make_cfg(
+        "city=small", "years=10", "behaviour.decision_rule=imitation", f"experiment.packages={ALL_PACKAGES}"
+    )
+    runs, series = simulate(cfg, seeds=range(2))
+    check_series(series)
