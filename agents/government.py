@@ -10,6 +10,7 @@ gain, a promised subsidy stays on paper (政策难落地).
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
 from sim.params import P
@@ -39,6 +40,24 @@ def effort_target(
     if gain <= 0.0:
         return 0.0
     return gain / (gain + handling_cost_cny)
+
+
+@njit(cache=True)
+def payoff_effort_target(
+    assessment_weight_cny: float, integration: float, handling_cost_cny: float, paid_cny: float,
+    collected_cny: float, p, active: bool,
+) -> float:  # fmt: skip
+    """Target effort as a logit of the administration's own net payoff of implementing:
+    the upper level's assessment reward (larger with visible integration) and the
+    penalties it collects, less the cost of handling claims and its own share
+    (``fiscal_burden_share``) of the money paid out. Passive implementation earns 0.
+    The government side of the three-party game (docs/VALIDATION.md §1).
+    """
+    if not active:
+        return 1.0
+    net = assessment_weight_cny * (1.0 + integration) + collected_cny - handling_cost_cny
+    net -= p[P.fiscal_burden_share] * paid_cny
+    return 1.0 / (1.0 + np.exp(-net / p[P.effort_scale_cny]))
 
 
 @njit(cache=True)

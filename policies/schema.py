@@ -52,6 +52,15 @@ class SchoolKpi(Enum):
     outcomes = 1
 
 
+class EffortRule(Enum):
+    """How the administration sets its implementation effort: the contest ratio
+    gain / (gain + cost), or a logit of its own net payoff of implementing.
+    """
+
+    contest = 0
+    payoff = 1
+
+
 class DecisionRule(Enum):
     """How firms and schools choose: logit over expected payoffs, or proportional
     imitation of a better-paid peer (Schlag 1998).
@@ -215,6 +224,9 @@ class GovernmentSetup:
     admin_cost_share: float = share(0.15)  # administration cost per yuan of claims handled
     verification_cost_share: float = share(0.05)  # extra per yuan when outcomes are verified
     effort_adjust_share: float = share(0.5)  # how fast effort moves toward its target
+    effort_rule: EffortRule = EffortRule.contest
+    fiscal_burden_share: float = share(0.3)  # payoff rule: own cost of a yuan of claims paid
+    effort_scale_cny: float = positive(1.0e6)  # payoff rule: logit scale of the net payoff
 
 
 @dataclass

@@ -18,7 +18,7 @@ import numpy as np
 from numba import njit
 
 from agents.enterprise import centre_gap_cny, output_share
-from agents.government import effort_target
+from agents.government import effort_target, payoff_effort_target
 from agents.student import DROPPED_OUT, IN_SCHOOL, LEFT_REGION
 from policies.terms import N_LEVERS, T_ANY_MONEY, T_BUDGET_CNY
 from sim import series as S
@@ -39,6 +39,7 @@ from sim.labour import (
 from sim.labour import turnover as incumbents_turnover
 from sim.params import P
 from sim.payments import (
+    EFFORT_PAYOFF,
     P_CLAWBACK,
     P_DUE,
     P_OVERREPORTERS,
@@ -63,7 +64,11 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
     cohort = int(schools.capacity.sum())
     programme = int(p[P.programme_years])
     # the administration starts at the effort its incentive warrants for this package
-    gov[G_EFFORT] = effort_target(p[P.assessment_weight_cny], 0.0, 0.0, terms[0, T_BUDGET_CNY] > 0.0)
+    active = terms[0, T_BUDGET_CNY] > 0.0
+    if p[P.effort_rule] == EFFORT_PAYOFF:
+        gov[G_EFFORT] = payoff_effort_target(p[P.assessment_weight_cny], 0.0, 0.0, 0.0, 0.0, p, active)
+    else:
+        gov[G_EFFORT] = effort_target(p[P.assessment_weight_cny], 0.0, 0.0, active)
     for year in range(n_years):
         row = terms[year]
         # 1-2

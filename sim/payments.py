@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from agents.enterprise import lever_claims, private_net_cny, update_belief
-from agents.government import audits, effort_target, ration_share, update_effort
+from agents.government import audits, effort_target, payoff_effort_target, ration_share, update_effort
 from policies.terms import (
     CONDITION_VERIFIED,
     L_ENTITY,
@@ -37,6 +37,8 @@ from sim.jit import kernel
 from sim.params import P
 from sim.rng import STREAM_AUDIT, uniform
 from sim.state import G_DEEP_LAST, G_EFFORT, G_PAYOUT_BELIEF
+
+EFFORT_PAYOFF = 1.0  # city.government.effort_rule code (policies.schema.EffortRule)
 
 # Scalars returned by ``pay_and_audit`` (float64[N_PAY]).
 P_DUE, P_PAID, P_RATION, P_OVERREPORTERS, P_CLAWBACK = range(5)
@@ -133,7 +135,7 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
     for k in range(N_LEVERS):
         out[P_PAID] += spend[k]
     out[P_RATION] = total_share
-    _update_government(gov, firms, terms_row, out[P_DUE], out[P_PAID] - fixed, p)
+    _update_government(gov, firms, terms_row, out[P_DUE], out[P_PAID] - fixed, out[P_CLAWBACK], p)
     return out
 
 
@@ -149,8 +151,10 @@ def handling_cost_cny(due_cny: float, terms_row, p) -> float:
 
 
 @kernel
-def _update_government(gov, firms, terms_row, due, paid_claims, p) -> None:
-    """Effort moves toward gain / (gain + cost); firms learn the payout share."""
+def _update_government(gov, firms, terms_row, due, paid_claims, collected, p) -> None:
+    """Effort moves toward its target (contest ratio, or the logit of the administration's
+    own payoff); firms learn the payout share.
+    """
     n = firms.size.size
     training = 0
     deep = 0
@@ -161,9 +165,13 @@ def _update_government(gov, firms, terms_row, due, paid_claims, p) -> None:
             deep += 1
     integration = training / max(1, n)
     active = terms_row[T_BUDGET_CNY] > 0.0  # a package to run, even in a year it pays nothing
-    target = effort_target(
-        p[P.assessment_weight_cny], integration, handling_cost_cny(due, terms_row, p), active
-    )
+    handling = handling_cost_cny(due, terms_row, p)
+    if p[P.effort_rule] == EFFORT_PAYOFF:
+        target = payoff_effort_target(
+            p[P.assessment_weight_cny], integration, handling, paid_claims, collected, p, active
+        )
+    else:
+        target = effort_target(p[P.assessment_weight_cny], integration, handling, active)
     gov[G_EFFORT] = min(1.0, max(0.0, update_effort(gov[G_EFFORT], target, p)))
     gov[G_DEEP_LAST] = deep
     if due > 0.0 and p[P.learning] > 0.5:

@@ -158,3 +158,24 @@ def test_award_expectations_depend_on_the_expected_contenders():
         seeds=range(R),
     )
     assert few[few.package == "few"]["deep_share"].mean() > many[many.package == "many"]["deep_share"].mean()
+
+
+@pytest.mark.parametrize(
+    "override, direction",
+    [("city.government.assessment_weight_cny=1.5e7", +1), ("city.government.fiscal_burden_share=1.0", -1)],
+)
+def test_payoff_driven_effort_follows_the_governments_own_payoff(override, direction):
+    """Under the payoff rule the administration implements more when the upper level's
+    assessment weighs more, and less when a yuan paid out costs it more (its own share
+    of the burden); the contest rule ignores the burden."""
+    over = ["city=small", "years=10", "policy=jczt", "experiment.packages=[jczt]",
+            "city.government.effort_rule=payoff", "city.government.assessment_weight_cny=1.0e6"]  # fmt: skip
+    base, _ = simulate(make_cfg(*over), seeds=range(4))
+    moved, _ = simulate(make_cfg(*over, override), seeds=range(4))
+    change = moved[moved.package == "jczt"]["effort"].mean() - base[base.package == "jczt"]["effort"].mean()
+    assert direction * change > 0.02, change
+    if "fiscal_burden" in override:
+        contest = [o for o in over if "effort_rule" not in o]
+        a, _ = simulate(make_cfg(*contest), seeds=range(2))
+        b, _ = simulate(make_cfg(*contest, override), seeds=range(2))
+        assert a["effort"].tolist() == b["effort"].tolist()
