@@ -179,15 +179,3 @@ def build_terms(package: Any, n_years: int) -> tuple[np.ndarray, np.ndarray]:
     terms[:, T_PAYBACK_REDUCTION_SHARE] = gov.payback_poaching_reduction_share
     terms[:, T_BUDGET_CNY] = float(package.budget_cny_per_year)
     return terms, lines
-
-
-def last_money_year(terms: np.ndarray) -> int:
-    """Return the last year any lever is active, or -1 if none ever is."""
-    years = np.flatnonzero(terms[:, T_ANY_MONEY] > 0)
-    return int(years[-1]) if years.size else -1
-
-
-def first_money_year(terms: np.ndarray) -> int:
-    """Return the first year any lever is active, or -1 if none ever is."""
-    years = np.flatnonzero(terms[:, T_ANY_MONEY] > 0)
-    return int(years[0]) if years.size else -1

@@ -238,7 +238,3 @@ def _init_students(key, p, students) -> None:
         students.ability[k] = normal(key, STREAM_STUDENT, 0, k, 0)
         students.home[k] = _logistic(centre + normal(key, STREAM_STUDENT, 0, k, 1))
 
-
-def cohort_size(schools: Schools) -> int:
-    """Students admitted a year (every seat is filled)."""
-    return int(schools.capacity.sum())
