@@ -59,6 +59,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "constrained": ("int8", "1 if credit-constrained"),
     "land_need": ("int8", "1 if a training centre needs land"),
     "productive_share": ("float64", "apprentice output as a share of gross cost"),
+    "hire_value_cny": ("float64", "what a trained hire is worth to this firm beyond saved hiring costs"),
     "depth": ("int8", "engagement depth 0..4"),
     "partner": ("int32", "partner school, -1 if none"),
     "apprentices": ("int32", "apprentices hosted now"),
@@ -119,6 +120,7 @@ def private_net_cny(
     expected_vacancies: float,
     productive_share: float,
     retention_belief: float,
+    hire_value_cny: float,
     relationship: float,
     training_capital_cny: float,
     constrained: int,
@@ -128,7 +130,8 @@ def private_net_cny(
     """Yearly net in yuan of engaging at ``depth``, before any government money.
 
     Depth 3 and 4 value an apprentice-year as its output minus its gross cost, plus the
-    recruitment saving spread over the programme, weighted by the expected retention.
+    recruitment saving (external hiring cost + the firm's own value of a trained hire,
+    ``hire_value_cny``) spread over the programme, weighted by the expected retention.
     Relationship capital and an operating entity lower the costs of coordination.
     """
     if depth == 0:
@@ -141,7 +144,7 @@ def private_net_cny(
         net -= p[P.shallow_cost_cny] * coordination
     if depth >= 3:
         share = output_share(productive_share, depth, p)
-        recruitment = (p[P.external_hiring_cost_cny] + p[P.trained_hire_value_cny]) / p[P.programme_years]
+        recruitment = (p[P.external_hiring_cost_cny] + hire_value_cny) / p[P.programme_years]
         per_apprentice = (share - 1.0) * p[P.apprentice_gross_cost_cny] + retention_belief * recruitment
         net += apprentice_slots(size, depth, p) * per_apprentice
         net -= p[P.trainer_fixed_cost_cny] * relief * coordination
@@ -236,6 +239,7 @@ def expected_payoffs(
     expected_vacancies: float,
     productive_share: float,
     retention_belief: float,
+    hire_value_cny: float,
     relationship: float,
     training_capital_cny: float,
     constrained: int,
@@ -252,7 +256,7 @@ def expected_payoffs(
     annuity = capital_cost_share(constrained, p)
     for depth in range(N_DEPTHS):
         private = private_net_cny(
-            depth, size, expected_vacancies, productive_share, retention_belief,
+            depth, size, expected_vacancies, productive_share, retention_belief, hire_value_cny,
             relationship, training_capital_cny, constrained, terms_row, p,
         )  # fmt: skip
         slots = apprentice_slots(size, depth, p)

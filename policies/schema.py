@@ -285,6 +285,7 @@ class Behaviour:
     deep_slot_multiplier: float = amount(1.5)
     external_hiring_cost_cny: float = amount(30000.0)
     trained_hire_value_cny: float = amount(20000.0)
+    trained_hire_value_sd_share: float = amount(0.0)  # lognormal spread of that value across firms
     centre_investment_cny: float = amount(300000.0)
     centre_depreciation_share: float = share(0.1)
     centre_land_share: float = share(0.4)

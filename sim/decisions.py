@@ -96,7 +96,8 @@ def firms_choose(key, year, firms, city, gov, terms_row, p) -> None:
         vacancies = firms.size[i] * p[P.skilled_hire_rate_share] * demand_index(city, sector, year, p)
         expected_payoffs(
             payoffs, claims, firms.size[i], vacancies, firms.productive_share[i],
-            firms.retention_belief[i], firms.relationship[i], firms.training_capital_cny[i],
+            firms.retention_belief[i], firms.hire_value_cny[i], firms.relationship[i],
+            firms.training_capital_cny[i],
             firms.constrained[i], firms.land_need[i], firms.liability_cny[i], payout, effort,
             award_probability, terms_row, p,
         )  # fmt: skip

@@ -190,7 +190,8 @@ def record_realized(year, firms, city, terms_row, paid_firm, p) -> None:
         )
         firms.realized_cny[i] = paid_firm[i] + private_net_cny(
             firms.depth[i], firms.size[i], vacancies, firms.productive_share[i], firms.retention_belief[i],
-            firms.relationship[i], firms.training_capital_cny[i], firms.constrained[i], terms_row, p,
+            firms.hire_value_cny[i], firms.relationship[i], firms.training_capital_cny[i],
+            firms.constrained[i], terms_row, p,
         )  # fmt: skip
 
 

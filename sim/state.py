@@ -22,7 +22,7 @@ Firms = namedtuple(
     "Firms",
     [
         "sector", "chain", "lead", "size", "wage_cny", "liability_cny", "constrained",
-        "land_need", "productive_share", "depth", "partner", "apprentices",
+        "land_need", "productive_share", "hire_value_cny", "depth", "partner", "apprentices",
         "training_capital_cny", "relationship", "retention_belief", "vacancies",
         "overreport", "invested_cny", "trained_hires", "awarded", "seen_graduates",
         "seen_kept", "realized_cny",
@@ -88,7 +88,8 @@ def allocate(city_cfg: Any, n_years: int) -> tuple[Firms, Schools, Students, Cit
         lead=np.zeros(n_firms, i8), size=np.zeros(n_firms, f64),
         wage_cny=np.zeros(n_firms, f64), liability_cny=np.zeros(n_firms, f64),
         constrained=np.zeros(n_firms, i8), land_need=np.zeros(n_firms, i8),
-        productive_share=np.zeros(n_firms, f64), depth=np.zeros(n_firms, i8),
+        productive_share=np.zeros(n_firms, f64), hire_value_cny=np.zeros(n_firms, f64),
+        depth=np.zeros(n_firms, i8),
         partner=np.full(n_firms, -1, i32), apprentices=np.zeros(n_firms, i32),
         training_capital_cny=np.zeros(n_firms, f64), relationship=np.zeros(n_firms, f64),
         retention_belief=np.zeros(n_firms, f64), vacancies=np.zeros(n_firms, i32),
@@ -155,6 +156,9 @@ def init_city(key, p, firms, schools, students, city, gov) -> None:
             key, STREAM_CITY, 0, i, 12
         )
         firms.productive_share[i] = min(1.2, max(0.0, ps))
+        spread = p[P.trained_hire_value_sd_share]  # lognormal, mean-preserving
+        z = normal(key, STREAM_CITY, 0, i, 13)
+        firms.hire_value_cny[i] = p[P.trained_hire_value_cny] * np.exp(spread * z - 0.5 * spread * spread)
         firms.retention_belief[i] = p[P.prior_retention_share]
     _seed_deep_firms(firms, int(p[P.initial_deep_firms]), p)
     _index_firms_by_sector(firms, city)
@@ -237,4 +241,3 @@ def _init_students(key, p, students) -> None:
     for k in range(n_students):
         students.ability[k] = normal(key, STREAM_STUDENT, 0, k, 0)
         students.home[k] = _logistic(centre + normal(key, STREAM_STUDENT, 0, k, 1))
-

@@ -45,22 +45,22 @@ def test_private_net_at_depth_three_by_hand(p):
     """Default behaviour, 200 employees, 8 vacancies, productive share 0.7, belief 0.6:
     members 4000 - 8000; shallow +2500*8 - 20000; 4 apprentices x ((0.7-1)*50000 +
     0.6*(30000+20000)/3) = 4 x (-5000) ; trainer -20000. Total -44000."""
-    net = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 0.0, 0.0, 0, np.zeros(N_TERMS), p)
+    net = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, np.zeros(N_TERMS), p)
     assert net == pytest.approx(4000 - 8000 + 2500 * 8 - 20000 + 4 * (-15000 + 10000) - 20000)
 
 
 def test_relationship_capital_relieves_trainer_cost(p):
     """Full relationship capital saves 60% of the trainer cost: +12000 at depth 3."""
-    cold = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 0.0, 0.0, 0, np.zeros(N_TERMS), p)
-    warm = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 1.0, 0.0, 0, np.zeros(N_TERMS), p)
+    cold = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, np.zeros(N_TERMS), p)
+    warm = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 20000.0, 1.0, 0.0, 0, np.zeros(N_TERMS), p)
     assert warm - cold == pytest.approx(0.6 * 20000)
 
 
 def test_sunk_training_centre_is_cheaper_to_keep(p):
     """Depth 4 without a centre pays the full capital cost (0.1 + 0.04) x 300000; with a
     full centre only its depreciation 0.1 x 300000."""
-    none = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 0.0, 0.0, 0, np.zeros(N_TERMS), p)
-    built = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 0.0, 300000.0, 0, np.zeros(N_TERMS), p)
+    none = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, np.zeros(N_TERMS), p)
+    built = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 300000.0, 0, np.zeros(N_TERMS), p)
     assert built - none == pytest.approx(0.14 * 300000 - 0.1 * 300000)
 
 
