@@ -37,6 +37,10 @@ def _app(cfg: DictConfig) -> None:
 
     try:
         validate(cfg)
+        if cfg.experiment.name == "validate":
+            from experiments.validation import report
+
+            sys.exit(report(cfg))
         run_experiment(cfg)
     except ConfigError as error:
         _fail(str(error))

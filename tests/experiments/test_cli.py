@@ -110,3 +110,17 @@ def test_print_only_flags_pass_to_hydra(tmp_path):
     helped = _run(["--help"], cwd=tmp_path)
     assert helped.returncode == 0 and "consortium-sim" in helped.stdout
     assert not (tmp_path / "results").exists()
+
+
+def test_validate_experiment_is_wired(tmp_path, monkeypatch, capsys):
+    """experiment=validate prints one block per check and stores the table (the checks
+    themselves are run by the validation tests; here two stand in for all)."""
+    from experiments import validation
+
+    monkeypatch.setattr(validation, "CHECKS", [lambda: validation.ess_corner("all cooperate"),
+                                               lambda: validation.Check("a failing check", "x", "y", False)])  # fmt: skip
+    monkeypatch.setattr("experiments.compare.output_folder", lambda: tmp_path)
+    code = validation.report(validation.compose_cfg("experiment=validate"))
+    out = capsys.readouterr().out
+    assert code == 1 and "[pass] ESS corner: all cooperate" in out and "[FAIL] a failing check" in out
+    assert len(pd.read_csv(tmp_path / "validation.csv")) == 2

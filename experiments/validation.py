@@ -1,0 +1,460 @@
+"""The validation checks: what theory or the literature expects, what the model gives.
+
+Each check returns a :class:`Check` (expected, measured, passed). The test suite asserts
+them (``tests/validation/``, ``tests/sim/test_behaviours.py``) and
+``consortium-sim experiment=validate`` prints them as a table. Statistical comparisons
+are paired over replicates that share keys (common random numbers): one-sided paired
+t-tests at alpha = 0.001. Parameter values are fixed here, in advance.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from hydra import compose, initialize_config_module
+from hydra.core.global_hydra import GlobalHydra
+from scipy import stats
+
+from policies.schema import register
+from sim.api import simulate
+from sim.game import ThreePartyGame, simulate_game
+from sim.rng import run_key
+
+ALPHA = 1e-3
+
+
+@dataclass(frozen=True)
+class Check:
+    """One validation check."""
+
+    name: str
+    expected: str
+    measured: str
+    passed: bool
+
+
+def compose_cfg(*overrides: str):
+    """The shipped config with Hydra overrides (as the command line composes it)."""
+    register()
+    GlobalHydra.instance().clear()
+    with initialize_config_module("configs", version_base="1.3"):
+        cfg = compose("config", overrides=list(overrides))
+    GlobalHydra.instance().clear()
+    return cfg
+
+
+def _runs(*overrides: str, packages: str = "[none]", replicates: int = 20, years: int = 12) -> pd.DataFrame:
+    cfg = compose_cfg(f"years={years}", f"experiment.packages={packages}", *overrides)
+    return simulate(cfg, seeds=range(replicates))[0]
+
+
+def _arm(runs: pd.DataFrame, package: str, column: str) -> np.ndarray:
+    return runs[runs["package"] == package].sort_values("replicate")[column].to_numpy()
+
+
+def _greater(a: np.ndarray, b: np.ndarray) -> tuple[bool, str]:
+    diff = a - b
+    p = stats.ttest_1samp(diff, 0.0, alternative="greater").pvalue
+    return bool(diff.mean() > 0 and p < ALPHA), f"mean diff {diff.mean():+.4f} (p = {p:.1g})"
+
+
+# ---------------------------------------------------------------- MODEL.md §7 behaviours
+def membership_grant_vs_verified() -> Check:
+    """Equal budgets: a membership grant buys more members and more hollow ones."""
+    runs = _runs(packages="[membership_grant,outcome_based]")
+    results = [
+        _greater(_arm(runs, "membership_grant", c), _arm(runs, "outcome_based", c))
+        for c in ("membership_rate", "hollow_share")
+    ]
+    same_budget = (
+        _arm(runs, "membership_grant", "budget_per_year")[0]
+        == _arm(runs, "outcome_based", "budget_per_year")[0]
+    )
+    return Check(
+        "membership grant vs verified outcome (equal budgets)",
+        "more members and higher hollow share under the membership grant",
+        f"members {results[0][1]}; hollow {results[1][1]}",
+        all(r[0] for r in results) and bool(same_budget),
+    )
+
+
+def poaching_and_payback() -> Check:
+    """More poaching, less training; a payback clause restores some."""
+    base = ("policy=apprentice_subsidy",)
+    pk = "[apprentice_subsidy]"
+    low = _runs(*base, "uncertainty.poaching_intensity_share=0.05", packages=pk)
+    high = _runs(*base, "uncertainty.poaching_intensity_share=0.35", packages=pk)
+    clause = _runs(
+        *base,
+        "uncertainty.poaching_intensity_share=0.35",
+        "policy.governance.payback_clause=true",
+        packages=pk,
+    )
+    t = "training_share"
+    fell, fell_text = _greater(_arm(low, pk[1:-1], t), _arm(high, pk[1:-1], t))
+    back, back_text = _greater(_arm(clause, pk[1:-1], t), _arm(high, pk[1:-1], t))
+    restored = _arm(clause, pk[1:-1], t).mean() - _arm(high, pk[1:-1], t).mean()
+    lost = _arm(low, pk[1:-1], t).mean() - _arm(high, pk[1:-1], t).mean()
+    return Check(
+        "poaching lowers training; payback clause restores some",
+        "training share: poaching 0.05 > 0.35; with clause > without, restoring less than 1.5x the loss",
+        f"poaching {fell_text}; clause {back_text}",
+        fell and back and restored < 1.5 * lost,
+    )
+
+
+def information_platform() -> Check:
+    """The platform lowers mismatch and raises in-field placement."""
+    runs = _runs(packages="[none,platform_only]", replicates=40)
+    less, less_text = _greater(
+        _arm(runs, "none", "mismatch_index"), _arm(runs, "platform_only", "mismatch_index")
+    )
+    more, more_text = _greater(
+        _arm(runs, "platform_only", "in_field_local_rate"), _arm(runs, "none", "in_field_local_rate")
+    )
+    return Check(
+        "information platform",
+        "lower mismatch index, higher in-field local placement",
+        f"mismatch {less_text}; in-field {more_text}",
+        less and more,
+    )
+
+
+def small_budget_rations() -> Check:
+    """A budget too small for the promised terms lowers uptake, visibly rationed."""
+    pk = "[apprentice_subsidy]"
+    full = _runs("policy=apprentice_subsidy", packages=pk)
+    short = _runs("policy=apprentice_subsidy", "policy.budget_cny_per_year=300000", packages=pk)
+    lower, text = _greater(
+        _arm(full, "apprentice_subsidy", "training_share"),
+        _arm(short, "apprentice_subsidy", "training_share"),
+    )
+    rationed = _arm(short, "apprentice_subsidy", "ration_share").max()
+    return Check(
+        "budget too small: uptake falls, rationing visible",
+        "training share lower; ration share < 0.5",
+        f"training {text}; max ration share {rationed:.2f}",
+        lower and rationed < 0.5,
+    )
+
+
+def subsidy_monotone() -> Check:
+    """A higher apprentice subsidy never lowers expected apprentices hosted."""
+    hosted = []
+    for level in (0, 4000, 8000, 16000):
+        runs = _runs(
+            "policy=apprentice_subsidy",
+            f"policy.apprentice_subsidy.cny_per_apprentice_year={level}",
+            "policy.budget_cny_per_year=1e9",
+            packages="[apprentice_subsidy]",
+        )
+        hosted.append(_arm(runs, "apprentice_subsidy", "apprentices"))
+    steps_ok = all(
+        (h - lo).mean() > -2 * (h - lo).std(ddof=1) / math.sqrt(len(h))
+        for lo, h in zip(hosted, hosted[1:], strict=False)
+    )
+    rise, text = _greater(hosted[-1], hosted[0])
+    means = ", ".join(f"{h.mean():.0f}" for h in hosted)
+    return Check(
+        "higher apprentice subsidy never lowers apprentices",
+        "no step down beyond 2 s.e.; 0 -> 16,000 raises",
+        f"apprentices at 0/4k/8k/16k: {means}; {text}",
+        steps_ok and rise,
+    )
+
+
+def government_without_gain() -> Check:
+    """No gain from implementing: the subsidy is barely paid, outcomes near baseline."""
+    over = ("policy=apprentice_subsidy",)
+    delivered = _runs(*over, packages="[none,apprentice_subsidy]", years=15)
+    idle = _runs(*over, "city.government.assessment_weight_cny=0", packages="[apprentice_subsidy]", years=15)
+    baseline = _arm(delivered, "none", "training_share").mean()
+    full_gain = _arm(delivered, "apprentice_subsidy", "training_share").mean() - baseline
+    idle_gain = _arm(idle, "apprentice_subsidy", "training_share").mean() - baseline
+    effort = _arm(idle, "apprentice_subsidy", "effort").max()
+    return Check(
+        "government without gain from implementing",
+        "effort < 0.05; training gain < 1/3 of the delivered one",
+        f"effort {effort:.3f}; gain {idle_gain:+.3f} vs {full_gain:+.3f}",
+        full_gain > 0.05 and idle_gain < full_gain / 3 and effort < 0.05,
+    )
+
+
+def relationship_capital_persistence() -> Check:
+    """Cooperation built on relationship capital partly outlasts a phase-out."""
+    over = ("policy=apprentice_subsidy", "policy.apprentice_subsidy.end_year=7")
+    pk = "[apprentice_subsidy]"
+    warm = _runs(*over, "behaviour.relationship_cost_relief_share=0.6", packages=pk, replicates=60, years=15)
+    cold = _runs(*over, "behaviour.relationship_cost_relief_share=0.0", packages=pk, replicates=60, years=15)
+
+    def remaining(runs: pd.DataFrame) -> np.ndarray:
+        return _arm(runs, "apprentice_subsidy", "persistence_after_exit") * _arm(
+            runs, "apprentice_subsidy", "gain_at_exit"
+        )
+
+    more, text = _greater(remaining(warm), remaining(cold))
+    cold_persistence = _arm(cold, "apprentice_subsidy", "persistence_after_exit").mean()
+    return Check(
+        "relationship capital and phase-out",
+        "more training remains with it; without, persistence < 0.25",
+        f"{text}; persistence without {cold_persistence:.2f}",
+        more and cold_persistence < 0.25 and _arm(warm, "apprentice_subsidy", "gain_at_exit").mean() > 0.05,
+    )
+
+
+# ---------------------------------------------------------------- docking (docs/VALIDATION.md)
+_ECONOMICS = dict(
+    productive_return=-20000,
+    retention=0.6,
+    recruitment_saving=20000,
+    firm_cost=10000,
+    subsidy_firm=0,
+    penalty_firm=0,
+    synergy_firm=0,
+    school_gain=0,
+    school_cost=0,
+    subsidy_school=0,
+    penalty_school=0,
+    synergy_school=0,
+    assessment_reward=0,
+    government_cost=0,
+)
+
+
+def game(**changes: float) -> ThreePartyGame:
+    """The three-party game from the default economics with ``changes``."""
+    return ThreePartyGame.from_economics(**{**_ECONOMICS, **changes})
+
+
+REGIMES: dict[str, tuple[ThreePartyGame, tuple[int, int, int]]] = {
+    "all cooperate": (
+        game(
+            productive_return=-15000,
+            subsidy_firm=12000,
+            penalty_firm=5000,
+            synergy_firm=8000,
+            school_gain=6000,
+            school_cost=8000,
+            subsidy_school=3000,
+            synergy_school=4000,
+            assessment_reward=40000,
+            government_cost=10000,
+        ),
+        (1, 1, 1),
+    ),
+    "schools keen, firms cold (校热企冷)": (
+        game(
+            productive_return=-30000,
+            subsidy_firm=5000,
+            penalty_firm=2000,
+            synergy_firm=3000,
+            school_gain=6000,
+            school_cost=8000,
+            subsidy_school=6000,
+            penalty_school=2000,
+            synergy_school=1000,
+            assessment_reward=20000,
+            government_cost=10000,
+        ),
+        (1, 0, 1),
+    ),
+    "deep cooperation, government withdrawn": (
+        game(
+            productive_return=-5000,
+            subsidy_firm=8000,
+            synergy_firm=6000,
+            school_gain=9000,
+            school_cost=8000,
+            subsidy_school=4000,
+            synergy_school=3000,
+            assessment_reward=5000,
+            government_cost=10000,
+        ),
+        (0, 1, 1),
+    ),
+}
+INSPECTION = game(
+    productive_return=-12000,
+    penalty_firm=12000,
+    synergy_firm=2000,
+    school_gain=20000,
+    school_cost=5000,
+    assessment_reward=2000,
+    government_cost=8000,
+)
+
+
+def docking_error() -> Check:
+    """Simulated shares track the replicator ODE; error shrinks like 1/sqrt(N)."""
+    g = REGIMES["all cooperate"][0]
+    start, periods = (0.5, 0.3, 0.4), 80
+    ode = g.replicator(start, np.arange(periods + 1.0), 0.2 / g.max_gap())
+    sizes = np.array([500, 2000, 8000, 32000])
+    errors = []
+    for n in sizes:
+        squared = [
+            np.mean((simulate_game(g, start, int(n), periods, run_key(7, int(n), r)) - ode) ** 2)
+            for r in range(4)
+        ]
+        errors.append(math.sqrt(float(np.mean(squared))))
+    slope = float(np.polyfit(np.log(sizes), np.log(errors), 1)[0])
+    return Check(
+        "imitation docks with the replicator ODE",
+        "log-log slope of error vs N in (-0.65, -0.35); error < 0.01 at N = 32,000",
+        f"slope {slope:.2f}; errors {', '.join(f'{e:.4f}' for e in errors)}",
+        -0.65 < slope < -0.35 and errors[-1] < 0.01,
+    )
+
+
+def ess_corner(name: str) -> Check:
+    """The corner reached is the one the ESS conditions single out."""
+    g, corner = REGIMES[name]
+    stable = g.stable_corners()
+    final = simulate_game(g, (0.5, 0.5, 0.5), 5000, 400, run_key(3, 0, 0), revision_share=0.5)[-1]
+    reached = bool(np.all(np.abs(final - np.array(corner)) < 0.03))
+    return Check(
+        f"ESS corner: {name}",
+        f"only stable corner {corner}; reached from the middle",
+        f"stable {stable}; final shares {np.round(final, 3).tolist()}",
+        stable == [corner] and reached,
+    )
+
+
+def cycles_average_to_interior() -> Check:
+    """No stable corner: shares cycle, time averages at the interior equilibrium."""
+    g = INSPECTION
+    x_star, y_star = -(g.a_f + g.c_f) / g.b_f, -(g.a_g + g.c_g) / g.b_g
+    shares = simulate_game(
+        g, (x_star + 0.1, y_star, 0.9), 10000, 4300, run_key(5, 0, 0), revision_share=0.05
+    )[300:]
+    average = shares[:, :2].mean(axis=0)
+    ok = (
+        g.stable_corners() == []
+        and shares[:, 2].min() > 0.99
+        and np.ptp(shares[:, 0]) > 0.1
+        and bool(np.all(np.abs(average - (x_star, y_star)) < 0.02))
+    )
+    return Check(
+        "no stable corner: cycles",
+        f"time averages ({x_star:.3f}, {y_star:.3f}) within 0.02",
+        f"averages ({average[0]:.3f}, {average[1]:.3f}); government range {np.ptp(shares[:, 0]):.2f}",
+        ok,
+    )
+
+
+# ---------------------------------------------------------------- calibration and stylized facts
+CALIBRATION = [
+    ("germany_like", "net_cost_share", "0.31 (BIBB 2017/18)", 0.25, 0.37),
+    ("swiss_like", "net_benefit_firm_share", "0.63-0.71 (Swiss surveys)", 0.60, 0.74),
+    ("china_like", "net_benefit_firm_share", "about 1/3 (Zhejiang pilots)", 0.25, 0.42),
+]
+
+
+def calibration(preset: str) -> Check:
+    """A calibration preset lands near its published figure."""
+    _, measure, published, low, high = next(row for row in CALIBRATION if row[0] == preset)
+    runs = _runs(f"calibration={preset}", replicates=12, years=15)
+    value = float(runs[measure].mean())
+    return Check(
+        f"calibration {preset}: {measure}",
+        f"{published}; accept {low}-{high}",
+        f"{value:.3f}",
+        low <= value <= high,
+    )
+
+
+def _firm_funded(runs: pd.DataFrame) -> np.ndarray:
+    return (runs["training_share"] * (1 - runs["net_benefit_firm_share"].fillna(0))).to_numpy()
+
+
+def becker() -> Check:
+    """Firm-funded training falls as poaching rises (Becker 1964)."""
+    levels = [
+        _firm_funded(_runs(f"uncertainty.poaching_intensity_share={x}", replicates=12, years=15))
+        for x in (0.0, 0.4, 1.0)
+    ]
+    steps = [_greater(a, b)[0] for a, b in zip(levels, levels[1:], strict=False)]
+    half = levels[2].mean() < 0.5 * levels[0].mean()
+    return Check(
+        "Becker: firm-funded training falls with poaching",
+        "falls at 0 -> 0.4 -> 1.0; at 1.0 under half (zero not reproduced)",
+        ", ".join(f"{lv.mean():.3f}" for lv in levels),
+        all(steps) and half,
+    )
+
+
+def muehlemann() -> Check:
+    """A per-apprentice subsidy moves whether firms train more than how many they take."""
+    over = ("policy=apprentice_subsidy", "policy.budget_cny_per_year=1e9")
+    base = _runs(
+        *over,
+        "policy.apprentice_subsidy.cny_per_apprentice_year=0",
+        packages="[apprentice_subsidy]",
+        replicates=12,
+    )
+    paid = _runs(
+        *over,
+        "policy.apprentice_subsidy.cny_per_apprentice_year=10000",
+        packages="[apprentice_subsidy]",
+        replicates=12,
+    )
+    firms = compose_cfg().city.n_firms
+
+    def per_firm(runs: pd.DataFrame) -> np.ndarray:
+        return (runs["apprentices"] / (runs["training_share"] * firms)).to_numpy()
+
+    extensive = paid["training_share"].to_numpy() / base["training_share"].to_numpy()
+    intensive = per_firm(paid) / per_firm(base)
+    more, text = _greater(np.log(extensive), np.log(intensive))
+    return Check(
+        "Mühlemann: subsidy moves the extensive margin more",
+        "training-firm share rises by a larger factor than apprentices per training firm",
+        f"x{np.median(extensive):.2f} vs x{np.median(intensive):.2f} ({text})",
+        more and np.median(extensive) > 1.5,
+    )
+
+
+CHECKS: list[Callable[[], Check]] = [
+    membership_grant_vs_verified,
+    poaching_and_payback,
+    information_platform,
+    small_budget_rations,
+    subsidy_monotone,
+    government_without_gain,
+    relationship_capital_persistence,
+    docking_error,
+    *[lambda name=name: ess_corner(name) for name in REGIMES],
+    cycles_average_to_interior,
+    *[lambda preset=preset: calibration(preset) for preset, *_ in CALIBRATION],
+    becker,
+    muehlemann,
+]
+
+
+def run_all() -> pd.DataFrame:
+    """Every check, as a table."""
+    return pd.DataFrame([check().__dict__ for check in CHECKS])
+
+
+def report(cfg: object) -> int:
+    """Run every check, print the table, store it in the results folder; 1 if any fails."""
+    from experiments.compare import output_folder
+    from experiments.store import write_config, write_manifest, write_parquet
+
+    folder = output_folder()
+    write_config(cfg, folder)
+    table = run_all()
+    write_parquet(table, folder / "validation.parquet")
+    table.to_csv(folder / "validation.csv", index=False)
+    for row in table.itertuples():
+        print(f"[{'pass' if row.passed else 'FAIL'}] {row.name}")
+        print(f"       expected: {row.expected}")
+        print(f"       measured: {row.measured}")
+    failed = int((~table["passed"]).sum())
+    print(f"\n{len(table) - failed} of {len(table)} checks pass. Results: {folder}")
+    write_manifest(folder, "complete", experiment="validate", checks=len(table), failed_checks=failed)
+    return 1 if failed else 0
