@@ -131,7 +131,9 @@ def private_net_cny(
 
     Depth 3 and 4 value an apprentice-year as its output minus its gross cost, plus the
     recruitment saving (external hiring cost + the firm's own value of a trained hire,
-    ``hire_value_cny``) spread over the programme, weighted by the expected retention.
+    ``hire_value_cny``, of which the worker takes the general part through the wage,
+    ``skill_generality_share``) spread over the programme, weighted by the expected
+    retention.
     Relationship capital and an operating entity lower the costs of coordination.
     """
     if depth == 0:
@@ -144,7 +146,10 @@ def private_net_cny(
         net -= p[P.shallow_cost_cny] * coordination
     if depth >= 3:
         share = output_share(productive_share, depth, p)
-        recruitment = (p[P.external_hiring_cost_cny] + hire_value_cny) / p[P.programme_years]
+        kept_value = (
+            1.0 - p[P.skill_generality_share]
+        ) * hire_value_cny  # general skills: the worker keeps it
+        recruitment = (p[P.external_hiring_cost_cny] + kept_value) / p[P.programme_years]
         per_apprentice = (share - 1.0) * p[P.apprentice_gross_cost_cny] + retention_belief * recruitment
         net += apprentice_slots(size, depth, p) * per_apprentice
         net -= p[P.trainer_fixed_cost_cny] * relief * coordination

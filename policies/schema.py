@@ -337,6 +337,7 @@ class Uncertainty:
     demand_growth_sd_share: float = amount(0.03)  # across sectors
     tech_drift_share: float = share(0.08)  # yearly decay of curriculum relevance
     poaching_intensity_share: float = share(0.15)
+    skill_generality_share: float = share(0.0)  # share of a trained hire's value the worker takes in wages
     outside_wage_premium_share: float = amount(0.25)
     firm_cost_heterogeneity_share: float = amount(0.15)  # sd of productive share
     local_preference_share: float = share(0.5)  # mean home attachment of students

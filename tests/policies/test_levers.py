@@ -113,6 +113,7 @@ def test_school_kpi_on_outcomes_raises_active_per_signed():
         ("uncertainty.poaching_intensity_share=0.6", "poaching_rate", +1),
         ("uncertainty.firm_cost_heterogeneity_share=0.4", "training_share", +1),
         ("uncertainty.demand_growth_mean_share=0.10", "in_field_local_rate", +1),
+        ("uncertainty.skill_generality_share=1.0", "training_share", -1),
     ],
 )
 def test_each_uncertainty_moves_its_measure(override, measure, sign):

@@ -8,7 +8,7 @@ from experiments import validation
 pytestmark = pytest.mark.slow
 
 
-def test_becker_firm_funded_training_falls_as_poaching_rises():
+def test_becker_firm_funded_training_falls_with_poaching_and_vanishes_with_general_skills():
     result = validation.becker()
     assert result.passed, result
 
