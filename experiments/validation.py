@@ -471,5 +471,8 @@ def report(cfg: object) -> int:
         print(f"       measured: {row.measured}")
     failed = int((~table["passed"]).sum())
     print(f"\n{len(table) - failed} of {len(table)} checks pass. Results: {folder}")
+    from experiments.validation_figures import write as write_figures
+
+    write_figures(folder / "figures")
     write_manifest(folder, "complete", experiment="validate", checks=len(table), failed_checks=failed)
     return 1 if failed else 0
