@@ -1,0 +1,54 @@
+"""The report reads a results folder and writes a page whose numbers are the data's."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.compare import run_experiment
+from experiments.report import build, wilson
+from tests.conftest import make_cfg
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    path = tmp_path_factory.mktemp("run")
+    run_experiment(
+        make_cfg("city=small", "years=6", "experiment.replicates=4", "experiment.figures=false"), path
+    )
+    return path
+
+
+def test_wilson_interval_by_hand():
+    """3 of 10 at 95%: the Wilson interval is about (0.108, 0.603)."""
+    low, high = wilson(3, 10)
+    assert low == pytest.approx(0.1078, abs=1e-3) and high == pytest.approx(0.6032, abs=1e-3)
+
+
+def test_report_builds_and_its_verdict_matches_the_runs(folder):
+    page = build(folder)
+    report = folder / "report"
+    assert page.exists() and "data:image/png;base64," in page.read_text()
+    for name in ("failure_modes", "tradeoff", "time_series"):
+        assert (report / "figures" / f"{name}.png").stat().st_size > 10_000
+        assert (report / "figures" / f"{name}.pdf").exists()
+    for name in ("verdict", "failure_modes", "cost_effectiveness"):
+        assert (report / "tables" / f"{name}.csv").exists()
+        assert "\\toprule" in (report / "tables" / f"{name}.tex").read_text()
+    verdict = pd.read_csv(report / "tables" / "verdict.csv").set_index("package")
+    runs = pd.read_parquet(folder / "runs.parquet")
+    for package, group in runs.groupby("package"):
+        assert verdict.loc[package, "healthy_share"] == pytest.approx(group["healthy"].mean())
+        assert verdict.loc[package, "deep_share"] == pytest.approx(group["deep_share"].mean())
+        assert verdict.loc[package, "fiscal_cost_cny_m"] == pytest.approx(group["fiscal_cost"].mean() / 1e6)
+    assert list(verdict["rank"]) == list(range(1, len(verdict) + 1))
+    assert np.all(np.diff(verdict["healthy_share"].to_numpy()) <= 1e-12), "ranked by healthy share"
+
+
+def test_report_refuses_a_folder_that_is_not_results(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "experiments.report", str(tmp_path)], capture_output=True, text=True
+    )
+    assert done.returncode == 2 and "not a results folder" in done.stderr
