@@ -70,6 +70,10 @@ def run_experiment(cfg: Any, folder: Path | None = None) -> pd.DataFrame:
     if store.failed:
         print(f"\n{len(store.failed)} run(s) failed; see manifest.json 'failed' (re-run one with "
               f"python -m experiments.rerun {folder} SCENARIO REPLICATE)")  # fmt: skip
+    if cfg.experiment.report and len(runs) and not (folder / "report" / "report.html").exists():
+        from experiments.report import build
+
+        print(f"Report: {build(folder)}")
     print(f"\nResults: {folder}")
     return table
 

@@ -118,6 +118,7 @@ def config_fingerprint(cfg: Any) -> str:
     assert isinstance(container, dict)
     container.get("experiment", {}).pop("workers", None)
     container.get("experiment", {}).pop("figures", None)
+    container.get("experiment", {}).pop("report", None)
     container.pop("executor", None)
     text = json.dumps(container, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()

@@ -399,6 +399,7 @@ class Experiment:
     phase_out_year: int | None = None  # if set, every package's levers stop after this year
     design: Design = field(default_factory=Design)
     figures: bool = True
+    report: bool = True  # write report/ (consortium-report) at the end
 
 
 @dataclass
