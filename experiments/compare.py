@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -73,7 +74,14 @@ def run_experiment(cfg: Any, folder: Path | None = None) -> pd.DataFrame:
     if cfg.experiment.report and len(runs) and not (folder / "report" / "report.html").exists():
         from experiments.report import build
 
-        print(f"Report: {build(folder)}")
+        try:
+            print(f"Report: {build(folder)}")
+        except Exception as error:  # the results are complete; the report can be redone alone
+            message = f"the report failed ({type(error).__name__}: {error})"
+            print(
+                f"consortium-sim: {message}; results are complete, retry: consortium-report {folder}",
+                file=sys.stderr,
+            )
     print(f"\nResults: {folder}")
     return table
 

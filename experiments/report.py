@@ -148,6 +148,55 @@ def cost_effectiveness(runs: pd.DataFrame, packages: list[str], baseline: str = 
     return pd.DataFrame(rows)
 
 
+def robustness(runs: pd.DataFrame, packages: list[str], targets: dict, measure: str) -> pd.DataFrame:
+    """Across the futures (scenarios): the share in which each package meets every target
+    (on its mean over replicates), and its regret on ``measure`` against the best package
+    in each future (mean and worst).
+    """
+    missing = [m for m in [measure, *targets] if m not in runs.columns]
+    if missing:
+        raise SystemExit(
+            f"consortium-report: error: experiment.targets / regret_measure: unknown measure {missing}"
+        )
+    columns = list(dict.fromkeys([measure, *targets]))
+    means = runs.groupby(["scenario", "package"])[columns].mean().reset_index()
+    means["regret"] = means.groupby("scenario")[measure].transform("max") - means[measure]
+    means["meets"] = True
+    for name, target in targets.items():
+        if target.get("at_least") is not None:
+            means["meets"] = means["meets"] & (means[name] >= target["at_least"])
+        if target.get("at_most") is not None:
+            means["meets"] = means["meets"] & (means[name] <= target["at_most"])
+    rows = []
+    for name in packages:
+        mine = means[means["package"] == name]
+        rows.append(
+            {
+                "package": name,
+                "futures": len(mine),
+                "satisficing_share": float(mine["meets"].mean()),
+                f"mean_regret_{measure}": float(mine["regret"].mean()),
+                f"max_regret_{measure}": float(mine["regret"].max()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def figure_robustness(table: pd.DataFrame, packages: list[str], measure: str, folder: Path) -> Path:
+    """Share of futures meeting every target, and the worst regret, per package."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 0.4 * len(packages) + 1.8), sharey=True)
+    tints = [colour(packages, p) for p in table["package"]]
+    axes[0].barh(table["package"], table["satisficing_share"], color=tints)
+    axes[0].set_xlim(0, 1)
+    axes[0].set_xlabel("share of futures meeting every target")
+    axes[1].barh(table["package"], table[f"max_regret_{measure}"], color=tints)
+    axes[1].set_xlabel(f"worst regret on {measure} (best package minus this one)")
+    axes[0].invert_yaxis()
+    fig.suptitle(f"Robustness across {int(table['futures'].max())} future(s)", fontsize=10)
+    fig.tight_layout()
+    return _save(fig, folder, "robustness")
+
+
 def frontier(table: pd.DataFrame) -> list[str]:
     """Packages no other package beats on both cost (lower) and deep share (higher)."""
     keep = []
@@ -292,6 +341,20 @@ def write_table(frame: pd.DataFrame, folder: Path, name: str, caption: str) -> N
 
 
 # ---------------------------------------------------------------- the report
+def _experiment_settings(run_dir: Path) -> dict:
+    """Targets and the regret measure from the folder's config.yaml (defaults if absent)."""
+    import yaml
+
+    config = (
+        yaml.safe_load((run_dir / "config.yaml").read_text()) if (run_dir / "config.yaml").exists() else {}
+    )
+    experiment = (config or {}).get("experiment", {})
+    return {
+        "targets": experiment.get("targets") or {},
+        "regret_measure": experiment.get("regret_measure", "deep_share"),
+    }
+
+
 def build(run_dir: Path, lang: str = "en") -> Path:
     """Write RUN_DIR/report/ and return the path of report.html."""
     if lang != "en":
@@ -306,6 +369,9 @@ def build(run_dir: Path, lang: str = "en") -> Path:
     rates = failure_rates(runs, packages)
     ce = cost_effectiveness(runs, packages)
     efficient = frontier(ranked)
+    settings = _experiment_settings(run_dir)
+    robust = robustness(runs, packages, settings["targets"], settings["regret_measure"])
+    write_table(robust, tables, "robustness", "Satisficing share and regret across futures")
     write_table(ranked, tables, "verdict", "Packages ranked by the share of runs free of failure modes")
     write_table(rates, tables, "failure_modes", "Failure-mode rates with 95\\% Wilson intervals")
     write_table(ce, tables, "cost_effectiveness", "Cost-effectiveness against the no-policy twin")
@@ -313,6 +379,10 @@ def build(run_dir: Path, lang: str = "en") -> Path:
         ("Failure modes by package", figure_failures(rates, packages, figures)),
         ("Cost against deep integration", figure_tradeoff(ranked, efficient, packages, figures)),
         ("Over time", figure_series(data["series"], packages, figures)),
+        (
+            "Robustness across futures",
+            figure_robustness(robust, packages, settings["regret_measure"], figures),
+        ),
     ]
     md = markdown(data, ranked, ce, efficient, pictures)
     (out / "report.md").write_text(md)

@@ -385,6 +385,14 @@ class Design:
 
 
 @dataclass
+class Target:
+    """A target on a run-summary measure: at least and/or at most a value."""
+
+    at_least: float | None = None
+    at_most: float | None = None
+
+
+@dataclass
 class Experiment:
     """Which packages meet which futures, and how many replicates; default ``compare``."""
 
@@ -400,6 +408,8 @@ class Experiment:
     design: Design = field(default_factory=Design)
     figures: bool = True
     report: bool = True  # write report/ (consortium-report) at the end
+    regret_measure: str = "deep_share"  # robustness: regret against the best package in each future
+    targets: dict[str, Target] = field(default_factory=dict)  # satisficing: what a package must reach
 
 
 @dataclass

@@ -52,3 +52,19 @@ def test_report_refuses_a_folder_that_is_not_results(tmp_path):
         [sys.executable, "-m", "experiments.report", str(tmp_path)], capture_output=True, text=True
     )
     assert done.returncode == 2 and "not a results folder" in done.stderr
+
+
+def test_robustness_regret_and_satisficing_by_hand():
+    """Two futures, two packages, one replicate each. Future 0: A 0.2, B 0.1; future 1:
+    A 0.1, B 0.3. Regret on deep share: A (0, 0.2), B (0.1, 0): worst 0.2 and 0.1. Target
+    deep >= 0.15: A meets it in future 0 only, B in future 1 only."""
+    from experiments.report import robustness
+
+    runs = pd.DataFrame({"scenario": [0, 0, 1, 1], "package": ["A", "B", "A", "B"],
+                         "deep_share": [0.2, 0.1, 0.1, 0.3]})  # fmt: skip
+    table = robustness(runs, ["A", "B"], {"deep_share": {"at_least": 0.15, "at_most": None}}, "deep_share")
+    table = table.set_index("package")
+    assert table.loc["A", "max_regret_deep_share"] == pytest.approx(0.2)
+    assert table.loc["B", "max_regret_deep_share"] == pytest.approx(0.1)
+    assert table.loc["A", "mean_regret_deep_share"] == pytest.approx(0.1)
+    assert table.loc["A", "satisficing_share"] == 0.5 and table.loc["B", "satisficing_share"] == 0.5
