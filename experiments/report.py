@@ -197,6 +197,42 @@ def figure_robustness(table: pd.DataFrame, packages: list[str], measure: str, fo
     return _save(fig, folder, "robustness")
 
 
+def sobol_indices(runs: pd.DataFrame, design: pd.DataFrame, package: str, measure: str) -> pd.DataFrame:
+    """First-order and total Sobol indices of ``measure`` (mean over replicates, for
+    ``package``) with 95% intervals, by SALib's analyser on the Saltelli design.
+    """
+    from SALib.analyze import sobol
+
+    factors = [c for c in design.columns if c.startswith(("uncertainty.", "policy."))]
+    by_scenario = runs[runs["package"] == package].groupby("scenario")[measure].mean()
+    y = by_scenario.reindex(sorted(design["scenario"].unique())).to_numpy()
+    problem = {"num_vars": len(factors), "names": factors, "bounds": [[0.0, 1.0]] * len(factors)}
+    result = sobol.analyze(problem, np.nan_to_num(y), calc_second_order=False, conf_level=0.95, seed=0)
+    return pd.DataFrame(
+        {
+            "factor": factors,
+            "S1": result["S1"],
+            "S1_conf": result["S1_conf"],
+            "ST": result["ST"],
+            "ST_conf": result["ST_conf"],
+        }
+    ).sort_values("ST", ascending=False)
+
+
+def figure_sobol(table: pd.DataFrame, measure: str, folder: Path) -> Path:
+    """First-order and total indices with their 95% intervals."""
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(table) + 1.5))
+    rows = np.arange(len(table))
+    ax.barh(rows - 0.2, table["S1"], height=0.4, xerr=table["S1_conf"], color="#56B4E9", label="first order")
+    ax.barh(rows + 0.2, table["ST"], height=0.4, xerr=table["ST_conf"], color="#0072B2", label="total")
+    ax.set_yticks(rows, table["factor"], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"Sobol index of {measure}")
+    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    fig.tight_layout()
+    return _save(fig, folder, "sobol")
+
+
 def frontier(table: pd.DataFrame) -> list[str]:
     """Packages no other package beats on both cost (lower) and deep share (higher)."""
     keep = []
@@ -342,16 +378,17 @@ def write_table(frame: pd.DataFrame, folder: Path, name: str, caption: str) -> N
 
 # ---------------------------------------------------------------- the report
 def _experiment_settings(run_dir: Path) -> dict:
-    """Targets and the regret measure from the folder's config.yaml (defaults if absent)."""
-    import yaml
+    """Targets, the regret measure and the selected policy, from the folder's config.yaml."""
+    from omegaconf import OmegaConf
 
-    config = (
-        yaml.safe_load((run_dir / "config.yaml").read_text()) if (run_dir / "config.yaml").exists() else {}
-    )
-    experiment = (config or {}).get("experiment", {})
+    path = run_dir / "config.yaml"
+    config = OmegaConf.to_container(OmegaConf.load(path)) if path.exists() else {}
+    config = config if isinstance(config, dict) else {}
+    experiment = config.get("experiment", {}) or {}
     return {
         "targets": experiment.get("targets") or {},
         "regret_measure": experiment.get("regret_measure", "deep_share"),
+        "policy": (config.get("policy") or {}).get("name", ""),
     }
 
 
@@ -384,6 +421,14 @@ def build(run_dir: Path, lang: str = "en") -> Path:
             figure_robustness(robust, packages, settings["regret_measure"], figures),
         ),
     ]
+    if data["manifest"].get("design_kind") == "sobol":
+        design = pd.read_parquet(run_dir / "design.parquet").drop_duplicates("scenario")
+        varied = settings["policy"] if settings["policy"] in packages else packages[-1]
+        indices = sobol_indices(runs, design, varied, settings["regret_measure"])
+        write_table(indices, tables, "sobol", f"Sobol indices of {settings['regret_measure']} ({varied})")
+        pictures.append(
+            ("Sensitivity (Sobol indices)", figure_sobol(indices, settings["regret_measure"], figures))
+        )
     md = markdown(data, ranked, ce, efficient, pictures)
     (out / "report.md").write_text(md)
     page = html_page(data, ranked, ce, efficient, pictures)

@@ -68,3 +68,34 @@ def test_robustness_regret_and_satisficing_by_hand():
     assert table.loc["B", "max_regret_deep_share"] == pytest.approx(0.1)
     assert table.loc["A", "mean_regret_deep_share"] == pytest.approx(0.1)
     assert table.loc["A", "satisficing_share"] == 0.5 and table.loc["B", "satisficing_share"] == 0.5
+
+
+def test_sobol_indices_find_the_factor_that_matters():
+    """A Saltelli design over two factors and an output that is the first factor alone:
+    its first-order and total indices are near 1, the second factor's near 0."""
+    from omegaconf import OmegaConf
+
+    from experiments.designs import build_design
+    from experiments.report import sobol_indices
+    from policies.schema import Experiment, Factor
+
+    exp = OmegaConf.structured(Experiment)
+    exp.design.kind, exp.design.samples = "sobol", 512
+    for name in ("uncertainty.poaching_intensity_share", "uncertainty.tech_drift_share"):
+        exp.design.factors[name] = OmegaConf.merge(OmegaConf.structured(Factor), {"low": 0.0, "high": 1.0})
+    design = build_design(exp, 0)
+    runs = pd.DataFrame({"package": "p", "scenario": design["scenario"],
+                         "deep_share": design["uncertainty.poaching_intensity_share"]})  # fmt: skip
+    table = sobol_indices(runs, design, "p", "deep_share").set_index("factor")
+    assert table.loc["uncertainty.poaching_intensity_share", "S1"] == pytest.approx(1.0, abs=0.1)
+    assert table.loc["uncertainty.poaching_intensity_share", "ST"] == pytest.approx(1.0, abs=0.1)
+    assert abs(table.loc["uncertainty.tech_drift_share", "ST"]) < 0.05
+
+
+def test_a_sobol_experiment_gets_its_indices_in_the_report(tmp_path):
+    cfg = make_cfg("experiment=sobol", "policy=jczt", "city=small", "years=4", "experiment.design.samples=4",
+                   "experiment.figures=false", "experiment.report=true", "experiment.workers=1")  # fmt: skip
+    run_experiment(cfg, tmp_path)
+    indices = pd.read_csv(tmp_path / "report" / "tables" / "sobol.csv")
+    assert len(indices) == 12 and np.isfinite(indices[["S1", "ST"]].to_numpy()).all()
+    assert (tmp_path / "report" / "figures" / "sobol.pdf").exists()
