@@ -233,6 +233,35 @@ def figure_sobol(table: pd.DataFrame, measure: str, folder: Path) -> Path:
     return _save(fig, folder, "sobol")
 
 
+def scenario_boxes(run_dir: Path, runs: pd.DataFrame, packages: list[str]) -> pd.DataFrame:
+    """For each package and failure mode, the box of futures where it mostly happens
+    (scenario discovery by PRIM, experiments/discovery.py); empty without a design.
+    """
+    from experiments.discovery import discover
+
+    path = run_dir / "design.parquet"
+    if not path.exists():
+        return pd.DataFrame()
+    design = pd.read_parquet(path)
+    rows = []
+    for name in packages:
+        for mode, label in MODES.items():
+            found = discover(runs, design, name, mode)
+            if found is not None and found[0].density >= 0.5:  # a box where it mostly happens
+                box, full = found
+                rows.append(
+                    {
+                        "package": name,
+                        "failure_mode": label,
+                        "where": box.describe(full),
+                        "coverage": box.coverage,
+                        "density": box.density,
+                        "futures_share": box.mass,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
 def frontier(table: pd.DataFrame) -> list[str]:
     """Packages no other package beats on both cost (lower) and deep share (higher)."""
     keep = []
@@ -421,6 +450,11 @@ def build(run_dir: Path, lang: str = "en") -> Path:
             figure_robustness(robust, packages, settings["regret_measure"], figures),
         ),
     ]
+    boxes = scenario_boxes(run_dir, runs, packages)
+    if len(boxes):
+        write_table(
+            boxes, tables, "scenario_discovery", "Regions of the futures where a failure mode happens (PRIM)"
+        )
     if data["manifest"].get("design_kind") == "sobol":
         design = pd.read_parquet(run_dir / "design.parquet").drop_duplicates("scenario")
         varied = settings["policy"] if settings["policy"] in packages else packages[-1]
@@ -429,6 +463,7 @@ def build(run_dir: Path, lang: str = "en") -> Path:
         pictures.append(
             ("Sensitivity (Sobol indices)", figure_sobol(indices, settings["regret_measure"], figures))
         )
+    data["boxes"] = boxes
     md = markdown(data, ranked, ce, efficient, pictures)
     (out / "report.md").write_text(md)
     page = html_page(data, ranked, ce, efficient, pictures)
@@ -472,6 +507,30 @@ def _summary(data: dict, ranked: pd.DataFrame, efficient: list[str]) -> str:
     )
 
 
+def _boxes_markdown(boxes: pd.DataFrame | None) -> str:
+    """Scenario-discovery boxes as a Markdown list (empty without a design)."""
+    if boxes is None or not len(boxes):
+        return ""
+    lines = [
+        f"- {r.package}: {r.failure_mode} where {r.where} "
+        f"(density {r.density:.0%}, coverage {r.coverage:.0%})"
+        for r in boxes.itertuples()
+    ]
+    return "## Where failure happens (scenario discovery)\n\n" + "\n".join(lines) + "\n\n"
+
+
+def _boxes_html(boxes: pd.DataFrame | None) -> str:
+    """Scenario-discovery boxes as an HTML list (empty without a design)."""
+    if boxes is None or not len(boxes):
+        return ""
+    items = "".join(
+        f"<li>{html.escape(f'{r.package}: {r.failure_mode} where {r.where}')} "
+        f"(density {r.density:.0%}, coverage {r.coverage:.0%})</li>"
+        for r in boxes.itertuples()
+    )
+    return f"<h3>Where failure happens (scenario discovery, PRIM)</h3><ul>{items}</ul>"
+
+
 def markdown(data: dict, ranked: pd.DataFrame, ce: pd.DataFrame, efficient: list[str], pictures: list) -> str:
     """The report as Markdown (figures linked)."""
     rows = _verdict_rows(ranked)
@@ -483,6 +542,7 @@ def markdown(data: dict, ranked: pd.DataFrame, ce: pd.DataFrame, efficient: list
         f"# Which incentive package makes the consortium work?\n\n{_summary(data, ranked, efficient)}\n\n"
         f"## Verdict (95% intervals)\n\n{table}\n\n## Evidence\n\n{figs}\n\n"
         f"Cost-effectiveness against the no-policy twin: tables/cost_effectiveness.csv.\n\n"
+        f"{_boxes_markdown(data.get('boxes'))}"
         f"## Provenance\n\nCommit {m.get('git_commit')}; seed {m.get('seeds', {}).get('seed')}; "
         f"versions {json.dumps(m.get('versions', {}))}.\n"
     )
@@ -513,6 +573,7 @@ def html_page(
         f"<p>{html.escape(_summary(data, ranked, efficient))}</p>"
         f"<h2>Verdict (95% intervals)</h2><table><tr>{head}</tr>{body}</table><h2>Evidence</h2>{images}"
         f"<h3>Cost-effectiveness against the no-policy twin (median, quartiles)</h3>{ce_html}"
+        f"{_boxes_html(data.get('boxes'))}"
         f"<h2>Provenance</h2><p>Commit {html.escape(str(m.get('git_commit')))}; "
         f"{html.escape(json.dumps(m.get('versions', {})))}</p></body></html>"
     )

@@ -99,3 +99,15 @@ def test_a_sobol_experiment_gets_its_indices_in_the_report(tmp_path):
     indices = pd.read_csv(tmp_path / "report" / "tables" / "sobol.csv")
     assert len(indices) == 12 and np.isfinite(indices[["S1", "ST"]].to_numpy()).all()
     assert (tmp_path / "report" / "figures" / "sobol.pdf").exists()
+
+
+def test_a_robustness_experiment_gets_scenario_discovery(tmp_path):
+    """With 12 futures, PRIM boxes are written for the failure modes that happen in some
+    futures only, each described by factor limits, dense (>= 0.5)."""
+    cfg = make_cfg("experiment=robustness", "city=small", "years=6", "experiment.replicates=2",
+                   "experiment.design.samples=12", "experiment.packages=[none,membership_grant]",
+                   "experiment.figures=false", "experiment.workers=1")  # fmt: skip
+    run_experiment(cfg, tmp_path)
+    boxes = pd.read_csv(tmp_path / "report" / "tables" / "scenario_discovery.csv")
+    assert len(boxes) > 0 and (boxes["density"] >= 0.5).all()
+    assert boxes["where"].str.len().min() > 0
