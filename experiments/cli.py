@@ -85,7 +85,20 @@ def check_overrides(overrides: list[str]) -> DictConfig:
         GlobalHydra.instance().clear()
     validate(cfg)
     _refuse_other_results(overrides, cfg)
+    if cfg.lang.name == "zh" and cfg.experiment.report:
+        _need_chinese_font()
     return cfg
+
+
+def _need_chinese_font() -> None:
+    """A Chinese report needs a font with every glyph it uses; say so before any run."""
+    from experiments.fonts import FontError, cjk_family
+    from experiments.report_text import characters
+
+    try:
+        cjk_family(characters("zh"))
+    except FontError as error:
+        raise ConfigError("lang", f"{error}") from None
 
 
 def _refuse_other_results(overrides: list[str], cfg: DictConfig) -> None:

@@ -71,11 +71,12 @@ def run_experiment(cfg: Any, folder: Path | None = None) -> pd.DataFrame:
     if store.failed:
         print(f"\n{len(store.failed)} run(s) failed; see manifest.json 'failed' (re-run one with "
               f"python -m experiments.rerun {folder} SCENARIO REPLICATE)")  # fmt: skip
-    if cfg.experiment.report and len(runs) and not (folder / "report" / "report.html").exists():
+    page = folder / "report" / ("report.html" if cfg.lang.name == "en" else f"{cfg.lang.name}/report.html")
+    if cfg.experiment.report and len(runs) and not page.exists():
         from experiments.report import build
 
         try:
-            print(f"Report: {build(folder)}")
+            print(f"Report: {build(folder, cfg.lang.name)}")
         except Exception as error:  # the results are complete; the report can be redone alone
             message = f"the report failed ({type(error).__name__}: {error})"
             print(

@@ -15,8 +15,13 @@ import argparse
 import base64
 import html
 import json
+import logging
 import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -24,18 +29,38 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import PercentFormatter  # noqa: E402
 from scipy import stats  # noqa: E402
 
-MODES = {
-    "fm_hollow": "hollow (联而不合)",
-    "fm_shallow": "shallow (合而不深)",
-    "fm_school_hot_firm_cold": "schools keen, firms cold (校热企冷)",
-    "fm_mismatch": "skills mismatch (供需错配)",
-    "fm_talent_drain": "talent drain (人才外流)",
-    "fm_collapse_after_exit": "collapse after exit (退坡后空心化)",
-}
+from experiments.fonts import FontError, cjk_family  # noqa: E402
+from experiments.report_text import LANGUAGES, MEASURES, MODES, PACKAGES_ZH, TEXT, characters  # noqa: E402
+
 # Okabe-Ito, the low-contrast yellow last; a package keeps its colour in every figure
 PALETTE = ["#000000", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0072B2", "#F0E442"]
+
+
+class Text:
+    """The report's words in one language: ``tx["key"]``, package and mode names."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.words = TEXT[lang]
+
+    def __getitem__(self, key: str) -> str:
+        return self.words[key]
+
+    def package(self, name: str) -> str:
+        """A package's display name (its identifier in English)."""
+        return PACKAGES_ZH[name][0] if self.lang == "zh" and name in PACKAGES_ZH else name
+
+    def measure(self, name: str) -> str:
+        """A run measure's display name (its column name when the table has none)."""
+        return MEASURES[self.lang].get(name, name)
+
+    def mode(self, mode: str, short: bool = True) -> str:
+        """A failure mode's name; in English figures, without the Chinese term."""
+        name = MODES[self.lang][mode]
+        return name.split(" (")[0] if short and self.lang == "en" else name
 
 
 def colour(packages: list[str], name: str) -> str:
@@ -82,6 +107,7 @@ def load(run_dir: Path) -> dict:
         "hollow_share",
         "mean_relevance",
         "money_active",
+        "training_share",
     ]
     series = pd.read_parquet(run_dir / "series.parquet", columns=columns)
     order = list(dict.fromkeys(manifest.get("packages") or runs["package"]))
@@ -117,13 +143,26 @@ def verdict(runs: pd.DataFrame, packages: list[str]) -> pd.DataFrame:
 
 
 def failure_rates(runs: pd.DataFrame, packages: list[str]) -> pd.DataFrame:
-    """Share of runs in each failure mode, with Wilson intervals."""
+    """Share of runs in each failure mode, with Wilson intervals; across the futures of
+    the design, the share of futures in which the mode happens in at least half the runs.
+    """
     rows = []
     for name in packages:
         r = runs[runs["package"] == name]
-        for mode in MODES:
+        for mode in MODES["en"]:
             low, high = wilson(float(r[mode].sum()), len(r))
-            rows.append({"package": name, "mode": mode, "rate": r[mode].mean(), "low": low, "high": high})
+            by_future = r.groupby("scenario")[mode].mean()
+            rows.append(
+                {
+                    "package": name,
+                    "mode": mode,
+                    "rate": r[mode].mean(),
+                    "low": low,
+                    "high": high,
+                    "futures": len(by_future),
+                    "futures_share": float((by_future >= 0.5).mean()),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -182,17 +221,22 @@ def robustness(runs: pd.DataFrame, packages: list[str], targets: dict, measure: 
     return pd.DataFrame(rows)
 
 
-def figure_robustness(table: pd.DataFrame, packages: list[str], measure: str, folder: Path) -> Path:
+def figure_robustness(table: pd.DataFrame, packages: list[str], measure: str, tx: Text, folder: Path) -> Path:
     """Share of futures meeting every target, and the worst regret, per package."""
     fig, axes = plt.subplots(1, 2, figsize=(10, 0.4 * len(packages) + 1.8), sharey=True)
     tints = [colour(packages, p) for p in table["package"]]
-    axes[0].barh(table["package"], table["satisficing_share"], color=tints)
+    names = [tx.package(p) for p in table["package"]]
+    axes[0].barh(names, table["satisficing_share"], color=tints)
     axes[0].set_xlim(0, 1)
-    axes[0].set_xlabel("share of futures meeting every target")
-    axes[1].barh(table["package"], table[f"max_regret_{measure}"], color=tints)
-    axes[1].set_xlabel(f"worst regret on {measure} (best package minus this one)")
+    axes[0].xaxis.set_major_formatter(PercentFormatter(1.0))
+    axes[0].set_xlabel(tx["robust_share"])
+    axes[1].barh(names, table[f"max_regret_{measure}"], color=tints)
+    axes[1].set_xlabel(tx["robust_regret"].format(measure=tx.measure(measure)))
+    axes[0].bar_label(axes[0].containers[0], fmt="{:.0%}", padding=3, fontsize=7)
+    axes[1].bar_label(axes[1].containers[0], fmt="{:.3g}", padding=3, fontsize=7)
+    axes[1].margins(x=0.15)
     axes[0].invert_yaxis()
-    fig.suptitle(f"Robustness across {int(table['futures'].max())} future(s)", fontsize=10)
+    fig.suptitle(tx["robust_title"].format(n=int(table["futures"].max())), fontsize=10)
     fig.tight_layout()
     return _save(fig, folder, "robustness")
 
@@ -219,21 +263,25 @@ def sobol_indices(runs: pd.DataFrame, design: pd.DataFrame, package: str, measur
     ).sort_values("ST", ascending=False)
 
 
-def figure_sobol(table: pd.DataFrame, measure: str, folder: Path) -> Path:
+def figure_sobol(table: pd.DataFrame, measure: str, tx: Text, folder: Path) -> Path:
     """First-order and total indices with their 95% intervals."""
     fig, ax = plt.subplots(figsize=(8, 0.35 * len(table) + 1.5))
     rows = np.arange(len(table))
-    ax.barh(rows - 0.2, table["S1"], height=0.4, xerr=table["S1_conf"], color="#56B4E9", label="first order")
-    ax.barh(rows + 0.2, table["ST"], height=0.4, xerr=table["ST_conf"], color="#0072B2", label="total")
+    ax.barh(
+        rows - 0.2, table["S1"], height=0.4, xerr=table["S1_conf"], color="#56B4E9", label=tx["sobol_first"]
+    )
+    ax.barh(
+        rows + 0.2, table["ST"], height=0.4, xerr=table["ST_conf"], color="#0072B2", label=tx["sobol_total"]
+    )
     ax.set_yticks(rows, table["factor"], fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel(f"Sobol index of {measure}")
+    ax.set_xlabel(tx["sobol_x"].format(measure=tx.measure(measure)))
     ax.legend(fontsize=8, frameon=False, loc="lower right")
     fig.tight_layout()
     return _save(fig, folder, "sobol")
 
 
-def scenario_boxes(run_dir: Path, runs: pd.DataFrame, packages: list[str]) -> pd.DataFrame:
+def scenario_boxes(run_dir: Path, runs: pd.DataFrame, packages: list[str], tx: Text) -> pd.DataFrame:
     """For each package and failure mode, the box of futures where it mostly happens
     (scenario discovery by PRIM, experiments/discovery.py); empty without a design.
     """
@@ -245,7 +293,8 @@ def scenario_boxes(run_dir: Path, runs: pd.DataFrame, packages: list[str]) -> pd
     design = pd.read_parquet(path)
     rows = []
     for name in packages:
-        for mode, label in MODES.items():
+        for mode in MODES["en"]:
+            label = tx.mode(mode, short=False)
             found = discover(runs, design, name, mode)
             if found is not None and found[0].density >= 0.5:  # a box where it mostly happens
                 box, full = found
@@ -287,35 +336,64 @@ def _save(fig: plt.Figure, folder: Path, name: str) -> Path:
     return folder / f"{name}.png"
 
 
-def figure_failures(rates: pd.DataFrame, packages: list[str], folder: Path) -> Path:
-    """Heatmap package x failure mode (share of runs)."""
-    grid = rates.pivot(index="package", columns="mode", values="rate").reindex(
-        index=packages, columns=list(MODES)
-    )
-    fig, ax = plt.subplots(figsize=(8.5, 0.45 * len(packages) + 1.8))
-    image = ax.imshow(grid.values, cmap="cividis", vmin=0, vmax=1, aspect="auto")
-    labels = [MODES[m].split(" (")[0] for m in MODES]
-    ax.set_xticks(range(len(MODES)), labels, rotation=25, ha="right", fontsize=8)
-    ax.set_yticks(range(len(packages)), packages, fontsize=8)
-    for (i, j), value in np.ndenumerate(grid.values):
+def _heatmap(ax: plt.Axes, values: np.ndarray, notes: np.ndarray, rows: list[str], columns: list[str]):
+    """Shares 0-1 as a cividis grid with a note in each cell; returns the image."""
+    image = ax.imshow(values, cmap="cividis", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(columns)), columns, rotation=25, ha="right")
+    ax.set_yticks(range(len(rows)), rows)
+    for (i, j), value in np.ndenumerate(values):
         ax.text(
             j,
             i,
-            f"{value:.0%}",
+            str(notes[i, j]),
             ha="center",
             va="center",
-            fontsize=7,
+            fontsize=6.5,
             color="black" if value > 0.5 else "white",
         )
-    fig.colorbar(image, ax=ax, label="share of runs", fraction=0.04)
-    ax.set_title("Failure modes by package", fontsize=10)
-    fig.tight_layout()
+    return image
+
+
+def figure_failures(rates: pd.DataFrame, packages: list[str], tx: Text, folder: Path) -> Path:
+    """Heatmap package x failure mode: share of runs (95% interval) and, with more than
+    one future, the share of futures in which the mode happens in most runs.
+    """
+    grid = rates.set_index(["package", "mode"])
+    modes = list(MODES["en"])
+    rows = [tx.package(p) for p in packages]
+    columns = [tx.mode(m) for m in modes]
+    shape = (len(packages), len(modes))
+    rate, low, high = (
+        grid[c].reindex(pd.MultiIndex.from_product([packages, modes])).to_numpy().reshape(shape)
+        for c in ("rate", "low", "high")
+    )
+    notes = np.vectorize(lambda r, lo, hi: f"{r:.0%}\n({lo:.0%}-{hi:.0%})")(rate, low, high)
+    futures = int(rates["futures"].max()) if "futures" in rates else 1
+    panels = 2 if futures > 1 else 1
+    fig, axes = plt.subplots(
+        1,
+        panels,
+        figsize=(6.2 * panels + 1.5, 0.5 * len(packages) + 2.0),
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
+    )
+    image = _heatmap(axes[0, 0], rate, notes, rows, columns)
+    axes[0, 0].set_title(tx["failures_title"])
+    if panels == 2:
+        share = grid["futures_share"].reindex(pd.MultiIndex.from_product([packages, modes])).to_numpy()
+        share = share.reshape(shape)
+        _heatmap(axes[0, 1], share, np.vectorize(lambda v: f"{v:.0%}")(share), rows, columns)
+        axes[0, 1].set_title(f"{tx['futures_title']} (n = {futures})")
+    fig.colorbar(image, ax=axes[0, :].tolist(), label=tx["share_of_runs"], fraction=0.03, pad=0.01)
     return _save(fig, folder, "failure_modes")
 
 
-def figure_tradeoff(table: pd.DataFrame, efficient: list[str], packages: list[str], folder: Path) -> Path:
+def figure_tradeoff(
+    table: pd.DataFrame, efficient: list[str], packages: list[str], tx: Text, folder: Path
+) -> Path:
     """Fiscal cost against deep share, each package with its interval; the frontier."""
-    fig, ax = plt.subplots(figsize=(6.5, 4.2))
+    fig, ax = plt.subplots(figsize=(7.0, 4.6))
     for _, row in table.iterrows():
         tint = colour(packages, row["package"])
         ax.errorbar(
@@ -325,58 +403,122 @@ def figure_tradeoff(table: pd.DataFrame, efficient: list[str], packages: list[st
             fmt="o",
             color=tint,
             capsize=3,
-        )
-        ax.annotate(
-            row["package"],
-            (row["fiscal_cost_cny_m"], row["deep_share"]),
-            textcoords="offset points",
-            xytext=(6, 4),
-            fontsize=8,
+            label=tx.package(row["package"]),
         )
     front = table[table["package"].isin(efficient)].sort_values("fiscal_cost_cny_m")
     ax.plot(
-        front["fiscal_cost_cny_m"],
-        front["deep_share"],
-        ls="--",
-        color="grey",
-        lw=1,
-        label="efficient frontier",
+        front["fiscal_cost_cny_m"], front["deep_share"], ls="--", color="grey", lw=1, label=tx["frontier"]
     )
-    ax.set_xlabel("fiscal cost while the package runs (million yuan a year)")
-    ax.set_ylabel("firms co-constructing (depth 4), share")
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
-    ax.set_title("Cost against deep integration (95% intervals)", fontsize=10)
+    ax.set_xlabel(tx["tradeoff_x"])
+    ax.set_ylabel(tx["tradeoff_y"])
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)  # beside the data, never on it
+    ax.set_title(tx["tradeoff_title"])
     fig.tight_layout()
     return _save(fig, folder, "tradeoff")
 
 
-def figure_series(series: pd.DataFrame, packages: list[str], folder: Path) -> Path:
-    """Median and 10-90% band over runs, by year; the year the money stops marked."""
+def _mark_money(ax: plt.Axes, series: pd.DataFrame, tx: Text) -> None:
+    """Dotted lines where the money starts (if not at once) and where it stops."""
+    money = series[series["package"] != "none"].groupby("year")["money_active"].max()
+    paying = money[money > 0].index
+    if not len(paying):
+        return
+    if paying.min() > money.index.min():
+        _event(ax, paying.min() - 0.5, tx["policy_starts"])
+    if paying.max() < money.index.max():
+        _event(ax, paying.max() + 0.5, tx["money_stops"])
+
+
+def _event(ax: plt.Axes, x: float, label: str) -> None:
+    """A dotted vertical line at ``x`` with its label just inside the top of the axes."""
+    ax.axvline(x, color="black", ls=":", lw=1)
+    ax.text(x + 0.1, 0.97, label, fontsize=7, va="top", transform=ax.get_xaxis_transform())
+
+
+def figure_series(series: pd.DataFrame, packages: list[str], tx: Text, folder: Path) -> Path:
+    """Median and 10-90% band over runs, by year; policy start and exit marked."""
     measures = [
-        ("depth_4", "co-constructing firms (depth 4)"),
-        ("hollow_share", "hollow share of members"),
-        ("mean_relevance", "curriculum relevance"),
+        ("depth_4", "series_depth4"),
+        ("hollow_share", "series_hollow"),
+        ("mean_relevance", "series_relevance"),
     ]
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4.0))
     for ax, (column, title) in zip(axes, measures, strict=True):
         for name in packages:
             s = series[series["package"] == name].groupby("year")[column]
             years = s.median().index
             tint = colour(packages, name)
-            ax.plot(years, s.median(), color=tint, lw=1.4, label=name)
+            ax.plot(years, s.median(), color=tint, lw=1.4, label=tx.package(name))
             ax.fill_between(years, s.quantile(0.1), s.quantile(0.9), color=tint, alpha=0.12, lw=0)
-        money = series[series["package"] != "none"].groupby("year")["money_active"].max()
-        stops = money[money > 0].index
-        if len(stops) and stops.max() < money.index.max():
-            ax.axvline(stops.max() + 0.5, color="black", ls=":", lw=1)
-            ax.text(stops.max() + 0.6, ax.get_ylim()[1] * 0.95, "money stops", fontsize=7, va="top")
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel("year")
-    axes[0].set_ylabel("median, 10-90% band")
+        _mark_money(ax, series, tx)
+        if column != "mean_relevance":
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_title(tx[title])
+        ax.set_xlabel(tx["year"])
+    axes[0].set_ylabel(tx["series_y"])
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=min(8, len(packages)), fontsize=8, frameon=False)
+    fig.legend(handles, labels, loc="lower center", ncol=min(8, len(packages)), frameon=False)
     fig.tight_layout(rect=(0, 0.1, 1, 1))
     return _save(fig, folder, "time_series")
+
+
+def persistence(runs: pd.DataFrame, packages: list[str], baseline: str = "none") -> pd.DataFrame:
+    """For packages whose money stops before the end: the gain at exit and how much of it
+    is left (medians and quartiles over runs), and the share that collapses.
+    """
+    rows = []
+    for name in packages:
+        r = runs[(runs["package"] == name) & np.isfinite(runs["exit_year"])]
+        if name == baseline or not len(r):
+            continue
+        row: dict[str, float | str] = {"package": name, "exit_year": float(r["exit_year"].median())}
+        for column in ("gain_at_exit", "persistence_after_exit"):
+            values = r[column].dropna()
+            for q, suffix in ((0.5, "median"), (0.25, "q25"), (0.75, "q75")):
+                row[f"{column}_{suffix}"] = float(values.quantile(q)) if len(values) else float("nan")
+        row["collapse_share"] = float(r["fm_collapse_after_exit"].mean())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def figure_persistence(
+    series: pd.DataFrame,
+    runs: pd.DataFrame,
+    packages: list[str],
+    tx: Text,
+    folder: Path,
+    baseline: str = "none",
+) -> Path | None:
+    """The gain in training firms over the no-policy twin, by year relative to exit."""
+    exits = runs[np.isfinite(runs["exit_year"]) & (runs["package"] != baseline)]
+    if not len(exits) or baseline not in packages:
+        return None
+    keys = ["scenario", "replicate", "year"]
+    twin = series[series["package"] == baseline][[*keys, "training_share"]]
+    fig, ax = plt.subplots(figsize=(8.5, 4.4))
+    for name in packages:
+        mine = exits[exits["package"] == name]
+        if name == baseline or not len(mine):
+            continue
+        joined = series[series["package"] == name].merge(twin, on=keys, suffixes=("", "_twin"))
+        joined = joined.merge(mine[["scenario", "replicate", "exit_year"]], on=["scenario", "replicate"])
+        joined["since"] = joined["year"] - joined["exit_year"]
+        gain = (joined["training_share"] - joined["training_share_twin"]).groupby(joined["since"])
+        tint = colour(packages, name)
+        ax.plot(gain.median().index, gain.median(), color=tint, lw=1.4, label=tx.package(name))
+        ax.fill_between(
+            gain.median().index, gain.quantile(0.1), gain.quantile(0.9), color=tint, alpha=0.12, lw=0
+        )
+    ax.axhline(0, color="grey", lw=0.8)
+    _event(ax, 0.5, tx["money_stops"])
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel(tx["persistence_x"])
+    ax.set_ylabel(tx["persistence_y"])
+    ax.set_title(tx["persistence_title"])
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    fig.tight_layout()
+    return _save(fig, folder, "persistence")
 
 
 # ---------------------------------------------------------------- tables
@@ -417,65 +559,137 @@ def _experiment_settings(run_dir: Path) -> dict:
     return {
         "targets": experiment.get("targets") or {},
         "regret_measure": experiment.get("regret_measure", "deep_share"),
-        "policy": (config.get("policy") or {}).get("name", ""),
+        "policy": config.get("policy") or {},
+        "counterfactual": experiment.get("counterfactual", "none"),
     }
 
 
+def _descriptions(packages: list[str], own: dict, tx: Text) -> dict[str, str]:
+    """Each package's description: the folder's own policy, else the shipped preset's."""
+    from policies.packages import load_package
+
+    found = {}
+    for name in packages:
+        if tx.lang == "zh" and name in PACKAGES_ZH:
+            found[name] = PACKAGES_ZH[name][1]
+        elif own.get("name") == name:
+            found[name] = str(own.get("description", ""))
+        else:
+            try:
+                found[name] = str(load_package(name).description)
+            except Exception:  # a package of the user's own that is not shipped
+                found[name] = ""
+    return found
+
+
+@contextmanager
+def _style(lang: str) -> Iterator[None]:
+    """Print-sized figures; in Chinese, a font with every glyph the report uses, and a
+    missing glyph (a box on the page) is an error rather than a warning.
+    """
+    rc: dict[str, Any] = {
+        "font.size": 9,
+        "axes.titlesize": 10,
+        "legend.fontsize": 8,
+        "pdf.fonttype": 42,
+        "ps.fonttype": 42,
+    }
+    if lang == "zh":
+        try:
+            family = cjk_family(characters("zh"))
+        except FontError as error:
+            raise SystemExit(f"consortium-report: error: {error}") from None
+        rc.update(
+            {
+                "font.family": "sans-serif",
+                "font.sans-serif": [family, "DejaVu Sans"],
+                "axes.unicode_minus": False,
+            }
+        )
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # PDF font subsetting chatter
+    with plt.rc_context(), warnings.catch_warnings():  # restores rcParams on the way out
+        params: Any = plt.rcParams  # typed with literal keys only
+        params.update(rc)
+        warnings.filterwarnings("error", message=r"Glyph \d+ .*missing from")
+        yield
+
+
 def build(run_dir: Path, lang: str = "en") -> Path:
-    """Write RUN_DIR/report/ and return the path of report.html."""
-    if lang != "en":
-        raise SystemExit(f"consortium-report: error: lang: '{lang}' is not available yet; allowed: en")
+    """Write RUN_DIR/report/ (English) or RUN_DIR/report/zh/ and return report.html."""
+    if lang not in LANGUAGES:
+        raise SystemExit(
+            f"consortium-report: error: lang: '{lang}' is not available; allowed: {', '.join(LANGUAGES)}"
+        )
+    tx = Text(lang)
     data = load(run_dir)
     runs, packages = data["runs"], data["packages"]
-    out = run_dir / "report"
+    out = run_dir / "report" if lang == "en" else run_dir / "report" / lang
     figures, tables = out / "figures", out / "tables"
-    figures.mkdir(parents=True, exist_ok=True)
-    tables.mkdir(parents=True, exist_ok=True)
-    ranked = verdict(runs, packages)
-    rates = failure_rates(runs, packages)
-    ce = cost_effectiveness(runs, packages)
-    efficient = frontier(ranked)
-    settings = _experiment_settings(run_dir)
-    robust = robustness(runs, packages, settings["targets"], settings["regret_measure"])
-    write_table(robust, tables, "robustness", "Satisficing share and regret across futures")
-    write_table(ranked, tables, "verdict", "Packages ranked by the share of runs free of failure modes")
-    write_table(rates, tables, "failure_modes", "Failure-mode rates with 95\\% Wilson intervals")
-    write_table(ce, tables, "cost_effectiveness", "Cost-effectiveness against the no-policy twin")
-    pictures = [
-        ("Failure modes by package", figure_failures(rates, packages, figures)),
-        ("Cost against deep integration", figure_tradeoff(ranked, efficient, packages, figures)),
-        ("Over time", figure_series(data["series"], packages, figures)),
-        (
-            "Robustness across futures",
-            figure_robustness(robust, packages, settings["regret_measure"], figures),
-        ),
-    ]
-    boxes = scenario_boxes(run_dir, runs, packages)
-    if len(boxes):
-        write_table(
-            boxes, tables, "scenario_discovery", "Regions of the futures where a failure mode happens (PRIM)"
-        )
-    if data["manifest"].get("design_kind") == "sobol":
-        design = pd.read_parquet(run_dir / "design.parquet").drop_duplicates("scenario")
-        varied = settings["policy"] if settings["policy"] in packages else packages[-1]
-        indices = sobol_indices(runs, design, varied, settings["regret_measure"])
-        write_table(indices, tables, "sobol", f"Sobol indices of {settings['regret_measure']} ({varied})")
+    with _style(lang):
+        figures.mkdir(parents=True, exist_ok=True)
+        tables.mkdir(parents=True, exist_ok=True)
+        settings = _experiment_settings(run_dir)
+        baseline = settings["counterfactual"]
+        ranked = verdict(runs, packages)
+        rates = failure_rates(runs, packages)
+        ce = cost_effectiveness(runs, packages, baseline)
+        efficient = frontier(ranked)
+        robust = robustness(runs, packages, settings["targets"], settings["regret_measure"])
+        lasting = persistence(runs, packages, baseline)
+        write_table(ranked, tables, "verdict", "Packages ranked by the share of runs free of failure modes")
+        write_table(rates, tables, "failure_modes", "Failure-mode rates with 95\\% Wilson intervals")
+        write_table(ce, tables, "cost_effectiveness", "Cost-effectiveness against the no-policy twin")
+        write_table(robust, tables, "robustness", "Satisficing share and regret across futures")
+        pictures = [
+            (tx["fig_failures"], figure_failures(rates, packages, tx, figures)),
+            (tx["fig_tradeoff"], figure_tradeoff(ranked, efficient, packages, tx, figures)),
+            (tx["fig_series"], figure_series(data["series"], packages, tx, figures)),
+        ]
+        if len(lasting):
+            write_table(
+                lasting, tables, "persistence", "Gain at exit and its persistence after the money stops"
+            )
+            drawn = figure_persistence(data["series"], runs, packages, tx, figures, baseline)
+            if drawn is not None:
+                pictures.append((tx["fig_persistence"], drawn))
         pictures.append(
-            ("Sensitivity (Sobol indices)", figure_sobol(indices, settings["regret_measure"], figures))
+            (
+                tx["fig_robustness"],
+                figure_robustness(robust, packages, settings["regret_measure"], tx, figures),
+            )
         )
-    data["boxes"] = boxes
-    md = markdown(data, ranked, ce, efficient, pictures)
-    (out / "report.md").write_text(md)
-    page = html_page(data, ranked, ce, efficient, pictures)
-    (out / "report.html").write_text(page)
+        boxes = scenario_boxes(run_dir, runs, packages, tx)
+        if len(boxes):
+            write_table(
+                boxes,
+                tables,
+                "scenario_discovery",
+                "Regions of the futures where a failure mode happens (PRIM)",
+            )
+        if data["manifest"].get("design_kind") == "sobol":
+            design = pd.read_parquet(run_dir / "design.parquet").drop_duplicates("scenario")
+            own = settings["policy"].get("name", "")
+            varied = own if own in packages else packages[-1]
+            measure = settings["regret_measure"]
+            indices = sobol_indices(runs, design, varied, measure)
+            write_table(indices, tables, "sobol", f"Sobol indices of {measure} ({varied})")
+            pictures.append((tx["fig_sobol"], figure_sobol(indices, measure, tx, figures)))
+    data.update(
+        boxes=boxes,
+        lasting=lasting,
+        failures=_failure_grid(rates, packages, tx),
+        descriptions=_descriptions(packages, settings["policy"], tx),
+    )
+    (out / "report.md").write_text(markdown(data, ranked, efficient, pictures, tx))
+    (out / "report.html").write_text(html_page(data, ranked, ce, efficient, pictures, tx))
     return out / "report.html"
 
 
-def _verdict_rows(ranked: pd.DataFrame) -> list[list[str]]:
+def _verdict_rows(ranked: pd.DataFrame, tx: Text) -> list[list[str]]:
     return [
         [
             str(r["rank"]),
-            r["package"],
+            tx.package(r["package"]),
             f"{r['healthy_share']:.0%} ({r['healthy_low']:.0%}-{r['healthy_high']:.0%})",
             f"{r['deep_share']:.1%} ({r['deep_low']:.1%}-{r['deep_high']:.1%})",
             f"{r['in_field_local_rate']:.0%}",
@@ -485,97 +699,138 @@ def _verdict_rows(ranked: pd.DataFrame) -> list[list[str]]:
     ]
 
 
-VERDICT_HEADER = [
-    "rank",
-    "package",
-    "runs with no failure mode",
-    "co-constructing firms",
-    "in-field local",
-    "cost, m yuan/yr",
-]
+def _failure_grid(rates: pd.DataFrame, packages: list[str], tx: Text) -> list[list[str]]:
+    """Header and rows: each package's failure-mode rates with their 95% intervals."""
+    grid = rates.set_index(["package", "mode"])
+    rows = [[tx["package"], *(tx.mode(m, short=False) for m in MODES["en"])]]
+    for name in packages:
+        cells = [grid.loc[(name, m), ["rate", "low", "high"]].to_numpy(float) for m in MODES["en"]]
+        rows.append([tx.package(name), *(f"{r:.0%} ({lo:.0%}-{hi:.0%})" for r, lo, hi in cells)])
+    return rows
 
 
-def _summary(data: dict, ranked: pd.DataFrame, efficient: list[str]) -> str:
+def _verdict_header(tx: Text) -> list[str]:
+    return [tx[k] for k in ("rank", "package", "healthy", "deep", "in_field_local", "cost")]
+
+
+def _summary(data: dict, ranked: pd.DataFrame, efficient: list[str], tx: Text) -> str:
     manifest = data["manifest"]
     best = ranked.iloc[0]
-    return (
-        f"City {manifest.get('city')}, experiment {manifest.get('experiment')}, "
-        f"{manifest.get('run_count')} runs ({manifest.get('failed_runs', 0)} failed). "
-        f"Best: {best['package']}, with {best['healthy_share']:.0%} of runs free of every failure mode "
-        f"at {best['fiscal_cost_cny_m']:.2f} million yuan a year. "
-        f"Efficient on cost and deep integration: {', '.join(efficient)}."
+    return tx["summary"].format(
+        city=manifest.get("city"),
+        experiment=manifest.get("experiment"),
+        runs=manifest.get("run_count"),
+        failed=manifest.get("failed_runs", 0),
+        best=tx.package(best["package"]),
+        healthy=f"{best['healthy_share']:.0%}",
+        cost=f"{best['fiscal_cost_cny_m']:.2f}",
+        efficient=", ".join(tx.package(p) for p in efficient),
     )
 
 
-def _boxes_markdown(boxes: pd.DataFrame | None) -> str:
-    """Scenario-discovery boxes as a Markdown list (empty without a design)."""
+def _provenance(data: dict, tx: Text) -> str:
+    m = data["manifest"]
+    text = tx["provenance"].format(
+        commit=m.get("git_commit"),
+        seed=m.get("seeds", {}).get("seed"),
+        runs=m.get("run_count"),
+        failed=m.get("failed_runs", 0),
+        versions=json.dumps(m.get("versions", {})),
+    )
+    failed = m.get("failed") or []
+    if failed:
+        listed = "; ".join(
+            f"scenario {f.get('scenario')} replicate {f.get('replicate')}" for f in failed[:10]
+        )
+        text += f" Failed: {listed}{' ...' if len(failed) > 10 else ''}."
+    return text
+
+
+def _box_lines(boxes: pd.DataFrame | None, tx: Text) -> list[str]:
     if boxes is None or not len(boxes):
-        return ""
-    lines = [
-        f"- {r.package}: {r.failure_mode} where {r.where} "
-        f"(density {r.density:.0%}, coverage {r.coverage:.0%})"
+        return []
+    return [
+        tx["boxes_item"].format(
+            package=tx.package(str(r.package)),
+            mode=r.failure_mode,
+            where=r.where,
+            density=f"{r.density:.0%}",
+            coverage=f"{r.coverage:.0%}",
+        )
         for r in boxes.itertuples()
     ]
-    return "## Where failure happens (scenario discovery)\n\n" + "\n".join(lines) + "\n\n"
 
 
-def _boxes_html(boxes: pd.DataFrame | None) -> str:
-    """Scenario-discovery boxes as an HTML list (empty without a design)."""
-    if boxes is None or not len(boxes):
-        return ""
-    items = "".join(
-        f"<li>{html.escape(f'{r.package}: {r.failure_mode} where {r.where}')} "
-        f"(density {r.density:.0%}, coverage {r.coverage:.0%})</li>"
-        for r in boxes.itertuples()
-    )
-    return f"<h3>Where failure happens (scenario discovery, PRIM)</h3><ul>{items}</ul>"
-
-
-def markdown(data: dict, ranked: pd.DataFrame, ce: pd.DataFrame, efficient: list[str], pictures: list) -> str:
+def markdown(data: dict, ranked: pd.DataFrame, efficient: list[str], pictures: list, tx: Text) -> str:
     """The report as Markdown (figures linked)."""
-    rows = _verdict_rows(ranked)
-    table = "| " + " | ".join(VERDICT_HEADER) + " |\n|" + "---|" * len(VERDICT_HEADER) + "\n"
-    table += "\n".join("| " + " | ".join(r) + " |" for r in rows)
+    header = _verdict_header(tx)
+    table = "| " + " | ".join(header) + " |\n|" + "---|" * len(header) + "\n"
+    table += "\n".join("| " + " | ".join(r) + " |" for r in _verdict_rows(ranked, tx))
+    described = "\n".join(f"- **{tx.package(p)}** (`{p}`): {d}" for p, d in data["descriptions"].items())
+    failures = data["failures"]
+    modes_md = "| " + " | ".join(failures[0]) + " |\n|" + "---|" * len(failures[0]) + "\n"
+    modes_md += "\n".join("| " + " | ".join(r) + " |" for r in failures[1:])
     figs = "\n\n".join(f"![{title}](figures/{path.name})" for title, path in pictures)
-    m = data["manifest"]
+    boxes = _box_lines(data.get("boxes"), tx)
+    where = f"## {tx['boxes_heading']}\n\n" + "\n".join(f"- {b}" for b in boxes) + "\n\n" if boxes else ""
+    lasting = f"{tx['persistence_note']}\n\n" if len(data.get("lasting", [])) else ""
     return (
-        f"# Which incentive package makes the consortium work?\n\n{_summary(data, ranked, efficient)}\n\n"
-        f"## Verdict (95% intervals)\n\n{table}\n\n## Evidence\n\n{figs}\n\n"
-        f"Cost-effectiveness against the no-policy twin: tables/cost_effectiveness.csv.\n\n"
-        f"{_boxes_markdown(data.get('boxes'))}"
-        f"## Provenance\n\nCommit {m.get('git_commit')}; seed {m.get('seeds', {}).get('seed')}; "
-        f"versions {json.dumps(m.get('versions', {}))}.\n"
+        f"# {tx['title']}\n\n{tx['question']}\n\n{_summary(data, ranked, efficient, tx)}\n\n"
+        f"## {tx['packages_heading']}\n\n{described}\n\n"
+        f"## {tx['verdict_heading']}\n\n{tx['verdict_note']}\n\n{table}\n\n"
+        f"## {tx['evidence_heading']}\n\n### {tx['fig_failures']}\n\n{modes_md}\n\n{figs}\n\n"
+        f"{lasting}{tx['ce_note']}\n\n{where}"
+        f"## {tx['provenance_heading']}\n\n{_provenance(data, tx)}\n"
     )
 
 
 def html_page(
-    data: dict, ranked: pd.DataFrame, ce: pd.DataFrame, efficient: list[str], pictures: list
+    data: dict, ranked: pd.DataFrame, ce: pd.DataFrame, efficient: list[str], pictures: list, tx: Text
 ) -> str:
     """The report as one self-contained HTML page (figures embedded)."""
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in VERDICT_HEADER)
+    esc = html.escape
+    head = "".join(f"<th>{esc(h)}</th>" for h in _verdict_header(tx))
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in _verdict_rows(ranked)
+        "<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in _verdict_rows(ranked, tx)
+    )
+    described = "".join(
+        f"<li><b>{esc(tx.package(p))}</b> (<code>{esc(p)}</code>): {esc(d)}</li>"
+        for p, d in data["descriptions"].items()
+    )
+    failures = data["failures"]
+    modes_html = (
+        "<table><tr>"
+        + "".join(f"<th>{esc(h)}</th>" for h in failures[0])
+        + "</tr>"
+        + "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in failures[1:])
+        + "</table>"
     )
     images = "".join(
-        f"<h3>{html.escape(title)}</h3><img alt='{html.escape(title)}' style='max-width:100%' "
+        f"<h3>{esc(title)}</h3><img alt='{esc(title)}' style='max-width:100%' "
         f"src='data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()}'/>"
         for title, path in pictures
     )
+    ce = ce.assign(package=[tx.package(p) for p in ce["package"]])
     ce_html = ce.to_html(index=False, float_format=lambda v: f"{v:,.3g}", border=0)
-    m = data["manifest"]
+    boxes = _box_lines(data.get("boxes"), tx)
+    where = (
+        f"<h3>{esc(tx['boxes_heading'])}</h3><ul>" + "".join(f"<li>{esc(b)}</li>" for b in boxes) + "</ul>"
+    )
+    lasting = f"<p>{esc(tx['persistence_note'])}</p>" if len(data.get("lasting", [])) else ""
     return (
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>consortium-sim report</title>"
+        f"<!doctype html><html lang='{tx.lang}'><head><meta charset='utf-8'><title>{esc(tx['title'])}</title>"
         f"<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}}"
         f"table{{border-collapse:collapse}}"
         f"td,th{{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}}"
         f"td:nth-child(2){{text-align:left}}</style></head><body>"
-        f"<h1>Which incentive package makes the consortium work?</h1>"
-        f"<p>{html.escape(_summary(data, ranked, efficient))}</p>"
-        f"<h2>Verdict (95% intervals)</h2><table><tr>{head}</tr>{body}</table><h2>Evidence</h2>{images}"
-        f"<h3>Cost-effectiveness against the no-policy twin (median, quartiles)</h3>{ce_html}"
-        f"{_boxes_html(data.get('boxes'))}"
-        f"<h2>Provenance</h2><p>Commit {html.escape(str(m.get('git_commit')))}; "
-        f"{html.escape(json.dumps(m.get('versions', {})))}</p></body></html>"
+        f"<h1>{esc(tx['title'])}</h1><p>{esc(tx['question'])}</p>"
+        f"<p>{esc(_summary(data, ranked, efficient, tx))}</p>"
+        f"<h2>{esc(tx['packages_heading'])}</h2><ul>{described}</ul>"
+        f"<h2>{esc(tx['verdict_heading'])}</h2><p>{esc(tx['verdict_note'])}</p>"
+        f"<table><tr>{head}</tr>{body}</table><h2>{esc(tx['evidence_heading'])}</h2>"
+        f"<h3>{esc(tx['fig_failures'])}</h3>{modes_html}{images}{lasting}"
+        f"<h3>{esc(tx['ce_heading'])}</h3>{ce_html}{where if boxes else ''}"
+        f"<h2>{esc(tx['provenance_heading'])}</h2><p>{esc(_provenance(data, tx))}</p></body></html>"
     )
 
 
@@ -585,7 +840,7 @@ def main() -> None:
         prog="consortium-report", description="Write RUN_DIR/report/ from a results folder."
     )
     parser.add_argument("run_dir", type=Path)
-    parser.add_argument("--lang", default="en")
+    parser.add_argument("--lang", default="en", help="en (report/) or zh (report/zh/)")
     args = parser.parse_args()
     if not (args.run_dir / "manifest.json").exists():
         print(

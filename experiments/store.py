@@ -120,6 +120,7 @@ def config_fingerprint(cfg: Any) -> str:
     container.get("experiment", {}).pop("figures", None)
     container.get("experiment", {}).pop("report", None)
     container.pop("executor", None)
+    container.pop("lang", None)
     text = json.dumps(container, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 

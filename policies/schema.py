@@ -61,6 +61,13 @@ class EffortRule(Enum):
     payoff = 1
 
 
+class Language(Enum):
+    """The language of the report: English or Chinese."""
+
+    en = 0
+    zh = 1
+
+
 class DecisionRule(Enum):
     """How firms and schools choose: logit over expected payoffs, or proportional
     imitation of a better-paid peer (Schlag 1998).
@@ -427,6 +434,7 @@ class Config:
 
     seed: int = integer(0)
     years: int = integer(15, minimum=1)
+    lang: Language = Language.en  # the report's language; does not change any number
     city: City = field(default_factory=City)
     policy: Package = field(default_factory=Package)
     uncertainty: Uncertainty = field(default_factory=Uncertainty)

@@ -1,8 +1,11 @@
 """The report reads a results folder and writes a page whose numbers are the data's."""
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
+import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
@@ -111,3 +114,96 @@ def test_a_robustness_experiment_gets_scenario_discovery(tmp_path):
     boxes = pd.read_csv(tmp_path / "report" / "tables" / "scenario_discovery.csv")
     assert len(boxes) > 0 and (boxes["density"] >= 0.5).all()
     assert boxes["where"].str.len().min() > 0
+
+
+def test_failure_rates_across_futures_by_hand():
+    """Two futures of two runs each. Future 0: hollow in 2 of 2 runs; future 1: in 1 of 2
+    (half, which counts as 'at least half'). Pooled rate 3/4; share of futures 2/2. Shallow
+    in 1 of 2 runs of future 0 only: pooled 1/4, futures 1/2."""
+    from experiments.report import failure_rates
+    from experiments.report_text import MODES
+
+    runs = pd.DataFrame({"package": "p", "scenario": [0, 0, 1, 1], "replicate": [0, 1, 0, 1]})
+    for mode in MODES["en"]:
+        runs[mode] = False
+    runs["fm_hollow"] = [True, True, True, False]
+    runs["fm_shallow"] = [True, False, False, False]
+    rates = failure_rates(runs, ["p"]).set_index("mode")
+    assert rates.loc["fm_hollow", "rate"] == 0.75 and rates.loc["fm_hollow", "futures_share"] == 1.0
+    assert rates.loc["fm_shallow", "rate"] == 0.25 and rates.loc["fm_shallow", "futures_share"] == 0.5
+    assert rates.loc["fm_mismatch", "futures_share"] == 0.0 and (rates["futures"] == 2).all()
+
+
+def _chinese_font_or_skip() -> None:
+    """Skip where no font has the Chinese glyphs, unless CI says one must be there."""
+    from experiments.fonts import FontError, cjk_family
+    from experiments.report_text import characters
+
+    try:
+        cjk_family(characters("zh"))
+    except FontError:
+        if os.environ.get("CONSORTIUM_REQUIRE_CJK_FONT"):
+            raise
+        pytest.skip("no font with Chinese glyphs here (Debian: apt-get install fonts-wqy-microhei)")
+
+
+def test_the_chinese_report_has_every_glyph(folder):
+    """lang=zh: headings, package and failure-mode names in Chinese; the font found has a
+    glyph for every character the report uses (so no boxes); the verdict numbers are the
+    English report's."""
+    from matplotlib import font_manager
+
+    from experiments.fonts import cjk_family, covers
+    from experiments.report_text import characters
+
+    _chinese_font_or_skip()
+    page = build(folder, "zh")
+    assert page == folder / "report" / "zh" / "report.html"
+    text = page.read_text()
+    for words in ("哪一种激励政策包", "联而不合", "合而不深", "校热企冷", "成员补贴", "无激励"):
+        assert words in text
+    family = cjk_family(characters("zh"))
+    path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+    assert covers(path, characters("zh"))
+    assert (folder / "report" / "zh" / "figures" / "failure_modes.pdf").stat().st_size > 5_000
+    zh = pd.read_csv(folder / "report" / "zh" / "tables" / "verdict.csv")
+    en = pd.read_csv(build(folder, "en").parent / "tables" / "verdict.csv")
+    pd.testing.assert_frame_equal(zh, en)
+
+
+def test_a_font_without_chinese_glyphs_is_refused(folder, monkeypatch):
+    """Never boxes: a Latin-only font named for lang=zh is an error, not a report."""
+    from experiments.fonts import cjk_family
+
+    latin = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    monkeypatch.setenv("CONSORTIUM_CJK_FONT", str(latin))
+    cjk_family.cache_clear()
+    try:
+        with pytest.raises(SystemExit, match="lacks glyphs"):
+            build(folder, "zh")
+    finally:
+        cjk_family.cache_clear()
+
+
+def test_an_unknown_language_is_refused(folder):
+    with pytest.raises(SystemExit, match="allowed: en, zh"):
+        build(folder, "fr")
+
+
+def test_a_phase_out_experiment_reports_persistence_in_chinese(tmp_path):
+    """The report written at the end of a phase-out experiment (lang=zh) carries the
+    persistence table, whose medians are the runs' own, and its figure."""
+    _chinese_font_or_skip()
+    cfg = make_cfg("experiment=phase_out", "city=small", "years=8", "experiment.phase_out_year=3",
+                   "experiment.replicates=4", "experiment.packages=[none,outcome_based]",
+                   "experiment.figures=false", "experiment.workers=1", "lang=zh")  # fmt: skip
+    run_experiment(cfg, tmp_path)
+    out = tmp_path / "report" / "zh"
+    assert (out / "figures" / "persistence.png").stat().st_size > 10_000
+    table = pd.read_csv(out / "tables" / "persistence.csv").set_index("package")
+    runs = pd.read_parquet(tmp_path / "runs.parquet")
+    mine = runs[runs["package"] == "outcome_based"]
+    assert table.loc["outcome_based", "exit_year"] == 3
+    assert table.loc["outcome_based", "gain_at_exit_median"] == pytest.approx(mine["gain_at_exit"].median())
+    assert "none" not in table.index
+    assert "退坡后的持续性" in (out / "report.html").read_text()

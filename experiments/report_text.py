@@ -1,0 +1,201 @@
+"""Every word the report prints, in English and in Chinese (``consortium-report --lang``).
+
+One table per language, with the same keys; a test checks that the keys agree and that
+the chosen CJK font has a glyph for every character of the Chinese table.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("en", "zh")
+
+MODES = {
+    "en": {
+        "fm_hollow": "hollow (联而不合)",
+        "fm_shallow": "shallow (合而不深)",
+        "fm_school_hot_firm_cold": "schools keen, firms cold (校热企冷)",
+        "fm_mismatch": "skills mismatch (供需错配)",
+        "fm_talent_drain": "talent drain (人才外流)",
+        "fm_collapse_after_exit": "collapse after exit (退坡后空心化)",
+    },
+    "zh": {
+        "fm_hollow": "联而不合",
+        "fm_shallow": "合而不深",
+        "fm_school_hot_firm_cold": "校热企冷",
+        "fm_mismatch": "供需错配",
+        "fm_talent_drain": "人才外流",
+        "fm_collapse_after_exit": "退坡后空心化",
+    },
+}
+
+# Run measures named in figures (regret, Sobol); others keep their column name.
+MEASURES = {
+    "en": {
+        "deep_share": "deep share",
+        "training_share": "training share",
+        "in_field_local_rate": "in-field local placement",
+        "hollow_share": "hollow share",
+        "fiscal_cost": "fiscal cost",
+    },
+    "zh": {
+        "deep_share": "共建企业占比",
+        "training_share": "开展培养企业占比",
+        "in_field_local_rate": "本地对口就业率",
+        "hollow_share": "挂名企业占比",
+        "fiscal_cost": "财政成本",
+    },
+}
+
+# The shipped packages' names and descriptions in Chinese; a package of the user's own
+# keeps its identifier and the description its YAML gives.
+PACKAGES_ZH = {
+    "none": ("无激励", "不给任何激励(每个政策包都与之对照)"),
+    "membership_grant": ("成员补贴", "每家成员企业每年5万元,只以入盟为条件"),
+    "outcome_based": ("按成效奖补", "经核验开展培养的企业每家每年12万元,预算与成员补贴相同"),
+    "apprentice_subsidy": ("学徒补贴", "按每名学徒每年8000元补贴给承接企业"),
+    "tax_offset": ("税费抵免", "培训投入的30%抵免教育费附加"),
+    "jczt": ("金融+财政+土地+信用", "金融、财政、土地、信用组合式激励(山东十条)"),
+    "taicang_dual": ("太仓双元制", "学徒成本分担、实训中心、运营实体、服务合同、成效核验"),
+    "platform_only": ("仅信息平台", "只建设人才供需信息平台"),
+}
+
+TEXT = {
+    "en": {
+        "title": "Which incentive package makes the consortium work?",
+        "question": (
+            "The question: which package of incentives makes firms and schools train together "
+            "in depth, rather than sign agreements that nothing follows (a paper consortium)? "
+            "Every package meets the same simulated city and the same random draws as the "
+            "no-policy run it is compared with."
+        ),
+        "summary": (
+            "City {city}, experiment {experiment}, {runs} runs ({failed} failed). "
+            "Best: {best}, with {healthy} of runs free of every failure mode at {cost} million "
+            "yuan a year. Efficient on cost and deep integration: {efficient}."
+        ),
+        "packages_heading": "Packages compared",
+        "verdict_heading": "Verdict (95% intervals)",
+        "verdict_note": (
+            "Ranked by the share of runs in which none of the failure modes happens; ties go to "
+            "the cheaper package."
+        ),
+        "evidence_heading": "Evidence",
+        "rank": "rank",
+        "package": "package",
+        "healthy": "runs with no failure mode",
+        "deep": "co-constructing firms",
+        "in_field_local": "in-field local",
+        "cost": "cost, m yuan/yr",
+        "fig_failures": "Failure modes by package",
+        "fig_failures_futures": "Failure modes across futures",
+        "fig_tradeoff": "Cost against deep integration",
+        "fig_series": "Over time",
+        "fig_persistence": "Persistence after the money stops",
+        "fig_robustness": "Robustness across futures",
+        "fig_sobol": "Sensitivity (Sobol indices)",
+        "ce_heading": "Cost-effectiveness against the no-policy twin (median, quartiles)",
+        "ce_note": "Cost-effectiveness against the no-policy twin: tables/cost_effectiveness.csv.",
+        "boxes_heading": "Where failure happens (scenario discovery, PRIM)",
+        "boxes_item": "{package}: {mode} where {where} (density {density}, coverage {coverage})",
+        "provenance_heading": "Provenance",
+        "provenance": "Commit {commit}; seed {seed}; runs {runs} ({failed} failed); versions {versions}.",
+        # figure labels
+        "share_of_runs": "share of runs",
+        "failures_title": "Failure modes by package (share of runs, 95% interval)",
+        "futures_title": "Share of futures in which it happens in at least half the runs",
+        "share_of_futures": "share of futures",
+        "tradeoff_x": "fiscal cost while the package runs (million yuan a year)",
+        "tradeoff_y": "firms co-constructing (depth 4), share",
+        "tradeoff_title": "Cost against deep integration (95% intervals)",
+        "frontier": "efficient frontier",
+        "series_depth4": "co-constructing firms (depth 4), share",
+        "series_hollow": "hollow share of members",
+        "series_relevance": "curriculum relevance (0-1)",
+        "series_y": "median, 10-90% band",
+        "year": "year",
+        "money_stops": "money stops",
+        "policy_starts": "policy starts",
+        "persistence_y": "firms training (depth 3-4), gain over no policy",
+        "persistence_x": "years after the money stops",
+        "persistence_title": "Does the gain last after the money stops? (median, 10-90% band)",
+        "persistence_note": (
+            "Persistence is the gain over the no-policy twin in the last years, as a share of the "
+            "gain in the years before the money stopped (1 = it lasts, 0 = it is gone)."
+        ),
+        "robust_share": "share of futures meeting every target",
+        "robust_regret": "worst regret on {measure} (best package minus this one)",
+        "robust_title": "Robustness across {n} future(s)",
+        "sobol_first": "first order",
+        "sobol_total": "total",
+        "sobol_x": "Sobol index of {measure}",
+    },
+    "zh": {
+        "title": "哪一种激励政策包能让市域产教联合体真正运转?",
+        "question": (
+            "问题:哪一种激励组合能让企业和学校深度合作、共同培养,而不是签了协议却没有下文"
+            "(“纸面联合体”)?每个政策包都面对同一座模拟城市、同一组随机数,并与无激励的对照运行比较。"
+        ),
+        "summary": (
+            "城市 {city},实验 {experiment},共 {runs} 次运行(失败 {failed} 次)。"
+            "最优:{best},{healthy} 的运行未出现任何失效模式,财政成本每年 {cost} 百万元。"
+            "成本与深度融合的有效前沿:{efficient}。"
+        ),
+        "packages_heading": "参与比较的政策包",
+        "verdict_heading": "结论(95% 区间)",
+        "verdict_note": "按未出现任何失效模式的运行占比排序;占比相同时,成本低者在前。",
+        "evidence_heading": "依据",
+        "rank": "排名",
+        "package": "政策包",
+        "healthy": "无失效模式的运行",
+        "deep": "共建企业占比",
+        "in_field_local": "本地对口就业",
+        "cost": "成本(百万元/年)",
+        "fig_failures": "各政策包的失效模式",
+        "fig_failures_futures": "不同情景下的失效模式",
+        "fig_tradeoff": "成本与深度融合",
+        "fig_series": "随时间的变化",
+        "fig_persistence": "退坡后的持续性",
+        "fig_robustness": "跨情景的稳健性",
+        "fig_sobol": "敏感性(Sobol 指数)",
+        "ce_heading": "相对无激励对照的成本效益(中位数、四分位数)",
+        "ce_note": "相对无激励对照的成本效益:tables/cost_effectiveness.csv。",
+        "boxes_heading": "失效发生在哪些情景(情景发现,PRIM)",
+        "boxes_item": "{package}:{mode},当 {where}(密度 {density},覆盖率 {coverage})",
+        "provenance_heading": "来源",
+        "provenance": "提交 {commit};随机种子 {seed};运行 {runs} 次(失败 {failed} 次);版本 {versions}。",
+        "share_of_runs": "运行占比",
+        "failures_title": "各政策包的失效模式(运行占比,95% 区间)",
+        "futures_title": "至少半数运行出现该模式的情景占比",
+        "share_of_futures": "情景占比",
+        "tradeoff_x": "政策实施期间的财政成本(百万元/年)",
+        "tradeoff_y": "共建企业(深度 4)占比",
+        "tradeoff_title": "成本与深度融合(95% 区间)",
+        "frontier": "有效前沿",
+        "series_depth4": "共建企业(深度 4)占比",
+        "series_hollow": "成员中挂名企业占比",
+        "series_relevance": "课程对接度(0-1)",
+        "series_y": "中位数,10%-90% 区间",
+        "year": "年份",
+        "money_stops": "资金退出",
+        "policy_starts": "政策开始",
+        "persistence_y": "开展培养的企业(深度 3-4)较无激励的增量",
+        "persistence_x": "资金退出后的年数",
+        "persistence_title": "资金退出后,增量能否持续?(中位数,10%-90% 区间)",
+        "persistence_note": (
+            "持续性:最后几年相对无激励对照的增量,除以资金退出前几年的增量(1 表示维持,0 表示消失)。"
+        ),
+        "robust_share": "达到全部目标的情景占比",
+        "robust_regret": "{measure} 的最大遗憾值(最优政策包减本包)",
+        "robust_title": "{n} 个情景下的稳健性",
+        "sobol_first": "一阶",
+        "sobol_total": "总效应",
+        "sobol_x": "{measure} 的 Sobol 指数",
+    },
+}
+
+
+def characters(lang: str) -> str:
+    """Every character the report's words in ``lang`` use (what its font must cover)."""
+    words = [*TEXT[lang].values(), *MODES[lang].values(), *MEASURES[lang].values()]
+    if lang == "zh":
+        words += [w for pair in PACKAGES_ZH.values() for w in pair]
+    return "".join(sorted(set("".join(words) + "0123456789%.,-()")))
