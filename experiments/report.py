@@ -385,7 +385,13 @@ def figure_failures(rates: pd.DataFrame, packages: list[str], tx: Text, folder: 
         share = share.reshape(shape)
         _heatmap(axes[0, 1], share, np.vectorize(lambda v: f"{v:.0%}")(share), rows, columns)
         axes[0, 1].set_title(f"{tx['futures_title']} (n = {futures})")
-    fig.colorbar(image, ax=axes[0, :].tolist(), label=tx["share_of_runs"], fraction=0.03, pad=0.01)
+    fig.colorbar(
+        image,
+        ax=axes[0, :].tolist(),
+        label=tx["share_of_runs" if panels == 1 else "share"],
+        fraction=0.03,
+        pad=0.01,
+    )
     return _save(fig, folder, "failure_modes")
 
 

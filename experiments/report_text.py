@@ -100,6 +100,7 @@ TEXT = {
         "provenance": "Commit {commit}; seed {seed}; runs {runs} ({failed} failed); versions {versions}.",
         # figure labels
         "share_of_runs": "share of runs",
+        "share": "share (of runs, left; of futures, right)",
         "failures_title": "Failure modes by package (share of runs, 95% interval)",
         "futures_title": "Share of futures in which it happens in at least half the runs",
         "share_of_futures": "share of futures",
@@ -163,6 +164,7 @@ TEXT = {
         "provenance_heading": "来源",
         "provenance": "提交 {commit};随机种子 {seed};运行 {runs} 次(失败 {failed} 次);版本 {versions}。",
         "share_of_runs": "运行占比",
+        "share": "占比(左:运行;右:情景)",
         "failures_title": "各政策包的失效模式(运行占比,95% 区间)",
         "futures_title": "至少半数运行出现该模式的情景占比",
         "share_of_futures": "情景占比",
