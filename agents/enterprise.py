@@ -78,6 +78,16 @@ COLUMNS: dict[str, tuple[str, str]] = {
 
 
 @njit(cache=True)
+def demand_index_at(growth_share: float, year: int, p) -> float:
+    """Demand for skilled labour in a sector relative to year 0 (growth, recession)."""
+    index = (1.0 + growth_share) ** year
+    recession = int(p[P.recession_year])
+    if recession >= 0 and recession <= year < recession + 2:
+        index *= 1.0 - p[P.recession_demand_drop_share]
+    return max(0.0, index)
+
+
+@njit(cache=True)
 def apprentice_slots(size: float, depth: int, p) -> int:
     """Apprenticeship places a firm offers at a depth (zero below depth 3)."""
     if depth < 3:

@@ -22,11 +22,16 @@ class ConfigError(ValueError):
         self.field = field
 
 
-def validate(cfg: Any) -> None:
-    """Raise :class:`ConfigError` for the first problem found in a composed config."""
+def validate(cfg: Any, experiment: bool = True) -> None:
+    """Raise :class:`ConfigError` for the first problem found in a composed config.
+
+    ``experiment=False`` skips the experiment's packages and design (slow: it loads
+    every package), for a caller that runs ``cfg.policy`` only or checked them already.
+    """
     _check_ranges(cfg, Config, "")
     _check_city(cfg)
-    _check_experiment(cfg)
+    if experiment:
+        _check_experiment(cfg)
     _check_package(cfg.policy, "policy")
     recession = cfg.uncertainty.recession_year
     if recession is not None and recession < 0:

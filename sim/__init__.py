@@ -1,6 +1,7 @@
 """The simulation engine: state arrays, the yearly loop, matching and measures.
 
-``simulate(cfg, seeds)`` is the entry for notebooks.
+``simulate(cfg, seeds)`` is the entry for notebooks; ``ConsortiumModel`` is the same
+model as a ``mesa.Model`` of per-agent objects (imported on first use).
 """
 
 from __future__ import annotations
@@ -17,4 +18,12 @@ def simulate(cfg: Any, seeds: Any = None) -> Any:
     return _simulate(cfg, seeds)
 
 
-__all__ = ["simulate"]
+def __getattr__(name: str) -> Any:
+    if name == "ConsortiumModel":  # imported late: mesa, and agents/ import sim.params
+        from sim.mesa_model import ConsortiumModel
+
+        return ConsortiumModel
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
+
+__all__ = ["ConsortiumModel", "simulate"]

@@ -9,6 +9,7 @@ import numpy as np
 from agents.enterprise import (
     N_DEPTHS,
     choose_depth,
+    demand_index_at,
     expected_payoffs,
     imitate_depth,
     overreport_value_cny,
@@ -26,12 +27,8 @@ RULE_IMITATION = 1.0  # behaviour.decision_rule code (policies.schema.DecisionRu
 
 @kernel
 def demand_index(city, sector: int, year: int, p) -> float:
-    """Demand for skilled labour in a sector relative to year 0 (growth, recession)."""
-    index = (1.0 + city.sector_growth[sector]) ** year
-    recession = int(p[P.recession_year])
-    if recession >= 0 and recession <= year < recession + 2:
-        index *= 1.0 - p[P.recession_demand_drop_share]
-    return max(0.0, index)
+    """Demand for skilled labour in a sector relative to year 0 (rule in agents/enterprise.py)."""
+    return demand_index_at(city.sector_growth[sector], year, p)
 
 
 @kernel

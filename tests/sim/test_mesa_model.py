@@ -1,0 +1,170 @@
+"""sim.ConsortiumModel: the Mesa path's contract, its exact agreement with the core in
+the core's agent order, determinism, and mesa.batch_run."""
+
+import math
+
+import mesa
+import numpy as np
+import pandas as pd
+import pytest
+
+from policies.validate import ConfigError
+from sim import ConsortiumModel
+from sim.engine import RunOutput, run_one
+from sim.measures import classify, summarise
+from sim.rng import run_key
+from sim.series import SERIES_NAMES
+
+SMALL = {"city": "small", "years": 6}
+
+
+def _run(**kwargs) -> ConsortiumModel:
+    model = ConsortiumModel(**kwargs)
+    while model.running:
+        model.step()
+    return model
+
+
+def _core(model: ConsortiumModel, seed: int) -> RunOutput:
+    return run_one(model.cfg.city, model.p, model.terms, model.lines, run_key(seed, 0, 0))
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"policy": "jczt"},
+        {"policy": "membership_grant", "policy__governance__conditionality": "activity",
+         "policy__governance__audit_rate_share": 0.4},
+        {"policy": "taicang_dual", "behaviour__decision_rule": "imitation"},
+        {"policy": "outcome_based", "behaviour__partners_required": False,
+         "city__government__effort_rule": "payoff", "uncertainty__recession_year": 2},
+    ],
+)  # fmt: skip
+def test_in_the_core_order_every_year_equals_the_core_bit_for_bit(overrides):
+    """Same draws, same order: every series, depth and payment of every year is equal."""
+    model = _run(seed=11, agent_order="core", **SMALL, **overrides)
+    core = _core(model, 11)
+    np.testing.assert_array_equal(model.series, core.series)
+    np.testing.assert_array_equal(model.depth_history, core.depth_history)
+    np.testing.assert_array_equal(model.paid_history, core.paid_history)
+
+
+def test_mesa_order_changes_the_run_but_order_free_steps_still_match_in_year_zero():
+    """Mesa's shuffle changes order-dependent steps (so the docking test compares two
+    different runs), but year 0's depth choice precedes any of them and must match."""
+    shuffled = _run(seed=3, policy="jczt", **SMALL)
+    core = _core(shuffled, 3)
+    np.testing.assert_array_equal(shuffled.depth_history[0] > 0, core.depth_history[0] > 0)
+    assert not np.array_equal(shuffled.series, core.series, equal_nan=True)
+
+
+def test_same_seed_same_data_and_different_seed_different_data():
+    a = _run(seed=5, policy="apprentice_subsidy", **SMALL)
+    b = _run(seed=5, policy="apprentice_subsidy", **SMALL)
+    c = _run(seed=6, policy="apprentice_subsidy", **SMALL)
+    frame_a = a.datacollector.get_model_vars_dataframe()
+    pd.testing.assert_frame_equal(frame_a, b.datacollector.get_model_vars_dataframe())
+    pd.testing.assert_frame_equal(
+        a.datacollector.get_agent_vars_dataframe(), b.datacollector.get_agent_vars_dataframe()
+    )
+    assert not frame_a.equals(c.datacollector.get_model_vars_dataframe())
+
+
+def test_years_reporters_and_the_dashboard_contract():
+    model = ConsortiumModel(seed=2, policy="membership_grant", **SMALL)
+    assert (model.year, model.n_years, model.running) == (0, 6, True)
+    assert model.series_frame().empty and math.isnan(model.summary()["deep_share"])
+    assert not any(model.failure_modes().values())
+    for _ in range(6):
+        model.step()
+    assert (model.year, model.running) == (6, False)
+    frame = model.series_frame()
+    assert list(frame.columns) == ["year", *SERIES_NAMES] and frame["year"].tolist() == list(range(6))
+    collected = model.datacollector.get_model_vars_dataframe()
+    assert list(collected.columns) == list(SERIES_NAMES) and len(collected) == 7  # set-up + 6 years
+    np.testing.assert_array_equal(collected.iloc[1:].to_numpy(), frame[list(SERIES_NAMES)].to_numpy())
+    depths = model.firm_depths()
+    assert depths.shape == (40,) and depths.min() >= 0 and depths.max() <= 4
+    assert frame["depth_4"].iloc[-1] == pytest.approx(np.mean(depths == 4))
+    agents = model.datacollector.get_agent_vars_dataframe().xs(6, level="Step")
+    firms = agents[agents["kind"] == "Enterprise"]
+    np.testing.assert_array_equal(firms["depth"].to_numpy(), depths)
+    assert agents.loc[agents["kind"] == "Student", "skill"].notna().all()
+    run = RunOutput(model.series, model.depth_history, model.paid_history)
+    assert model.summary() == pytest.approx(summarise(run, 5), nan_ok=True)
+    assert model.failure_modes() == classify(summarise(run, 5), model.cfg.failure_modes)
+
+
+def test_partnership_edges_are_the_signed_and_active_agreements():
+    """Active ties are the firms training with the school (depth >= 3); signed ties add
+    up to each school's signed count, and active ones to its active count."""
+    model = _run(seed=4, policy="jczt", **SMALL)
+    edges = model.partnership_edges()
+    depths = model.firm_depths()
+    for school in model.schools:
+        mine = [(f, active) for s, f, active in edges if s == school.index]
+        assert sum(active for _, active in mine) == school.active
+        assert all(depths[f] >= 3 for f, active in mine if active)
+        assert len(mine) <= school.signed
+    assert sum(active for *_, active in edges) == model.series_frame()["active"].iloc[-1]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"policy": "nope"}, "policy"),
+        ({"city": 3}, "city"),
+        ({"calibration": "mars"}, "calibration"),
+        ({"policy__audit_rate": 0.2}, "policy.audit_rate"),
+        ({"policy__governance__audit_rate_share": 1.5}, "policy.governance.audit_rate_share"),
+        ({"policy__governance__conditionality": "hope"}, "policy.governance.conditionality"),
+        ({"years": "many"}, "years"),
+        ({"years": 0}, "years"),
+        ({"agent_order": "alphabetical"}, "agent_order"),
+        ({"seed": -1}, "seed"),
+    ],
+)
+def test_a_bad_name_or_value_is_a_config_error_naming_the_field(overrides, field):
+    with pytest.raises(ConfigError) as error:
+        ConsortiumModel(**overrides)
+    assert error.value.field == field
+
+
+def test_an_unknown_preset_lists_the_allowed_ones():
+    with pytest.raises(ConfigError, match="allowed: .*jczt.*outcome_based"):
+        ConsortiumModel(policy="nope")
+
+
+def test_overrides_reach_the_config_and_a_given_cfg_is_not_changed():
+    model = ConsortiumModel(
+        seed=1, policy="outcome_based", policy__governance__audit_rate_share=0.25, **SMALL
+    )
+    assert model.cfg.policy.governance.audit_rate_share == 0.25 and model.cfg.city.name == "small"
+    again = ConsortiumModel(cfg=model.cfg, seed=2, policy="jczt", years=3)
+    assert (again.cfg.policy.name, again.cfg.years, again.cfg.seed) == ("jczt", 3, 2)
+    assert (model.cfg.policy.name, model.cfg.years, model.cfg.seed) == ("outcome_based", 6, 1)
+    assert ConsortiumModel().cfg.city.name == "suzhou_robotics"  # no cfg: the shipped default
+
+
+def test_batch_run_runs_each_combination_and_returns_the_collected_columns():
+    results = pd.DataFrame(
+        mesa.batch_run(
+            ConsortiumModel,
+            parameters={"seed": [0, 1], "policy": ["none", "jczt"], "city": "small", "years": 3},
+            iterations=1,
+            max_steps=10,
+            number_processes=1,
+            data_collection_period=1,
+            display_progress=False,
+        )
+    )
+    assert {"seed", "policy", *SERIES_NAMES, "depth", "partners", "skill"} <= set(results.columns)
+    assert results["RunId"].nunique() == 4
+    # the rows of one run are what its own DataCollector recorded (Mesa 3.3's batch_run
+    # reports steps 0 .. steps - 1: mesa issue #2514)
+    run = results[(results["seed"] == 1) & (results["policy"] == "jczt")]
+    own = _run(seed=1, policy="jczt", city="small", years=3).datacollector.get_model_vars_dataframe()
+    assert sorted(run["Step"].unique()) == [0, 1, 2]
+    for step, rows in run.groupby("Step"):
+        assert rows["deep_share"].nunique(dropna=False) == 1
+        assert rows["deep_share"].iloc[0] == pytest.approx(own["deep_share"].iloc[step], nan_ok=True)
