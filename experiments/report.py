@@ -32,6 +32,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import PercentFormatter  # noqa: E402
 from scipy import stats  # noqa: E402
 
+from experiments.figures import DEPTH_COLOURS  # noqa: E402
 from experiments.fonts import FontError, cjk_family  # noqa: E402
 from experiments.report_text import LANGUAGES, MEASURES, MODES, PACKAGES_ZH, TEXT, characters  # noqa: E402
 
@@ -103,6 +104,10 @@ def load(run_dir: Path) -> dict:
         "scenario",
         "replicate",
         "year",
+        "depth_0",
+        "depth_1",
+        "depth_2",
+        "depth_3",
         "depth_4",
         "hollow_share",
         "mean_relevance",
@@ -263,15 +268,30 @@ def sobol_indices(runs: pd.DataFrame, design: pd.DataFrame, package: str, measur
     ).sort_values("ST", ascending=False)
 
 
+ERRORS = {"ecolor": "#555555", "elinewidth": 0.8, "capsize": 2}
+
+
 def figure_sobol(table: pd.DataFrame, measure: str, tx: Text, folder: Path) -> Path:
     """First-order and total indices with their 95% intervals."""
     fig, ax = plt.subplots(figsize=(8, 0.35 * len(table) + 1.5))
     rows = np.arange(len(table))
     ax.barh(
-        rows - 0.2, table["S1"], height=0.4, xerr=table["S1_conf"], color="#56B4E9", label=tx["sobol_first"]
+        rows - 0.2,
+        table["S1"],
+        height=0.4,
+        xerr=table["S1_conf"],
+        color="#56B4E9",
+        error_kw=ERRORS,
+        label=tx["sobol_first"],
     )
     ax.barh(
-        rows + 0.2, table["ST"], height=0.4, xerr=table["ST_conf"], color="#0072B2", label=tx["sobol_total"]
+        rows + 0.2,
+        table["ST"],
+        height=0.4,
+        xerr=table["ST_conf"],
+        color="#0072B2",
+        error_kw=ERRORS,
+        label=tx["sobol_total"],
     )
     ax.set_yticks(rows, table["factor"], fontsize=8)
     ax.invert_yaxis()
@@ -439,7 +459,46 @@ def _mark_money(ax: plt.Axes, series: pd.DataFrame, tx: Text) -> None:
 def _event(ax: plt.Axes, x: float, label: str) -> None:
     """A dotted vertical line at ``x`` with its label just inside the top of the axes."""
     ax.axvline(x, color="black", ls=":", lw=1)
-    ax.text(x + 0.1, 0.97, label, fontsize=7, va="top", transform=ax.get_xaxis_transform())
+    ax.text(
+        x + 0.1,
+        0.97,
+        label,
+        fontsize=7,
+        va="top",
+        transform=ax.get_xaxis_transform(),
+        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
+    )
+
+
+def figure_depths(series: pd.DataFrame, packages: list[str], tx: Text, folder: Path) -> Path:
+    """Mean depth distribution of firms by year, one panel per package, exit marked."""
+    n = len(packages)
+    cols = min(4, n)
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(3.3 * cols, 2.6 * rows + 1.0), sharex=True, sharey=True,
+                             squeeze=False)  # fmt: skip
+    depth_cols = [f"depth_{d}" for d in range(5)]
+    for ax, name in zip(axes.flat, packages, strict=False):
+        mine = series[series["package"] == name]
+        mean = mine.groupby("year")[depth_cols].mean()
+        ax.stackplot(mean.index, mean.T.values, colors=DEPTH_COLOURS, linewidth=0)
+        ax.set_title(tx.package(name))
+        ax.set_ylim(0, 1)
+        ax.set_xlim(mean.index.min(), mean.index.max())
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        if name != "none":
+            _mark_money(ax, mine, tx)
+    for ax in axes.flat[n:]:
+        ax.axis("off")
+    for ax in axes[:, 0]:
+        ax.set_ylabel(tx["share_of_firms"])
+    for ax in axes[-1, :]:
+        ax.set_xlabel(tx["year"])
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in DEPTH_COLOURS]
+    fig.legend(handles, [tx[c] for c in depth_cols], loc="lower center", ncol=5, frameon=False)
+    fig.suptitle(tx["depths_title"], fontsize=10)
+    fig.tight_layout(rect=(0, 0.07, 1, 0.97))
+    return _save(fig, folder, "depth_distribution")
 
 
 def figure_series(series: pd.DataFrame, packages: list[str], tx: Text, folder: Path) -> Path:
@@ -649,6 +708,7 @@ def build(run_dir: Path, lang: str = "en") -> Path:
         pictures = [
             (tx["fig_failures"], figure_failures(rates, packages, tx, figures)),
             (tx["fig_tradeoff"], figure_tradeoff(ranked, efficient, packages, tx, figures)),
+            (tx["fig_depths"], figure_depths(data["series"], packages, tx, figures)),
             (tx["fig_series"], figure_series(data["series"], packages, tx, figures)),
         ]
         if len(lasting):
