@@ -740,6 +740,8 @@ def build(run_dir: Path, lang: str = "en") -> Path:
             indices = sobol_indices(runs, design, varied, measure)
             write_table(indices, tables, "sobol", f"Sobol indices of {measure} ({varied})")
             pictures.append((tx["fig_sobol"], figure_sobol(indices, measure, tx, figures)))
+    config_path = run_dir / "config.yaml"
+    data["config_text"] = config_path.read_text() if config_path.exists() else ""
     data.update(
         boxes=boxes,
         lasting=lasting,
@@ -846,7 +848,7 @@ def markdown(data: dict, ranked: pd.DataFrame, efficient: list[str], pictures: l
         f"## {tx['verdict_heading']}\n\n{tx['verdict_note']}\n\n{table}\n\n"
         f"## {tx['evidence_heading']}\n\n### {tx['fig_failures']}\n\n{modes_md}\n\n{figs}\n\n"
         f"{lasting}{tx['ce_note']}\n\n{where}"
-        f"## {tx['provenance_heading']}\n\n{_provenance(data, tx)}\n"
+        f"## {tx['provenance_heading']}\n\n{_provenance(data, tx)} {tx['config_note']}\n"
     )
 
 
@@ -896,7 +898,9 @@ def html_page(
         f"<table><tr>{head}</tr>{body}</table><h2>{esc(tx['evidence_heading'])}</h2>"
         f"<h3>{esc(tx['fig_failures'])}</h3>{modes_html}{images}{lasting}"
         f"<h3>{esc(tx['ce_heading'])}</h3>{ce_html}{where if boxes else ''}"
-        f"<h2>{esc(tx['provenance_heading'])}</h2><p>{esc(_provenance(data, tx))}</p></body></html>"
+        f"<h2>{esc(tx['provenance_heading'])}</h2><p>{esc(_provenance(data, tx))}</p>"
+        f"<details><summary>{esc(tx['config_summary'])}</summary><pre>{esc(data['config_text'])}</pre></details>"
+        "</body></html>"
     )
 
 

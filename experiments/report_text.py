@@ -97,6 +97,8 @@ TEXT = {
         "boxes_heading": "Where failure happens (scenario discovery, PRIM)",
         "boxes_item": "{package}: {mode} where {where} (density {density}, coverage {coverage})",
         "provenance_heading": "Provenance",
+        "config_note": "The whole configuration is config.yaml in the results folder.",
+        "config_summary": "The whole configuration (config.yaml)",
         "provenance": "Commit {commit}; seed {seed}; runs {runs} ({failed} failed); versions {versions}.",
         # figure labels
         "share_of_runs": "share of runs",
@@ -170,6 +172,8 @@ TEXT = {
         "boxes_heading": "失效发生在哪些情景(情景发现,PRIM)",
         "boxes_item": "{package}:{mode},当 {where}(密度 {density},覆盖率 {coverage})",
         "provenance_heading": "来源",
+        "config_note": "完整配置见结果文件夹中的 config.yaml。",
+        "config_summary": "完整配置(config.yaml)",
         "provenance": "提交 {commit};随机种子 {seed};运行 {runs} 次(失败 {failed} 次);版本 {versions}。",
         "share_of_runs": "运行占比",
         "share": "占比(左:运行;右:情景)",
