@@ -120,13 +120,16 @@ def load(run_dir: Path) -> dict:
 
 
 def verdict(runs: pd.DataFrame, packages: list[str]) -> pd.DataFrame:
-    """One row per package, ranked: healthy share (Wilson), cost, integration."""
+    """One row per package, ranked by the share of runs free of every failure mode
+    (Wilson interval), then the fewest failure modes a run, then the lower cost.
+    """
     rows = []
     for name in packages:
         r = runs[runs["package"] == name]
         healthy = int(r["healthy"].sum())
         low, high = wilson(healthy, len(r))
         deep = mean_ci(r["deep_share"].to_numpy())
+        modes = r[list(MODES["en"])].sum(axis=1).to_numpy(float)
         rows.append(
             {
                 "package": name,
@@ -134,6 +137,7 @@ def verdict(runs: pd.DataFrame, packages: list[str]) -> pd.DataFrame:
                 "healthy_share": healthy / max(1, len(r)),
                 "healthy_low": low,
                 "healthy_high": high,
+                "failure_modes_per_run": float(modes.mean()) if modes.size else float("nan"),
                 "deep_share": deep[0],
                 "deep_low": deep[1],
                 "deep_high": deep[2],
@@ -142,7 +146,8 @@ def verdict(runs: pd.DataFrame, packages: list[str]) -> pd.DataFrame:
                 "fiscal_cost_cny_m": r["fiscal_cost"].mean() / 1e6,
             }
         )
-    table = pd.DataFrame(rows).sort_values(["healthy_share", "fiscal_cost_cny_m"], ascending=[False, True])
+    order = ["healthy_share", "failure_modes_per_run", "fiscal_cost_cny_m"]
+    table = pd.DataFrame(rows).sort_values(order, ascending=[False, True, True], kind="stable")
     table.insert(0, "rank", range(1, len(table) + 1))
     return table.reset_index(drop=True)
 
@@ -332,9 +337,11 @@ def scenario_boxes(run_dir: Path, runs: pd.DataFrame, packages: list[str], tx: T
 
 
 def frontier(table: pd.DataFrame) -> list[str]:
-    """Packages no other package beats on both cost (lower) and deep share (higher)."""
+    """Packages no other package beats on both cost (lower) and deep share (higher),
+    cheapest first.
+    """
     keep = []
-    for _, row in table.iterrows():
+    for _, row in table.sort_values("fiscal_cost_cny_m", kind="stable").iterrows():
         dominated = (
             (table["fiscal_cost_cny_m"] <= row["fiscal_cost_cny_m"])
             & (table["deep_share"] >= row["deep_share"])
@@ -759,6 +766,7 @@ def _verdict_rows(ranked: pd.DataFrame, tx: Text) -> list[list[str]]:
             str(r["rank"]),
             tx.package(r["package"]),
             f"{r['healthy_share']:.0%} ({r['healthy_low']:.0%}-{r['healthy_high']:.0%})",
+            f"{r['failure_modes_per_run']:.2f}",
             f"{r['deep_share']:.1%} ({r['deep_low']:.1%}-{r['deep_high']:.1%})",
             f"{r['in_field_local_rate']:.0%}",
             f"{r['fiscal_cost_cny_m']:.2f}",
@@ -778,7 +786,7 @@ def _failure_grid(rates: pd.DataFrame, packages: list[str], tx: Text) -> list[li
 
 
 def _verdict_header(tx: Text) -> list[str]:
-    return [tx[k] for k in ("rank", "package", "healthy", "deep", "in_field_local", "cost")]
+    return [tx[k] for k in ("rank", "package", "healthy", "modes_per_run", "deep", "in_field_local", "cost")]
 
 
 def _summary(data: dict, ranked: pd.DataFrame, efficient: list[str], tx: Text) -> str:
@@ -791,9 +799,10 @@ def _summary(data: dict, ranked: pd.DataFrame, efficient: list[str], tx: Text) -
         failed=manifest.get("failed_runs", 0),
         best=tx.package(best["package"]),
         healthy=f"{best['healthy_share']:.0%}",
+        modes=f"{best['failure_modes_per_run']:.2f}",
         cost=f"{best['fiscal_cost_cny_m']:.2f}",
         efficient=", ".join(tx.package(p) for p in efficient),
-    )
+    ) + (f" {tx['none_healthy']}" if best["healthy_share"] == 0 else "")
 
 
 def _provenance(data: dict, tx: Text) -> str:
@@ -846,7 +855,7 @@ def markdown(data: dict, ranked: pd.DataFrame, efficient: list[str], pictures: l
         f"# {tx['title']}\n\n{tx['question']}\n\n{_summary(data, ranked, efficient, tx)}\n\n"
         f"## {tx['packages_heading']}\n\n{described}\n\n"
         f"## {tx['verdict_heading']}\n\n{tx['verdict_note']}\n\n{table}\n\n"
-        f"## {tx['evidence_heading']}\n\n### {tx['fig_failures']}\n\n{modes_md}\n\n{figs}\n\n"
+        f"## {tx['evidence_heading']}\n\n### {tx['failures_table']}\n\n{modes_md}\n\n{figs}\n\n"
         f"{lasting}{tx['ce_note']}\n\n{where}"
         f"## {tx['provenance_heading']}\n\n{_provenance(data, tx)} {tx['config_note']}\n"
     )
@@ -890,13 +899,15 @@ def html_page(
         f"<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}}"
         f"table{{border-collapse:collapse}}"
         f"td,th{{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}}"
-        f"td:nth-child(2){{text-align:left}}</style></head><body>"
+        f"td:nth-child(2),th:nth-child(2){{text-align:left}}"
+        f"table.modes td:first-child,table.modes th:first-child{{text-align:left}}"
+        f"table.modes td:nth-child(2),table.modes th:nth-child(2){{text-align:right}}</style></head><body>"
         f"<h1>{esc(tx['title'])}</h1><p>{esc(tx['question'])}</p>"
         f"<p>{esc(_summary(data, ranked, efficient, tx))}</p>"
         f"<h2>{esc(tx['packages_heading'])}</h2><ul>{described}</ul>"
         f"<h2>{esc(tx['verdict_heading'])}</h2><p>{esc(tx['verdict_note'])}</p>"
         f"<table><tr>{head}</tr>{body}</table><h2>{esc(tx['evidence_heading'])}</h2>"
-        f"<h3>{esc(tx['fig_failures'])}</h3>{modes_html}{images}{lasting}"
+        f"<h3>{esc(tx['failures_table'])}</h3>{modes_html}{images}{lasting}"
         f"<h3>{esc(tx['ce_heading'])}</h3>{ce_html}{where if boxes else ''}"
         f"<h2>{esc(tx['provenance_heading'])}</h2><p>{esc(_provenance(data, tx))}</p>"
         f"<details><summary>{esc(tx['config_summary'])}</summary><pre>{esc(data['config_text'])}</pre></details>"

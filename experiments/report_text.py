@@ -69,19 +69,26 @@ TEXT = {
         ),
         "summary": (
             "City {city}, experiment {experiment}, {runs} runs ({failed} failed). "
-            "Best: {best}, with {healthy} of runs free of every failure mode at {cost} million "
-            "yuan a year. Efficient on cost and deep integration: {efficient}."
+            "Best: {best}, with {healthy} of runs free of every failure mode and {modes} failure "
+            "modes a run on average, at {cost} million yuan a year. Efficient on cost and deep "
+            "integration: {efficient}."
         ),
         "packages_heading": "Packages compared",
         "verdict_heading": "Verdict (95% intervals)",
         "verdict_note": (
-            "Ranked by the share of runs in which none of the failure modes happens; ties go to "
-            "the cheaper package."
+            "Ranked by the share of runs in which none of the failure modes happens, then by the "
+            "fewest failure modes a run, then by the lower cost."
         ),
         "evidence_heading": "Evidence",
         "rank": "rank",
         "package": "package",
         "healthy": "runs with no failure mode",
+        "modes_per_run": "failure modes a run",
+        "none_healthy": (
+            "No package keeps any run free of every failure mode; the ranking then goes by the "
+            "fewest failure modes a run."
+        ),
+        "failures_table": "Failure-mode rates (share of runs, 95% interval)",
         "deep": "co-constructing firms",
         "in_field_local": "in-field local",
         "cost": "cost, m yuan/yr",
@@ -147,16 +154,22 @@ TEXT = {
         ),
         "summary": (
             "城市 {city},实验 {experiment},共 {runs} 次运行(失败 {failed} 次)。"
-            "最优:{best},{healthy} 的运行未出现任何失效模式,财政成本每年 {cost} 百万元。"
+            "最优:{best},{healthy} 的运行未出现任何失效模式,平均每次运行出现 {modes} 种失效模式,"
+            "财政成本每年 {cost} 百万元。"
             "成本与深度融合的有效前沿:{efficient}。"
         ),
         "packages_heading": "参与比较的政策包",
         "verdict_heading": "结论(95% 区间)",
-        "verdict_note": "按未出现任何失效模式的运行占比排序;占比相同时,成本低者在前。",
+        "verdict_note": (
+            "按未出现任何失效模式的运行占比排序;其次按每次运行的平均失效模式数(少者在前),再按成本(低者在前)。"
+        ),
         "evidence_heading": "依据",
         "rank": "排名",
         "package": "政策包",
         "healthy": "无失效模式的运行",
+        "modes_per_run": "平均失效模式数",
+        "none_healthy": "没有一个政策包能让任何一次运行完全避免失效模式;此时按平均失效模式数排序。",
+        "failures_table": "失效模式发生率(运行占比,95% 区间)",
         "deep": "共建企业占比",
         "in_field_local": "本地对口就业",
         "cost": "成本(百万元/年)",

@@ -46,8 +46,11 @@ def test_report_builds_and_its_verdict_matches_the_runs(folder):
         assert verdict.loc[package, "healthy_share"] == pytest.approx(group["healthy"].mean())
         assert verdict.loc[package, "deep_share"] == pytest.approx(group["deep_share"].mean())
         assert verdict.loc[package, "fiscal_cost_cny_m"] == pytest.approx(group["fiscal_cost"].mean() / 1e6)
+        modes = group[[c for c in group.columns if c.startswith("fm_")]].sum(axis=1).mean()
+        assert verdict.loc[package, "failure_modes_per_run"] == pytest.approx(modes)
     assert list(verdict["rank"]) == list(range(1, len(verdict) + 1))
-    assert np.all(np.diff(verdict["healthy_share"].to_numpy()) <= 1e-12), "ranked by healthy share"
+    key = list(zip(-verdict["healthy_share"], verdict["failure_modes_per_run"], verdict["fiscal_cost_cny_m"]))
+    assert key == sorted(key), "ranked by healthy share, then fewest failure modes, then cost"
 
 
 def test_report_refuses_a_folder_that_is_not_results(tmp_path):
