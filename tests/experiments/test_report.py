@@ -49,7 +49,8 @@ def test_report_builds_and_its_verdict_matches_the_runs(folder):
         modes = group[[c for c in group.columns if c.startswith("fm_")]].sum(axis=1).mean()
         assert verdict.loc[package, "failure_modes_per_run"] == pytest.approx(modes)
     assert list(verdict["rank"]) == list(range(1, len(verdict) + 1))
-    key = list(zip(-verdict["healthy_share"], verdict["failure_modes_per_run"], verdict["fiscal_cost_cny_m"]))
+    columns = verdict[["healthy_share", "failure_modes_per_run", "fiscal_cost_cny_m"]].to_numpy()
+    key = [(-h, m, c) for h, m, c in columns]
     assert key == sorted(key), "ranked by healthy share, then fewest failure modes, then cost"
 
 
