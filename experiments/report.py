@@ -29,7 +29,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib.ticker import PercentFormatter  # noqa: E402
+from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
 from scipy import stats  # noqa: E402
 
 from experiments.figures import DEPTH_COLOURS  # noqa: E402
@@ -38,6 +38,8 @@ from experiments.report_text import LANGUAGES, MEASURES, MODES, PACKAGES_ZH, TEX
 
 # Okabe-Ito, the low-contrast yellow last; a package keeps its colour in every figure
 PALETTE = ["#000000", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0072B2", "#F0E442"]
+PAGE_WIDTH = 7.5  # inches: a full-width figure on a printed page, at 100%
+ERRORS = {"ecolor": "#555555", "elinewidth": 0.8, "capsize": 2}
 
 
 class Text:
@@ -233,7 +235,7 @@ def robustness(runs: pd.DataFrame, packages: list[str], targets: dict, measure: 
 
 def figure_robustness(table: pd.DataFrame, packages: list[str], measure: str, tx: Text, folder: Path) -> Path:
     """Share of futures meeting every target, and the worst regret, per package."""
-    fig, axes = plt.subplots(1, 2, figsize=(10, 0.4 * len(packages) + 1.8), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(PAGE_WIDTH, 0.35 * len(packages) + 1.6), sharey=True)
     tints = [colour(packages, p) for p in table["package"]]
     names = [tx.package(p) for p in table["package"]]
     axes[0].barh(names, table["satisficing_share"], color=tints)
@@ -246,7 +248,7 @@ def figure_robustness(table: pd.DataFrame, packages: list[str], measure: str, tx
     axes[1].bar_label(axes[1].containers[0], fmt="{:.3g}", padding=3, fontsize=7)
     axes[1].margins(x=0.15)
     axes[0].invert_yaxis()
-    fig.suptitle(tx["robust_title"].format(n=int(table["futures"].max())), fontsize=10)
+    fig.suptitle(tx["robust_title"].format(n=int(table["futures"].max())), fontsize=9)
     fig.tight_layout()
     return _save(fig, folder, "robustness")
 
@@ -273,12 +275,9 @@ def sobol_indices(runs: pd.DataFrame, design: pd.DataFrame, package: str, measur
     ).sort_values("ST", ascending=False)
 
 
-ERRORS = {"ecolor": "#555555", "elinewidth": 0.8, "capsize": 2}
-
-
 def figure_sobol(table: pd.DataFrame, measure: str, tx: Text, folder: Path) -> Path:
     """First-order and total indices with their 95% intervals."""
-    fig, ax = plt.subplots(figsize=(8, 0.35 * len(table) + 1.5))
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 0.3 * len(table) + 1.3))
     rows = np.arange(len(table))
     ax.barh(
         rows - 0.2,
@@ -298,10 +297,10 @@ def figure_sobol(table: pd.DataFrame, measure: str, tx: Text, folder: Path) -> P
         error_kw=ERRORS,
         label=tx["sobol_total"],
     )
-    ax.set_yticks(rows, table["factor"], fontsize=8)
+    ax.set_yticks(rows, table["factor"], fontsize=7)
     ax.invert_yaxis()
     ax.set_xlabel(tx["sobol_x"].format(measure=tx.measure(measure)))
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    ax.legend(frameon=False, loc="lower right")
     fig.tight_layout()
     return _save(fig, folder, "sobol")
 
@@ -375,7 +374,7 @@ def _heatmap(ax: plt.Axes, values: np.ndarray, notes: np.ndarray, rows: list[str
             str(notes[i, j]),
             ha="center",
             va="center",
-            fontsize=6.5,
+            fontsize=6,
             color="black" if value > 0.5 else "white",
         )
     return image
@@ -398,10 +397,10 @@ def figure_failures(rates: pd.DataFrame, packages: list[str], tx: Text, folder: 
     futures = int(rates["futures"].max()) if "futures" in rates else 1
     panels = 2 if futures > 1 else 1
     fig, axes = plt.subplots(
-        1,
         panels,
-        figsize=(6.2 * panels + 1.5, 0.5 * len(packages) + 2.0),
-        sharey=True,
+        1,
+        figsize=(PAGE_WIDTH, panels * (0.42 * len(packages) + 0.7) + 0.9),
+        sharex=True,
         squeeze=False,
         layout="constrained",
     )
@@ -410,11 +409,12 @@ def figure_failures(rates: pd.DataFrame, packages: list[str], tx: Text, folder: 
     if panels == 2:
         share = grid["futures_share"].reindex(pd.MultiIndex.from_product([packages, modes])).to_numpy()
         share = share.reshape(shape)
-        _heatmap(axes[0, 1], share, np.vectorize(lambda v: f"{v:.0%}")(share), rows, columns)
-        axes[0, 1].set_title(f"{tx['futures_title']} (n = {futures})")
+        _heatmap(axes[1, 0], share, np.vectorize(lambda v: f"{v:.0%}")(share), rows, columns)
+        axes[1, 0].set_title(f"{tx['futures_title']} (n = {futures})")
+        axes[0, 0].tick_params(labelbottom=False)
     fig.colorbar(
         image,
-        ax=axes[0, :].tolist(),
+        ax=axes[:, 0].tolist(),
         label=tx["share_of_runs" if panels == 1 else "share"],
         fraction=0.03,
         pad=0.01,
@@ -426,8 +426,10 @@ def figure_tradeoff(
     table: pd.DataFrame, efficient: list[str], packages: list[str], tx: Text, folder: Path
 ) -> Path:
     """Fiscal cost against deep share, each package with its interval; the frontier."""
-    fig, ax = plt.subplots(figsize=(7.0, 4.6))
-    for _, row in table.iterrows():
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH * 0.9, 4.0))
+    for _, row in (
+        table.set_index("package", drop=False).loc[packages].iterrows()
+    ):  # legend in the experiment's order
         tint = colour(packages, row["package"])
         ax.errorbar(
             row["fiscal_cost_cny_m"],
@@ -482,7 +484,7 @@ def figure_depths(series: pd.DataFrame, packages: list[str], tx: Text, folder: P
     n = len(packages)
     cols = min(4, n)
     rows = int(np.ceil(n / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(3.3 * cols, 2.6 * rows + 1.0), sharex=True, sharey=True,
+    fig, axes = plt.subplots(rows, cols, figsize=(PAGE_WIDTH, 1.9 * rows + 1.0), sharex=True, sharey=True,
                              squeeze=False)  # fmt: skip
     depth_cols = [f"depth_{d}" for d in range(5)]
     for ax, name in zip(axes.flat, packages, strict=False):
@@ -493,6 +495,7 @@ def figure_depths(series: pd.DataFrame, packages: list[str], tx: Text, folder: P
         ax.set_ylim(0, 1)
         ax.set_xlim(mean.index.min(), mean.index.max())
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if name != "none":
             _mark_money(ax, mine, tx)
     for ax in axes.flat[n:]:
@@ -503,7 +506,7 @@ def figure_depths(series: pd.DataFrame, packages: list[str], tx: Text, folder: P
         ax.set_xlabel(tx["year"])
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in DEPTH_COLOURS]
     fig.legend(handles, [tx[c] for c in depth_cols], loc="lower center", ncol=5, frameon=False)
-    fig.suptitle(tx["depths_title"], fontsize=10)
+    fig.suptitle(tx["depths_title"], fontsize=9)
     fig.tight_layout(rect=(0, 0.07, 1, 0.97))
     return _save(fig, folder, "depth_distribution")
 
@@ -515,7 +518,7 @@ def figure_series(series: pd.DataFrame, packages: list[str], tx: Text, folder: P
         ("hollow_share", "series_hollow"),
         ("mean_relevance", "series_relevance"),
     ]
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4.0))
+    fig, axes = plt.subplots(1, 3, figsize=(PAGE_WIDTH, 3.2))
     for ax, (column, title) in zip(axes, measures, strict=True):
         for name in packages:
             s = series[series["package"] == name].groupby("year")[column]
@@ -524,14 +527,15 @@ def figure_series(series: pd.DataFrame, packages: list[str], tx: Text, folder: P
             ax.plot(years, s.median(), color=tint, lw=1.4, label=tx.package(name))
             ax.fill_between(years, s.quantile(0.1), s.quantile(0.9), color=tint, alpha=0.12, lw=0)
         _mark_money(ax, series, tx)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if column != "mean_relevance":
             ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_title(tx[title])
         ax.set_xlabel(tx["year"])
     axes[0].set_ylabel(tx["series_y"])
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=min(8, len(packages)), frameon=False)
-    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    fig.legend(handles, labels, loc="lower center", ncol=min(4, len(packages)), frameon=False)
+    fig.tight_layout(rect=(0, 0.1 * int(np.ceil(len(packages) / 4)), 1, 1))
     return _save(fig, folder, "time_series")
 
 
@@ -568,7 +572,7 @@ def figure_persistence(
         return None
     keys = ["scenario", "replicate", "year"]
     twin = series[series["package"] == baseline][[*keys, "training_share"]]
-    fig, ax = plt.subplots(figsize=(8.5, 4.4))
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.8))
     for name in packages:
         mine = exits[exits["package"] == name]
         if name == baseline or not len(mine):
@@ -584,6 +588,7 @@ def figure_persistence(
         )
     ax.axhline(0, color="grey", lw=0.8)
     _event(ax, 0.5, tx["money_stops"])
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel(tx["persistence_x"])
     ax.set_ylabel(tx["persistence_y"])
@@ -660,9 +665,9 @@ def _style(lang: str) -> Iterator[None]:
     missing glyph (a box on the page) is an error rather than a warning.
     """
     rc: dict[str, Any] = {
-        "font.size": 9,
-        "axes.titlesize": 10,
-        "legend.fontsize": 8,
+        "font.size": 8,
+        "axes.titlesize": 9,
+        "legend.fontsize": 7,
         "pdf.fonttype": 42,
         "ps.fonttype": 42,
     }
