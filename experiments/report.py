@@ -131,6 +131,7 @@ def verdict(runs: pd.DataFrame, packages: list[str]) -> pd.DataFrame:
         healthy = int(r["healthy"].sum())
         low, high = wilson(healthy, len(r))
         deep = mean_ci(r["deep_share"].to_numpy())
+        in_field = mean_ci(r["in_field_local_rate"].to_numpy())
         modes = r[list(MODES["en"])].sum(axis=1).to_numpy(float)
         rows.append(
             {
@@ -144,7 +145,9 @@ def verdict(runs: pd.DataFrame, packages: list[str]) -> pd.DataFrame:
                 "deep_low": deep[1],
                 "deep_high": deep[2],
                 "training_share": r["training_share"].mean(),
-                "in_field_local_rate": r["in_field_local_rate"].mean(),
+                "in_field_local_rate": in_field[0],
+                "in_field_low": in_field[1],
+                "in_field_high": in_field[2],
                 "fiscal_cost_cny_m": r["fiscal_cost"].mean() / 1e6,
             }
         )
@@ -240,7 +243,7 @@ def figure_robustness(table: pd.DataFrame, packages: list[str], measure: str, tx
     names = [tx.package(p) for p in table["package"]]
     axes[0].barh(names, table["satisficing_share"], color=tints)
     axes[0].set_xlim(0, 1)
-    axes[0].xaxis.set_major_formatter(PercentFormatter(1.0))
+    axes[0].xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     axes[0].set_xlabel(tx["robust_share"])
     axes[1].barh(names, table[f"max_regret_{measure}"], color=tints)
     axes[1].set_xlabel(tx["robust_regret"].format(measure=tx.measure(measure)))
@@ -335,19 +338,16 @@ def scenario_boxes(run_dir: Path, runs: pd.DataFrame, packages: list[str], tx: T
     return pd.DataFrame(rows)
 
 
-def frontier(table: pd.DataFrame) -> list[str]:
-    """Packages no other package beats on both cost (lower) and deep share (higher),
+def frontier(table: pd.DataFrame, measure: str = "deep_share") -> list[str]:
+    """Packages no other package beats on both cost (lower) and ``measure`` (higher),
     cheapest first.
     """
     keep = []
     for _, row in table.sort_values("fiscal_cost_cny_m", kind="stable").iterrows():
         dominated = (
             (table["fiscal_cost_cny_m"] <= row["fiscal_cost_cny_m"])
-            & (table["deep_share"] >= row["deep_share"])
-            & (
-                (table["fiscal_cost_cny_m"] < row["fiscal_cost_cny_m"])
-                | (table["deep_share"] > row["deep_share"])
-            )
+            & (table[measure] >= row[measure])
+            & ((table["fiscal_cost_cny_m"] < row["fiscal_cost_cny_m"]) | (table[measure] > row[measure]))
         ).any()
         if not dominated:
             keep.append(row["package"])
@@ -422,34 +422,33 @@ def figure_failures(rates: pd.DataFrame, packages: list[str], tx: Text, folder: 
     return _save(fig, folder, "failure_modes")
 
 
-def figure_tradeoff(
-    table: pd.DataFrame, efficient: list[str], packages: list[str], tx: Text, folder: Path
-) -> Path:
-    """Fiscal cost against deep share, each package with its interval; the frontier."""
-    fig, ax = plt.subplots(figsize=(PAGE_WIDTH * 0.9, 4.0))
-    for _, row in (
-        table.set_index("package", drop=False).loc[packages].iterrows()
-    ):  # legend in the experiment's order
-        tint = colour(packages, row["package"])
-        ax.errorbar(
-            row["fiscal_cost_cny_m"],
-            row["deep_share"],
-            yerr=[[row["deep_share"] - row["deep_low"]], [row["deep_high"] - row["deep_share"]]],
-            fmt="o",
-            color=tint,
-            capsize=3,
-            label=tx.package(row["package"]),
-        )
-    front = table[table["package"].isin(efficient)].sort_values("fiscal_cost_cny_m")
-    ax.plot(
-        front["fiscal_cost_cny_m"], front["deep_share"], ls="--", color="grey", lw=1, label=tx["frontier"]
-    )
-    ax.set_xlabel(tx["tradeoff_x"])
-    ax.set_ylabel(tx["tradeoff_y"])
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)  # beside the data, never on it
-    ax.set_title(tx["tradeoff_title"])
-    fig.tight_layout()
+def figure_tradeoff(table: pd.DataFrame, packages: list[str], tx: Text, folder: Path) -> Path:
+    """Fiscal cost against integration (deep share; in-field local placement), each package
+    a point with its 95% interval, the efficient frontier of each panel dashed.
+    """
+    fig, axes = plt.subplots(1, 2, figsize=(PAGE_WIDTH, 3.6))
+    rows = table.set_index("package", drop=False).loc[packages]  # legend in the experiment's order
+    for ax, (measure, label) in zip(axes, (("deep", "tradeoff_y"), ("in_field", "tradeoff_y2")), strict=True):
+        column = {"deep": "deep_share", "in_field": "in_field_local_rate"}[measure]
+        for _, row in rows.iterrows():
+            ax.errorbar(
+                row["fiscal_cost_cny_m"],
+                row[column],
+                yerr=[[row[column] - row[f"{measure}_low"]], [row[f"{measure}_high"] - row[column]]],
+                fmt="o",
+                color=colour(packages, row["package"]),
+                capsize=3,
+                label=tx.package(row["package"]),
+            )
+        front = table[table["package"].isin(frontier(table, column))].sort_values("fiscal_cost_cny_m")
+        ax.plot(front["fiscal_cost_cny_m"], front[column], ls="--", color="grey", lw=1, label=tx["frontier"])
+        ax.set_xlabel(tx["tradeoff_x"])
+        ax.set_ylabel(tx[label])
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=min(4, len(labels)), frameon=False)
+    fig.suptitle(tx["tradeoff_title"], fontsize=9)
+    fig.tight_layout(rect=(0, 0.07 * int(np.ceil(len(labels) / 4)), 1, 1))
     return _save(fig, folder, "tradeoff")
 
 
@@ -494,7 +493,7 @@ def figure_depths(series: pd.DataFrame, packages: list[str], tx: Text, folder: P
         ax.set_title(tx.package(name))
         ax.set_ylim(0, 1)
         ax.set_xlim(mean.index.min(), mean.index.max())
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if name != "none":
             _mark_money(ax, mine, tx)
@@ -529,7 +528,7 @@ def figure_series(series: pd.DataFrame, packages: list[str], tx: Text, folder: P
         _mark_money(ax, series, tx)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if column != "mean_relevance":
-            ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_title(tx[title])
         ax.set_xlabel(tx["year"])
     axes[0].set_ylabel(tx["series_y"])
@@ -589,7 +588,7 @@ def figure_persistence(
     ax.axhline(0, color="grey", lw=0.8)
     _event(ax, 0.5, tx["money_stops"])
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlabel(tx["persistence_x"])
     ax.set_ylabel(tx["persistence_y"])
     ax.set_title(tx["persistence_title"])
@@ -719,7 +718,7 @@ def build(run_dir: Path, lang: str = "en") -> Path:
         write_table(robust, tables, "robustness", "Satisficing share and regret across futures")
         pictures = [
             (tx["fig_failures"], figure_failures(rates, packages, tx, figures)),
-            (tx["fig_tradeoff"], figure_tradeoff(ranked, efficient, packages, tx, figures)),
+            (tx["fig_tradeoff"], figure_tradeoff(ranked, packages, tx, figures)),
             (tx["fig_depths"], figure_depths(data["series"], packages, tx, figures)),
             (tx["fig_series"], figure_series(data["series"], packages, tx, figures)),
         ]
