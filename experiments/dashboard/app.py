@@ -1,0 +1,374 @@
+"""The dashboard page (Solara): scenario and levers in the side bar; the package's run
+beside its no-policy twin in the main area.
+
+State is per browser session (Solara's reactive variables live in each session's
+virtual kernel). Model work happens in :mod:`experiments.dashboard.runs`, figures in
+:mod:`experiments.dashboard.charts`, strings in :mod:`experiments.dashboard.labels`.
+A lever change is applied after a short pause (a dragged slider does not re-run the
+model at every pixel), in a thread, so the page stays responsive.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+import traceback
+from dataclasses import dataclass
+
+import numpy as np
+import solara
+import solara.lab
+
+from experiments.dashboard import charts
+from experiments.dashboard.labels import LANGS, Lang, label, money
+from experiments.dashboard.levers import (
+    LEVERS,
+    LeverControl,
+    LeverValue,
+    cities,
+    package_values,
+    packages,
+    slider_maximum,
+)
+from experiments.dashboard.levers import overrides as lever_overrides
+from experiments.dashboard.runs import Comparison, Settings, Snapshot
+
+DEFAULT_CITY = "small"
+DEFAULT_POLICY = "jczt"
+APPLY_DELAY_S = 0.35  # wait this long after the last lever change before re-running
+PLAY_INTERVAL_S = 0.4  # pause between years when playing
+SHARE_MEASURES = ("deep_share", "training_share", "membership_rate", "hollow_share", "mismatch_index",
+                  "local_retention")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class View:
+    """What the main area shows: both runs' snapshots, and the settings that made them."""
+
+    settings: Settings
+    policy: Snapshot
+    baseline: Snapshot
+
+
+# ---------------------------------------------------------------- session state
+lang: solara.Reactive[Lang] = solara.reactive("en")
+city = solara.reactive(DEFAULT_CITY)
+policy = solara.reactive(DEFAULT_POLICY)
+seed = solara.reactive(0)
+years = solara.reactive(15)
+lever_values = solara.reactive(package_values(DEFAULT_POLICY))
+view: solara.Reactive[View | None] = solara.reactive(None)
+pair: solara.Reactive[Comparison | None] = solara.reactive(None)
+playing = solara.reactive(False)
+busy = solara.reactive(False)
+error: solara.Reactive[str | None] = solara.reactive(None)
+
+
+def current_settings() -> Settings:
+    """The settings the side bar describes now."""
+    changed = lever_overrides(policy.value, lever_values.value)
+    return Settings(
+        city.value, policy.value, int(seed.value), int(years.value), tuple(sorted(changed.items()))
+    )
+
+
+def _publish(comparison: Comparison) -> None:
+    policy_snapshot, baseline_snapshot = comparison.snapshots()
+    view.set(View(comparison.settings, policy_snapshot, baseline_snapshot))
+
+
+def _fail(action: str) -> None:
+    error.set(f"{action}: {traceback.format_exc(limit=3)}")
+    playing.set(False)
+
+
+# ---------------------------------------------------------------- side bar
+def Heading(text: str, level: int) -> None:
+    """A heading (plain HTML: Markdown would pull in a maths renderer the page does not need)."""
+    solara.HTML(tag=f"h{level}", unsafe_innerHTML=html.escape(text), classes=["heading"])
+
+
+def choose_policy(name: str) -> None:
+    """A new package: its own lever values."""
+    policy.set(name)
+    lever_values.set(package_values(name))
+
+
+def _set_lever(key: str, value: LeverValue) -> None:
+    lever_values.set({**lever_values.value, key: value})
+
+
+def _lever_text(lever: LeverControl, value: LeverValue, language: Lang) -> str:
+    if lever.kind == "amount":
+        return f"{label(lever.key, language)}: {float(value):,.0f}"
+    if lever.kind == "share":
+        return f"{label(lever.key, language)}: {float(value):.0%}"
+    return label(lever.key, language)
+
+
+@solara.component
+def LeverInput(lever: LeverControl, language: Lang) -> None:
+    """One lever: a labelled slider, switch or choice, wrapped for tests to find it."""
+    value = lever_values.value[lever.key]
+    shipped = package_values(policy.value)[lever.key]
+    with solara.Div(classes=[f"lever-{lever.key}"], style={"margin-bottom": "6px"}):
+        if lever.kind in ("amount", "share"):
+            solara.Text(_lever_text(lever, value, language), style={"font-size": "0.85rem"})
+            solara.SliderFloat(
+                "",
+                value=float(value),
+                min=0.0,
+                max=slider_maximum(lever, shipped),
+                step=lever.step,
+                on_value=lambda v: _set_lever(lever.key, float(v)),
+                thumb_label=False,
+            )
+        elif lever.kind == "switch":
+            solara.Switch(label=label(lever.key, language), value=bool(value),
+                          on_value=lambda v: _set_lever(lever.key, bool(v)))  # fmt: skip
+        else:
+            prefix = "cond_" if lever.key == "conditionality" else "kpi_"
+            names = {label(prefix + c, language): c for c in lever.choices}
+            solara.Select(
+                label=label(lever.key, language),
+                values=list(names),
+                value=label(prefix + str(value), language),
+                on_value=lambda text: _set_lever(lever.key, names[text]),
+            )
+
+
+@solara.component
+def SideBar() -> None:
+    """Language, scenario and levers."""
+    language = lang.value
+    solara.ToggleButtonsSingle(value=language, values=list(LANGS), on_value=lang.set,
+                               classes=["language-switch"])  # fmt: skip
+    Heading(label("scenario", language), 4)
+    solara.Select(label=label("city", language), values=cities(), value=city.value, on_value=city.set)
+    solara.Select(label=label("policy", language), values=packages(), value=policy.value,
+                  on_value=choose_policy)  # fmt: skip
+    with solara.Row():
+        solara.InputInt(label("seed", language), value=seed.value, on_value=seed.set)
+        solara.InputInt(label("years", language), value=years.value,
+                        on_value=lambda v: years.set(min(max(int(v), 1), 50)))  # fmt: skip
+    Heading(label("levers", language), 4)
+    solara.Text(label("levers_note", language), style={"font-size": "0.78rem", "color": "#555"})
+    for lever in LEVERS:
+        if lever.group == "money":
+            LeverInput(lever, language)
+    Heading(label("governance", language), 4)
+    for lever in LEVERS:
+        if lever.group == "governance":
+            LeverInput(lever, language)
+    solara.Button(label("reset_levers", language), on_click=lambda: choose_policy(policy.value),
+                  outlined=True, classes=["reset-levers"])  # fmt: skip
+
+
+# ---------------------------------------------------------------- main area
+def _share(value: float) -> str:
+    return "–" if not np.isfinite(value) else f"{value:.1%}"
+
+
+def _metric_rows(current: View, language: Lang) -> list[tuple[str, str, str, str]]:
+    """(measure key, package, no policy, difference) of the last completed year."""
+    rows = []
+    for name in SHARE_MEASURES:
+        a, b = current.policy.latest(name), current.baseline.latest(name)
+        diff = "–" if not np.isfinite(a - b) else label("points", language, value=(a - b) * 100)
+        rows.append((name, _share(a), _share(b), diff))
+    this_year = (current.policy.latest("fiscal_cost_cny"), current.baseline.latest("fiscal_cost_cny"))
+    so_far = (current.policy.total("fiscal_cost_cny"), current.baseline.total("fiscal_cost_cny"))
+    for name, (a, b) in (("fiscal_cost_cny", this_year), ("fiscal_total", so_far)):
+        a_text, b_text, d_text = (money(v, language) if np.isfinite(v) else "–" for v in (a, b, a - b))
+        rows.append((name, a_text, b_text, d_text))
+    return rows
+
+
+def metrics_html(current: View, language: Lang) -> str:
+    """The table of the last completed year, each cell with an id the tests read."""
+    head = "".join(f"<th>{html.escape(label(k, language))}</th>"
+                   for k in ("measure", "arm_policy", "arm_baseline", "difference"))  # fmt: skip
+    body = []
+    for name, a, b, d in _metric_rows(current, language):
+        cells = "".join(f'<td id="metric-{name}-{arm}">{html.escape(v)}</td>'
+                        for arm, v in (("policy", a), ("baseline", b), ("difference", d)))  # fmt: skip
+        body.append(f"<tr><th>{html.escape(label(name, language))}</th>{cells}</tr>")
+    return f'<table class="metrics"><tr>{head}</tr>{"".join(body)}</table>'
+
+
+def modes_html(snapshot: Snapshot, arm: str, language: Lang) -> str:
+    """The failure modes a run shows now, as chips (one list per run)."""
+    if not snapshot.failure_modes:
+        return f'<span class="chip none">{html.escape(label("no_modes_yet", language))}</span>'
+    shown = [name for name, on in snapshot.failure_modes.items() if on and name != "healthy"]
+    if not shown:
+        return (
+            f'<span class="chip healthy" data-mode="healthy">{html.escape(label("healthy", language))}</span>'
+        )
+    return "".join(f'<span class="chip mode" data-mode="{name}" data-arm="{arm}">'
+                   f"{html.escape(label(name, language))}</span>" for name in shown)  # fmt: skip
+
+
+STYLE = """
+.metrics {border-collapse: collapse; font-size: 0.9rem; margin: 4px 0 8px 0;}
+.metrics th, .metrics td {border-bottom: 1px solid #ddd; padding: 3px 12px; text-align: right;}
+.metrics th:first-child, .metrics tr th {text-align: left; font-weight: 600;}
+.chip {display: inline-block; border-radius: 12px; padding: 2px 10px; margin: 2px 4px 2px 0;
+       font-size: 0.85rem;}
+.chip.mode {background: #fde2e1; color: #8a1c14; border: 1px solid #f3a59f;}
+.chip.healthy {background: #e3f4e5; color: #1d6b2b; border: 1px solid #9fd5a8;}
+.chip.none {background: #eee; color: #666;}
+.arm-label {font-weight: 600; margin-right: 8px;}
+.side-bar {flex: 0 0 340px; max-width: 340px; height: 100vh; overflow-y: auto; position: sticky; top: 0;
+           padding: 10px 14px; background: #f7f7f9; border-right: 1px solid #ddd;}
+.main-area {flex: 1 1 auto; min-width: 0; padding: 4px 20px; max-width: 1150px;}
+.heading {margin: 10px 0 4px 0;}
+h2.heading {font-size: 1.4rem;} h3.heading {font-size: 1.1rem;} h4.heading {font-size: 0.95rem;}
+"""
+
+
+@solara.component
+def Controls(language: Lang) -> None:
+    """Reset, step, play, and the year."""
+    current = view.value
+    finished = current is not None and not current.policy.running
+    with solara.Row(style={"align-items": "center"}):
+        solara.Button(label("reset", language), on_click=reset, classes=["reset"], disabled=busy.value)
+        solara.Button(label("step", language), on_click=step, color="primary", classes=["step"],
+                      disabled=busy.value or playing.value or finished or current is None)  # fmt: skip
+        solara.Button(label("pause" if playing.value else "play", language), classes=["play"],
+                      on_click=lambda: playing.set(not playing.value),
+                      disabled=busy.value or finished or current is None)  # fmt: skip
+        if current is None:
+            text = label("working", language)
+        elif current.policy.year == 0:
+            text = label("not_started", language)
+        else:
+            text = label("year_of", language, year=current.policy.year, n_years=current.policy.n_years)
+            text += f" ({label('finished', language)})" if finished else ""
+        year = str(current.policy.year if current else -1)
+        solara.HTML(tag="span", unsafe_innerHTML=html.escape(text), classes=["current-year"],
+                    attributes={"id": "current-year", "data-year": year})  # fmt: skip
+    if busy.value:
+        solara.ProgressLinear(True)
+
+
+@solara.component
+def Figures(current: View, language: Lang) -> None:
+    """The network, the depth distribution and the measures over time."""
+    network = solara.use_memo(lambda: charts.network_png(current.policy, current.baseline, language),
+                              dependencies=[current, language])  # fmt: skip
+    depth = solara.use_memo(lambda: charts.depth_png(current.policy, current.baseline, language),
+                            dependencies=[current, language])  # fmt: skip
+    measures = solara.use_memo(lambda: charts.measures_png(current.policy, current.baseline, language),
+                               dependencies=[current, language])  # fmt: skip
+    Heading(label("network", language), 3)
+    solara.Text(label("network_note", language), style={"font-size": "0.8rem", "color": "#555"})
+    solara.Image(network, width="100%", classes=["network-figure"])
+    Heading(label("depth_over_time", language), 3)
+    solara.Image(depth, width="100%", classes=["depth-figure"])
+    Heading(label("measures_over_time", language), 3)
+    solara.Image(measures, width="100%", classes=["measures-figure"])
+
+
+@solara.component
+def Page() -> None:
+    """The whole page."""
+    language = lang.value
+    settings = current_settings()
+    latest = solara.use_ref(settings)
+    latest.current = settings
+
+    def apply() -> None:
+        """Re-run the pair for new settings (after a pause, unless newer settings came)."""
+        time.sleep(APPLY_DELAY_S if pair.value is not None else 0.0)
+        if latest.current != settings:
+            return
+        busy.set(True)
+        try:
+            old = pair.value
+            comparison = Comparison(settings) if old is None else old.rebuilt(settings)
+            if latest.current == settings:
+                pair.set(comparison)
+                _publish(comparison)
+                error.set(None)
+        except Exception:  # noqa: BLE001  (any model error is shown on the page)
+            _fail(label("error", language))
+        finally:
+            busy.set(False)
+
+    def play() -> None:
+        """Step a year at a time while playing."""
+        while playing.value:
+            time.sleep(PLAY_INTERVAL_S)
+            comparison = pair.value
+            if comparison is None or not comparison.running or not playing.value or busy.value:
+                break
+            try:
+                comparison.step()
+                _publish(comparison)
+            except Exception:  # noqa: BLE001  (any model error is shown on the page)
+                _fail(label("error", language))
+        playing.set(False)
+
+    solara.lab.use_task(apply, dependencies=[settings], prefer_threaded=True)
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+
+    solara.Title(label("title", language))
+    solara.Style(STYLE)
+    with solara.Row(style={"align-items": "flex-start", "flex-wrap": "nowrap"}, gap="0px"):
+        with solara.Column(classes=["side-bar"]):
+            SideBar()
+        with solara.Column(classes=["main-area"]):
+            MainArea(language)
+
+
+@solara.component
+def Layout(children: list | None = None) -> None:
+    """The page as it is: no application bar around it."""
+    solara.Column(children=children or [], style={"padding": "0", "width": "100%"})
+
+
+@solara.component
+def MainArea(language: Lang) -> None:
+    """Controls, failure modes, the table of measures and the figures."""
+    Heading(label("title", language), 2)
+    solara.Text(label("subtitle", language), style={"color": "#444"})
+    Controls(language)
+    if error.value:
+        solara.Error(f"{error.value}", classes=["model-error"])
+    current = view.value
+    if current is None:
+        return
+    Heading(label("failure_modes", language), 3)
+    for arm, snapshot in (("policy", current.policy), ("baseline", current.baseline)):
+        solara.HTML(tag="div", classes=[f"modes-{arm}"], unsafe_innerHTML=(
+            f'<span class="arm-label">{html.escape(label("arm_" + arm, language))}:</span>'
+            + modes_html(snapshot, arm, language)))  # fmt: skip
+    solara.Text(label("failure_modes_note", language), style={"font-size": "0.78rem", "color": "#666"})
+    solara.HTML(tag="div", unsafe_innerHTML=metrics_html(current, language))
+    Figures(current, language)
+
+
+def step() -> None:
+    """One year for both runs."""
+    comparison = pair.value
+    if comparison is None:
+        return
+    try:
+        comparison.step()
+        _publish(comparison)
+    except Exception:  # noqa: BLE001
+        _fail(label("error", lang.value))
+
+
+def reset() -> None:
+    """Both runs back to year 0 with the current settings."""
+    playing.set(False)
+    try:
+        comparison = Comparison(current_settings())
+        pair.set(comparison)
+        _publish(comparison)
+        error.set(None)
+    except Exception:  # noqa: BLE001
+        _fail(label("error", lang.value))

@@ -1,0 +1,130 @@
+"""Every string the dashboard shows, in English and Chinese: one table, nothing inline.
+
+A key missing from the table is a bug, and :func:`label` raises on it, so a forgotten
+translation shows up in the tests rather than as a blank on the page.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["en", "zh"]
+LANGS: tuple[Lang, ...] = ("en", "zh")
+
+# key: (English, 中文)
+LABELS: dict[str, tuple[str, str]] = {
+    # page and controls
+    "title": ("City-level industry-education consortium", "市域产教联合体"),
+    "subtitle": (
+        "Move the levers, step the years, and compare with the no-policy run (same seed).",
+        "调整政策杠杆，逐年推演，并与同一随机种子下的无政策情形对照。",
+    ),
+    "language": ("Language", "语言"),
+    "scenario": ("Scenario", "情景"),
+    "city": ("City preset", "城市预设"),
+    "policy": ("Policy package", "政策包"),
+    "seed": ("Random seed", "随机种子"),
+    "years": ("Years to simulate", "模拟年数"),
+    "levers": ("Levers", "政策杠杆"),
+    "levers_note": (
+        "Start from the package; a changed lever re-runs the policy arm from year 0 to the current year.",
+        "以所选政策包为起点；调整杠杆后，政策组从第 0 年重新运行到当前年份。",
+    ),
+    "governance": ("Governance", "治理"),
+    "reset_levers": ("Package values", "恢复政策包取值"),
+    "reset": ("Reset", "重置"),
+    "step": ("Step a year", "推进一年"),
+    "play": ("Play", "播放"),
+    "pause": ("Pause", "暂停"),
+    "year": ("Year", "年份"),
+    "year_of": ("Year {year} of {n_years}", "第 {year} 年 / 共 {n_years} 年"),
+    "not_started": ("Year 0: press Step or Play.", "第 0 年：请点击“推进一年”或“播放”。"),
+    "finished": ("finished", "已结束"),
+    "working": ("running the model…", "模型运行中…"),
+    "error": ("The model raised an error", "模型运行出错"),
+    # arms
+    "arm_policy": ("With the package", "实施政策包"),
+    "arm_baseline": ("No policy", "无政策"),
+    "difference": ("Difference", "差值"),
+    "measure": ("Measure", "指标"),
+    # levers (policies/schema.py names in the docstrings of each control)
+    "budget": ("Budget (yuan a year)", "年度预算（元）"),
+    "apprentice_subsidy": ("Apprentice subsidy (yuan per apprentice-year)", "学徒补贴（元/人·年）"),
+    "employment_subsidy": ("Employment subsidy (yuan per local hire)", "学徒就业补贴（元/人）"),
+    "membership_grant": ("Member grant (yuan per member-year)", "成员奖补（元/家·年）"),
+    "training_centre_grant": ("Training-centre grant (share of investment)", "学习岛建设补助（投资占比）"),
+    "tax_offset": ("Tax offset (share of investment)", "产教融合型企业税费抵免（投资占比）"),
+    "conditionality": ("Money is conditional on", "资金拨付条件"),
+    "cond_membership": ("membership", "加入联合体"),
+    "cond_activity": ("reported activity", "申报的活动"),
+    "cond_verified_outcome": ("verified training", "经核验的培养成果"),
+    "audit_rate": ("Audit rate (share of claims)", "抽查比例（申报占比）"),
+    "school_kpi": ("Schools are judged on", "学校考核依据"),
+    "kpi_agreements": ("agreements signed", "签约数量"),
+    "kpi_outcomes": ("outcomes", "培养成效"),
+    "entity": ("Operating entity (实体化运营)", "实体化运营机构"),
+    "info_platform": ("Talent information platform", "人才供需信息平台"),
+    "tech_platform": ("Shared technology platform", "共性技术服务平台"),
+    # measures
+    "deep_share": ("Firms at depth 4", "深度参与（4 级）企业占比"),
+    "training_share": ("Firms training (depth ≥ 3)", "开展培养（≥3 级）企业占比"),
+    "membership_rate": ("Member firms", "成员企业占比"),
+    "hollow_share": ("Hollow share of members", "空挂成员占比"),
+    "mismatch_index": ("Supply-demand mismatch", "供需错配指数"),
+    "local_retention": ("Local retention of graduates", "毕业生本地留存率"),
+    "fiscal_cost_cny": ("Fiscal spending this year", "本年财政支出"),
+    "fiscal_total": ("Fiscal spending so far", "累计财政支出"),
+    "active_ties": ("Active partnerships", "实质性合作"),
+    "signed_ties": ("Signed partnerships", "签约合作"),
+    # failure modes (sim/measures.py classify)
+    "failure_modes": ("Failure modes the run shows now", "当前呈现的失灵形态"),
+    "failure_modes_note": (
+        "Classified on the last completed years, thresholds of configs/failure_modes.",
+        "依据最近已完成年份判定，阈值见 configs/failure_modes。",
+    ),
+    "fm_hollow": ("联而不合 hollow: members on paper only", "联而不合"),
+    "fm_shallow": ("合而不深 shallow: active but not training", "合而不深"),
+    "fm_school_hot_firm_cold": ("校热企冷 schools keen, firms cold", "校热企冷"),
+    "fm_mismatch": ("供需错配 supply-demand mismatch", "供需错配"),
+    "fm_talent_drain": ("人才外流 talent drain", "人才外流"),
+    "fm_collapse_after_exit": ("退坡即塌 collapse after the money stops", "政策退出后回落"),
+    "healthy": ("none: no failure mode", "无失灵"),
+    "no_modes_yet": ("(after the first year)", "（第一年后显示）"),
+    # charts
+    "network": ("School-firm partnerships", "校企合作网络"),
+    "network_note": (
+        "Squares: schools; circles: firms coloured by depth; green: active (the firm trains with the "
+        "school); grey dashed: signed only. The model counts a school's signed agreements without "
+        "naming the firms: they are drawn to member firms in its majors, deepest first.",
+        "方形为学校，圆形为企业（颜色表示参与深度）；绿色实线：实质性合作（企业与该校共同培养）；"
+        "灰色虚线：仅签约。模型只统计学校的签约数量而不指明企业，图中按专业对口、参与深度由高到低连向成员企业。",
+    ),
+    "depth_over_time": (
+        "Depth of firms over time (share of firms)",
+        "企业参与深度分布随时间变化（企业占比）",
+    ),
+    "measures_over_time": ("Measures over time", "主要指标随时间变化"),
+    "fiscal_axis": ("million yuan", "百万元"),
+    "depth_0": ("0 none", "0 未参与"),
+    "depth_1": ("1 member", "1 挂名成员"),
+    "depth_2": ("2 shallow", "2 浅层合作"),
+    "depth_3": ("3 training", "3 开展培养"),
+    "depth_4": ("4 deep", "4 深度融合"),
+    "depth": ("depth", "参与深度"),
+    "school": ("school", "学校"),
+    "firm": ("firm", "企业"),
+    "points": ("{value:+.1f} pp", "{value:+.1f} 个百分点"),
+    "million_yuan": ("{value:.2f} M yuan", "{value_wan:,.1f} 万元"),
+}
+
+
+def label(key: str, lang: Lang, **values: object) -> str:
+    """The string for ``key`` in ``lang``, with ``values`` formatted into it."""
+    english, chinese = LABELS[key]
+    text = chinese if lang == "zh" else english
+    return text.format(**values) if values else text
+
+
+def money(yuan: float, lang: Lang) -> str:
+    """An amount of yuan as the page shows it (millions in English, 万元 in Chinese)."""
+    return label("million_yuan", lang, value=yuan / 1e6, value_wan=yuan / 1e4)
