@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +21,7 @@ import solara
 import solara.lab
 
 from experiments.dashboard import charts
-from experiments.dashboard.labels import LANGS, Lang, label, money
+from experiments.dashboard.labels import LANGS, Lang, label, money, preset
 from experiments.dashboard.levers import (
     LEVERS,
     LeverControl,
@@ -138,15 +139,28 @@ def LeverInput(lever: LeverControl, language: Lang) -> None:
 
 
 @solara.component
+def PresetSelect(
+    group: str, names: list[str], value: str, choose: Callable[[str], None], language: Lang
+) -> None:
+    """A menu of presets shown by their readable names, answering with the file name."""
+    shown = {preset(group, name, language): name for name in names}
+    solara.Select(
+        label=label("city" if group == "city" else "policy", language),
+        values=list(shown),
+        value=preset(group, value, language),
+        on_value=lambda text: choose(shown[text]),
+    )
+
+
+@solara.component
 def SideBar() -> None:
     """Language, scenario and levers."""
     language = lang.value
     solara.ToggleButtonsSingle(value=language, values=list(LANGS), on_value=lang.set,
                                classes=["language-switch"])  # fmt: skip
     Heading(label("scenario", language), 4)
-    solara.Select(label=label("city", language), values=cities(), value=city.value, on_value=city.set)
-    solara.Select(label=label("policy", language), values=packages(), value=policy.value,
-                  on_value=choose_policy)  # fmt: skip
+    PresetSelect("city", cities(), city.value, city.set, language)
+    PresetSelect("package", packages(), policy.value, choose_policy, language)
     with solara.Row():
         solara.InputInt(label("seed", language), value=seed.value, on_value=seed.set)
         solara.InputInt(label("years", language), value=years.value,

@@ -47,6 +47,28 @@ LABELS: dict[str, tuple[str, str]] = {
     "arm_baseline": ("No policy", "无政策"),
     "difference": ("Difference", "差值"),
     "measure": ("Measure", "指标"),
+    # presets (configs/city, configs/policy); a preset not listed shows its file name
+    "city_small": ("small (a synthetic test city)", "small（小型示例城市）"),
+    "city_suzhou_robotics": (
+        "suzhou_robotics (Suzhou robotics, Wuzhong)",
+        "suzhou_robotics（苏州吴中机器人产业）",
+    ),
+    "city_taicang_dual": ("taicang_dual (Taicang, German firms)", "taicang_dual（太仓德企双元制）"),
+    "city_weifang_agri": (
+        "weifang_agri (Weifang, manufacturing and agriculture)",
+        "weifang_agri（潍坊制造与现代农业）",
+    ),
+    "package_none": ("none (no incentives)", "none（无激励）"),
+    "package_membership_grant": ("membership_grant (grant to every member)", "membership_grant（成员补贴）"),
+    "package_outcome_based": ("outcome_based (grant for verified training)", "outcome_based（按成效奖补）"),
+    "package_apprentice_subsidy": (
+        "apprentice_subsidy (per apprentice-year)",
+        "apprentice_subsidy（学徒补贴）",
+    ),
+    "package_tax_offset": ("tax_offset (offset of training investment)", "tax_offset（税费抵免）"),
+    "package_jczt": ("jczt (finance + fiscal + land + credit)", "jczt（金融+财政+土地+信用）"),
+    "package_taicang_dual": ("taicang_dual (Taicang dual system)", "taicang_dual（太仓双元制）"),
+    "package_platform_only": ("platform_only (information platform only)", "platform_only（仅信息平台）"),
     # levers (policies/schema.py names in the docstrings of each control)
     "budget": ("Budget (yuan a year)", "年度预算（元）"),
     "apprentice_subsidy": ("Apprentice subsidy (yuan per apprentice-year)", "学徒补贴（元/人·年）"),
@@ -123,6 +145,12 @@ def label(key: str, lang: Lang, **values: object) -> str:
     english, chinese = LABELS[key]
     text = chinese if lang == "zh" else english
     return text.format(**values) if values else text
+
+
+def preset(group: str, name: str, lang: Lang) -> str:
+    """A city or package preset as the menus show it (its file name if not in the table)."""
+    key = f"{group}_{name}"
+    return label(key, lang) if key in LABELS else name
 
 
 def money(yuan: float, lang: Lang) -> str:

@@ -84,7 +84,7 @@ def _year(page: Page, year: int, timeout_s: float = ACTION_S) -> None:
 
 
 def test_dashboard_in_a_browser(server, tmp_path):
-    """Load, step, move a slider, switch language; no error anywhere."""
+    """Load, step, move a slider, play and pause, switch language; no error anywhere."""
     url, log_path = server
     problems: list[str] = []
     started = time.monotonic()
@@ -125,10 +125,20 @@ def test_dashboard_in_a_browser(server, tmp_path):
         _year(page, 3)
         expect(page.locator("img.measures-figure")).not_to_have_attribute("src", figure or "", timeout=10000)
 
+        # play runs on by itself until paused
+        page.locator("button.play").click()
+        _year(page, 5)
+        page.locator("button.play").click()  # now the pause button
+        expect(page.locator("button.step")).to_be_enabled(timeout=ACTION_S * 1000)
+        paused_at = int(page.locator("#current-year").get_attribute("data-year") or -1)
+        assert paused_at >= 5
+        page.wait_for_timeout(1500)
+        assert int(page.locator("#current-year").get_attribute("data-year") or -1) == paused_at
+
         # labels in Chinese
         page.get_by_role("button", name="zh", exact=True).click()
         expect(page.locator("h2")).to_have_text("市域产教联合体", timeout=10000)
-        assert page.locator("#current-year").inner_text() == "第 3 年 / 共 15 年"
+        assert page.locator("#current-year").inner_text() == f"第 {paused_at} 年 / 共 15 年"
         page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
 
         # no error on the page

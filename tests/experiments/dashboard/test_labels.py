@@ -2,8 +2,8 @@
 
 import pytest
 
-from experiments.dashboard.labels import LABELS, label, money
-from experiments.dashboard.levers import BY_KEY, LEVERS
+from experiments.dashboard.labels import LABELS, label, money, preset
+from experiments.dashboard.levers import BY_KEY, LEVERS, cities, packages
 from sim.measures import FAILURE_MODES
 
 
@@ -34,3 +34,13 @@ def test_money_in_both_languages():
     assert money(1_234_567.0, "en") == "1.23 M yuan"
     assert money(1_234_567.0, "zh") == "123.5 万元"
     assert label("year_of", "zh", year=3, n_years=15) == "第 3 年 / 共 15 年"
+
+
+def test_shipped_presets_have_readable_names():
+    """Every shipped city and package has a name in both languages that keeps its file name."""
+    for group, names in (("city", cities()), ("package", packages())):
+        for name in names:
+            for lang in ("en", "zh"):
+                shown = preset(group, name, lang)
+                assert name in shown and shown != name, (group, name, lang)
+    assert preset("package", "my_own_package", "zh") == "my_own_package"
