@@ -12,12 +12,14 @@ coordinates (``sim.rng``; the run key is ``run_key(seed, 0, 0)``), and the city 
 drawn by the core's ``init_city``. Steps whose outcome does not depend on the order
 agents are visited (firms' depth choice, beliefs, vacancies, schools' quotas and
 outreach, training and dropout, turnover, relevance drift, payments and audits,
-capital) therefore give bit for bit the core's numbers whatever the order, and run
-under ``AgentSet.shuffle_do``. Five steps depend on the order: keeping and seeking
-school partners (schools' places run out), enrolment (seats run out), apprenticeship
-placement (students are taken in turn), hosts' first offers and the vacancy board
-(vacancies run out). With ``agent_order="shuffle"`` (the default) they use Mesa's own
-shuffle (``model.random``), so runs agree with the core in distribution only
+capital) therefore give bit for bit the core's numbers whatever the order; firms and
+schools run them under ``AgentSet.shuffle_do``, students (thousands) under
+``AgentSet.do``, which spares shuffling what the order cannot change. Five steps
+depend on the order: keeping and seeking school partners (schools' places run out),
+enrolment (seats run out), apprenticeship placement (students are taken in turn),
+hosts' first offers and the vacancy board (vacancies run out). With
+``agent_order="shuffle"`` (the default) they use Mesa's own shuffle
+(``model.random``), so runs agree with the core in distribution only
 (``tests/sim/test_mesa_docking.py``); with ``agent_order="core"`` they use the core's
 keyed order and the whole run equals the core's run with the same key bit for bit.
 """
@@ -123,6 +125,7 @@ class ConsortiumModel(mesa.Model):
         self._ability, self._home = students.ability, students.home
         self.students: list[Student] = []
         self.cohorts: list[list[Student]] = []
+        self.cohort_sets: list[mesa.agent.AgentSet] = []  # the same, as Mesa agent sets
 
     # ------------------------------------------------------------------ scheduling
     def _visit(self, agents: list, method: str, *args: Any, core_order: list | None = None) -> None:
@@ -157,7 +160,8 @@ class ConsortiumModel(mesa.Model):
         for firm in self.firms:  # 6
             firm.apprentices = 0
         self.hosted = 0
-        mesa.agent.AgentSet(self._in_school(year), random=self.random).shuffle_do("train", year)
+        for cohort in self.cohort_sets[max(0, year - int(self.p[P.programme_years]) + 1) : year + 1]:
+            cohort.do("train", year)
         graduating = year - int(self.p[P.programme_years]) + 1  # 7-8
         outcomes, vacancies = self._match_graduates(year, graduating)
         self._turnover(year, graduating)
@@ -253,6 +257,7 @@ class ConsortiumModel(mesa.Model):
                   for k in range(first, first + self.cohort_size)]  # fmt: skip
         self._visit(cohort, "enrol", year, market.Places(self))
         self.cohorts.append(cohort)
+        self.cohort_sets.append(mesa.agent.AgentSet(cohort, random=self.random))
         self.students.extend(cohort)
 
     def _place_apprentices(self, year: int) -> None:
@@ -283,17 +288,14 @@ class ConsortiumModel(mesa.Model):
                 student.search_in_field(year, round_, contact, board)
         for student in by_skill:
             student.search_off_field(year, contact, board)
-        mesa.agent.AgentSet(graduates, random=self.random).shuffle_do("settle", year)
+        self.cohort_sets[graduating].do("settle", year)
         return market.count_outcomes(graduates), vacancies
 
     def _turnover(self, year: int, graduating: int) -> None:
         for firm in self.firms:
             firm.seen_graduates = firm.seen_kept = 0
         self.moves = [0] * 6
-        incumbents = mesa.agent.AgentSet(
-            [student for cohort in self.cohorts[: max(0, graduating)] for student in cohort],
-            random=self.random,
-        )
+        incumbents = self.cohort_sets[: max(0, graduating)]
         p, row = self.p, self.row
         terms = _Context(
             drain=p[P.drain_share] * p[P.outside_wage_premium_share],
@@ -301,8 +303,10 @@ class ConsortiumModel(mesa.Model):
             service_years=row[T_PAYBACK_YEARS],
             reduction=row[T_PAYBACK_REDUCTION_SHARE],
         )
-        incumbents.shuffle_do("turnover", year, terms)
-        incumbents.shuffle_do("report_retention", year)
+        for cohort in incumbents:
+            cohort.do("turnover", year, terms)
+        for cohort in incumbents:
+            cohort.do("report_retention", year)
 
     def _record(self, year: int, outcomes: dict, vacancies: int, money: dict, effort: float, relevance: float,
                 graduating: int) -> None:  # fmt: skip
