@@ -99,12 +99,14 @@ def _set_lever(key: str, value: LeverValue) -> None:
     lever_values.set({**lever_values.value, key: value})
 
 
-def _lever_text(lever: LeverControl, value: LeverValue, language: Lang) -> str:
+def _lever_text(lever: LeverControl, value: LeverValue, shipped: LeverValue, language: Lang) -> str:
+    """The lever's name and value, marked when it differs from the package's own."""
+    text = label(lever.key, language)
     if lever.kind == "amount":
-        return f"{label(lever.key, language)}: {float(value):,.0f}"
-    if lever.kind == "share":
-        return f"{label(lever.key, language)}: {float(value):.0%}"
-    return label(lever.key, language)
+        text += f": {float(value):,.0f}"
+    elif lever.kind == "share":
+        text += f": {float(value):.0%}"
+    return text + (f" ({label('changed', language)})" if value != shipped else "")
 
 
 @solara.component
@@ -114,7 +116,7 @@ def LeverInput(lever: LeverControl, language: Lang) -> None:
     shipped = package_values(policy.value)[lever.key]
     with solara.Div(classes=[f"lever-{lever.key}"], style={"margin-bottom": "6px"}):
         if lever.kind in ("amount", "share"):
-            solara.Text(_lever_text(lever, value, language), style={"font-size": "0.85rem"})
+            solara.Text(_lever_text(lever, value, shipped, language), style={"font-size": "0.85rem"})
             solara.SliderFloat(
                 "",
                 value=float(value),
@@ -125,13 +127,13 @@ def LeverInput(lever: LeverControl, language: Lang) -> None:
                 thumb_label=False,
             )
         elif lever.kind == "switch":
-            solara.Switch(label=label(lever.key, language), value=bool(value),
+            solara.Switch(label=_lever_text(lever, value, shipped, language), value=bool(value),
                           on_value=lambda v: _set_lever(lever.key, bool(v)))  # fmt: skip
         else:
             prefix = "cond_" if lever.key == "conditionality" else "kpi_"
             names = {label(prefix + c, language): c for c in lever.choices}
             solara.Select(
-                label=label(lever.key, language),
+                label=_lever_text(lever, value, shipped, language),
                 values=list(names),
                 value=label(prefix + str(value), language),
                 on_value=lambda text: _set_lever(lever.key, names[text]),

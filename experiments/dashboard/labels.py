@@ -32,6 +32,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "governance": ("Governance", "治理"),
     "reset_levers": ("Package values", "恢复政策包取值"),
+    "changed": ("changed", "已调整"),
     "reset": ("Reset", "重置"),
     "step": ("Step a year", "推进一年"),
     "play": ("Play", "播放"),

@@ -118,7 +118,7 @@ def test_dashboard_in_a_browser(server, tmp_path):
         thumb = page.locator(".lever-budget [role=slider]")
         thumb.focus()
         thumb.press("Home")
-        expect(page.locator(".lever-budget")).to_contain_text("Budget (yuan a year): 0")
+        expect(page.locator(".lever-budget")).to_contain_text("Budget (yuan a year): 0 (changed)")
         expect(page.locator("#metric-fiscal_total-policy")).to_have_text(
             "0.00 M yuan", timeout=ACTION_S * 1000
         )
