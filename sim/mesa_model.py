@@ -80,6 +80,10 @@ class ConsortiumModel(mesa.Model):
     Raises:
         ConfigError: an unknown preset, field or value, naming it and what is allowed.
 
+    ``datacollector`` rows: row 0 is the set-up (series NaN), row k the end of year k.
+    Mesa 3.3's ``batch_run`` reports steps 0 .. n - 1 of an n-step run, so its table
+    stops a year short (Mesa issue #2514); ``series_frame()`` has every year.
+
     """
 
     def __init__(
