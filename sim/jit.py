@@ -9,7 +9,8 @@ Python (``init_city``, ``run_years``) and the agents' scalar rules keep plain
 numba's on-disk cache checks only the file that defines a function, not the files of
 the functions it calls, so an edited rule in ``agents/`` could be served stale from the
 cache of a kernel in ``sim/``. The cache therefore lives in a folder named after a hash
-of all the model's sources: any change to them starts a fresh cache. This module is
+of all the model's sources (but the Mesa model's ``mesa_*.py``, which define no
+kernels): any change to them starts a fresh cache. This module is
 imported (by ``sim`` and ``agents``) before any kernel is defined.
 """
 
@@ -31,6 +32,8 @@ def _source_hash() -> str:
     digest = hashlib.sha256()
     for package in _SOURCES:
         for path in sorted((root / package).glob("*.py")):
+            if path.name.startswith("mesa_"):  # the Mesa model's modules define no kernels
+                continue
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

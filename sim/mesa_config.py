@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+import numbers
 from typing import Any
 
 from hydra import compose, initialize_config_module
@@ -95,8 +96,9 @@ def build_config(cfg: Any, seed: int, overrides: dict[str, Any]) -> DictConfig:
         ConfigError: an unknown preset or field, a value of the wrong type or range.
 
     """
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
         raise ConfigError("seed", f"must be a non-negative integer, got {seed!r}")
+    seed = int(seed)
     selections = {k: v for k, v in overrides.items() if k in GROUPS}
     for group, name in selections.items():
         _check_preset(group, name)

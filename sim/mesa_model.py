@@ -94,6 +94,7 @@ class ConsortiumModel(mesa.Model):
                 "agent_order", f"unknown order {agent_order!r}; allowed: {', '.join(AGENT_ORDERS)}"
             )
         self.cfg = build_config(cfg, seed, overrides)
+        seed = int(self.cfg.seed)
         super().__init__(seed=seed)
         self.agent_order = agent_order
         self.n_years = int(self.cfg.years)

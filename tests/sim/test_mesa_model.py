@@ -130,6 +130,15 @@ def test_a_bad_name_or_value_is_a_config_error_naming_the_field(overrides, field
     assert error.value.field == field
 
 
+def test_a_calibration_preset_needs_the_shipped_config_and_numpy_seeds_are_integers():
+    """A calibration preset patches several groups, so it cannot be laid over a given cfg."""
+    model = ConsortiumModel(seed=np.int64(3), calibration="china_like", **SMALL)
+    assert model.cfg.seed == 3 and model.cfg.behaviour.productive_share_mean == 0.6
+    with pytest.raises(ConfigError) as error:
+        ConsortiumModel(cfg=model.cfg, calibration="china_like")
+    assert error.value.field == "calibration"
+
+
 def test_an_unknown_preset_lists_the_allowed_ones():
     with pytest.raises(ConfigError, match="allowed: .*jczt.*outcome_based"):
         ConsortiumModel(policy="nope")
