@@ -29,7 +29,8 @@ from sim import series as S
 from sim.rng import STREAM_DEMAND, uniform
 
 if TYPE_CHECKING:
-    from agents.mesa_agents import Enterprise, Student
+    from agents.mesa_enterprise import Enterprise
+    from agents.mesa_student import Student
     from sim.mesa_model import ConsortiumModel
 
 

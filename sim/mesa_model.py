@@ -2,10 +2,11 @@
 
 The same model as the numba core (``sim/loop.py``), written the way a Mesa user would
 write it: ``Enterprise``, ``School``, ``Student`` and ``Government`` agents
-(``agents/mesa_agents.py``, ``agents/mesa_government.py``) step one at a time with the
-core's scalar ``@njit`` rules, scheduled by Mesa's ``AgentSet`` in the order of
-MODEL.md §3, and a ``DataCollector`` records the core's yearly series
-(``sim.series.SERIES_NAMES``) and each agent's depth, partners and skill.
+(``agents/mesa_enterprise.py``, ``mesa_school.py``, ``mesa_student.py``,
+``mesa_government.py``) step one at a time with the core's scalar ``@njit`` rules,
+scheduled by Mesa's ``AgentSet`` in the order of MODEL.md §3, and a ``DataCollector``
+records the core's yearly series (``sim.series.SERIES_NAMES``) and each agent's depth,
+partners and skill.
 
 How it agrees with the core. Every draw is the core's counter-based draw at the same
 coordinates (``sim.rng``; the run key is ``run_key(seed, 0, 0)``), and the city is
@@ -34,8 +35,10 @@ import numpy as np
 import pandas as pd
 
 from agents.enterprise import overreport_value_cny
-from agents.mesa_agents import Enterprise, School, Student
+from agents.mesa_enterprise import Enterprise
 from agents.mesa_government import Government
+from agents.mesa_school import School
+from agents.mesa_student import Student
 from agents.student import IN_SCHOOL, UNEMPLOYED
 from policies.terms import (
     T_AWARD_COUNT,

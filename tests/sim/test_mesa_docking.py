@@ -31,8 +31,9 @@ of ``none``: apprentices +0.09 +- 0.45, deep share -0.0004 +- 0.0002).
 Exact agreement step by step is tested in tests/sim/test_mesa_model.py (the core's
 order gives the core's numbers bit for bit); this test asks whether Mesa's own order
 changes the model's distributions. Runtime: 600 Mesa runs in two spawned processes,
-75 s wall (64 s CPU) on the 2-core development machine while other jobs ran, plus
-numba's compile on a cold cache.
+about 65-75 s of CPU; on the 2-core development machine 32 s wall with both cores free
+(in the full suite), 72-75 s while other jobs held one; plus numba's compile on a cold
+cache.
 """
 
 from __future__ import annotations
