@@ -78,8 +78,8 @@ def _publish(comparison: Comparison) -> None:
     view.set(View(comparison.settings, policy_snapshot, baseline_snapshot))
 
 
-def _fail(action: str) -> None:
-    error.set(f"{action}: {traceback.format_exc(limit=3)}")
+def _fail() -> None:
+    error.set(traceback.format_exc(limit=-5))  # the innermost frames: where the model failed
     playing.set(False)
 
 
@@ -239,6 +239,9 @@ STYLE = """
            padding: 10px 14px; background: #f7f7f9; border-right: 1px solid #ddd;}
 .main-area {flex: 1 1 auto; min-width: 0; padding: 4px 20px; max-width: 1150px;}
 .heading {margin: 10px 0 4px 0;}
+.model-error {border: 1px solid #e57373; background: #fdecea; color: #8a1c14; padding: 8px 12px;
+              border-radius: 4px; margin: 8px 0;}
+.model-error pre {white-space: pre-wrap; font-size: 0.8rem; margin: 6px 0 0 0;}
 h2.heading {font-size: 1.4rem;} h3.heading {font-size: 1.1rem;} h4.heading {font-size: 0.95rem;}
 """
 
@@ -309,7 +312,7 @@ def Page() -> None:
                 _publish(comparison)
                 error.set(None)
         except Exception:  # noqa: BLE001  (any model error is shown on the page)
-            _fail(label("error", language))
+            _fail()
         finally:
             busy.set(False)
 
@@ -324,7 +327,7 @@ def Page() -> None:
                 comparison.step()
                 _publish(comparison)
             except Exception:  # noqa: BLE001  (any model error is shown on the page)
-                _fail(label("error", language))
+                _fail()
         playing.set(False)
 
     solara.lab.use_task(apply, dependencies=[settings], prefer_threaded=True)
@@ -345,6 +348,12 @@ def Layout(children: list | None = None) -> None:
     solara.Column(children=children or [], style={"padding": "0", "width": "100%"})
 
 
+def ErrorBox(message: str, language: Lang) -> None:
+    """The model's error, with its traceback (plain HTML: solara.Error breaks on ipyvuetify 3)."""
+    solara.HTML(tag="div", classes=["model-error"], unsafe_innerHTML=(
+        f"<b>{html.escape(label('error', language))}</b><pre>{html.escape(message)}</pre>"))  # fmt: skip
+
+
 @solara.component
 def MainArea(language: Lang) -> None:
     """Controls, failure modes, the table of measures and the figures."""
@@ -352,7 +361,7 @@ def MainArea(language: Lang) -> None:
     solara.Text(label("subtitle", language), style={"color": "#444"})
     Controls(language)
     if error.value:
-        solara.Error(f"{error.value}", classes=["model-error"])
+        ErrorBox(error.value, language)
     current = view.value
     if current is None:
         return
@@ -375,7 +384,7 @@ def step() -> None:
         comparison.step()
         _publish(comparison)
     except Exception:  # noqa: BLE001
-        _fail(label("error", lang.value))
+        _fail()
 
 
 def reset() -> None:
@@ -387,4 +396,4 @@ def reset() -> None:
         _publish(comparison)
         error.set(None)
     except Exception:  # noqa: BLE001
-        _fail(label("error", lang.value))
+        _fail()
