@@ -360,26 +360,40 @@ class ConsortiumModel(mesa.Model):
         """Each firm's current depth (0-4), in firm order."""
         return np.array([firm.depth for firm in self.firms], dtype=np.int8)
 
-    def summary(self) -> dict[str, float]:
-        """Run-summary measures of the years so far (``sim.measures.summarise``); NaN
-        (money measures 0) before the first year.
-        """
+    def run_output(self) -> Any:
+        """The years so far as the core's ``RunOutput`` (at least one row)."""
         from sim.engine import RunOutput
-        from sim.measures import summarise
 
-        run = RunOutput(self.series[: max(1, self.year)], self.depth_history[: max(1, self.year)],
-                        self.paid_history[: max(1, self.year)])  # fmt: skip
-        return summarise(run, int(self.cfg.experiment.summary_window_years))
+        n = max(1, self.year)
+        return RunOutput(self.series[:n], self.depth_history[:n], self.paid_history[:n])
 
-    def failure_modes(self) -> dict[str, bool]:
+    def summary(self, baseline: ConsortiumModel | None = None) -> dict[str, float]:
+        """Run-summary measures of the years so far (``sim.measures.summarise``); NaN
+        (money measures 0) before the first year. With ``baseline``, the no-policy run of
+        the same city and seed stepped as far, also the measures against it
+        (``sim.measures.against_counterfactual``: cost-effectiveness, deadweight and
+        persistence after the money stops).
+        """
+        from sim.measures import against_counterfactual, summarise
+
+        summary = summarise(self.run_output(), int(self.cfg.experiment.summary_window_years))
+        if baseline is not None:
+            if baseline.year != self.year:
+                raise ValueError(f"baseline: at year {baseline.year}, this run at year {self.year}")
+            window = int(self.cfg.failure_modes.collapse_window_years)
+            summary.update(against_counterfactual(self.run_output(), baseline.run_output(), window))
+        return summary
+
+    def failure_modes(self, baseline: ConsortiumModel | None = None) -> dict[str, bool]:
         """Failure modes the run shows so far (``sim.measures.classify``); all False and
-        ``healthy`` False before the first year.
+        ``healthy`` False before the first year. Collapse after the money stops needs the
+        no-policy run as ``baseline`` (see :meth:`summary`); without it, it is never shown.
         """
         from sim.measures import classify
 
         if self.year == 0:
             return dict.fromkeys((*_FAILURE_MODES, "healthy"), False)
-        return classify(self.summary(), self.cfg.failure_modes)
+        return classify(self.summary(baseline), self.cfg.failure_modes)
 
 
 _FAILURE_MODES = ("fm_hollow", "fm_shallow", "fm_school_hot_firm_cold", "fm_mismatch", "fm_talent_drain",

@@ -76,10 +76,11 @@ class Arm:
         if self.model.running:
             self.model.step()
 
-    def snapshot(self) -> Snapshot:
+    def snapshot(self, baseline: Arm | None = None) -> Snapshot:
         """The run as it stands."""
         model = self.model
         year = int(model.year)
+        twin = None if baseline is None or baseline is self else baseline.model  # collapse after exit
         return Snapshot(
             year=year,
             n_years=int(model.n_years),
@@ -88,8 +89,8 @@ class Arm:
             edges=tuple((int(s), int(f), bool(a)) for s, f, a in model.partnership_edges()),
             depths=np.asarray(model.firm_depths(), dtype=int).copy(),
             n_schools=sum(int(model.cfg.city[kind].count) for kind in SCHOOL_KINDS),
-            summary=dict(model.summary()) if year > 0 else {},
-            failure_modes={k: bool(v) for k, v in model.failure_modes().items()} if year > 0 else {},
+            summary=dict(model.summary(twin)) if year > 0 else {},
+            failure_modes={k: bool(v) for k, v in model.failure_modes(twin).items()} if year > 0 else {},
         )
 
 
@@ -144,6 +145,6 @@ class Comparison:
     def snapshots(self) -> tuple[Snapshot, Snapshot]:
         """(package, no policy) as they stand."""
         with self.lock:
-            policy = self.policy.snapshot()
+            policy = self.policy.snapshot(self.baseline)
             baseline = policy if self.baseline is self.policy else self.baseline.snapshot()
         return policy, baseline

@@ -177,3 +177,33 @@ def test_batch_run_runs_each_combination_and_returns_the_collected_columns():
     for step, rows in run.groupby("Step"):
         assert rows["deep_share"].nunique(dropna=False) == 1
         assert rows["deep_share"].iloc[0] == pytest.approx(own["deep_share"].iloc[step], nan_ok=True)
+
+
+def test_measures_against_the_no_policy_twin_are_the_cores():
+    """With the no-policy run as baseline, the model's summary carries the measures against
+    the twin (cost per extra deep member, deadweight, persistence after the money stops),
+    and they equal the core's for the same key: in the core's agent order the two paths
+    are the same run, so these are the same numbers. Without a baseline there are none,
+    and collapse after exit cannot be judged."""
+    from experiments.validation import compose_cfg
+    from sim.api import simulate
+
+    lever = "policy__membership_grant__end_year"
+    common = {"city": "small", "years": 10, "seed": 5, "agent_order": "core"}
+    model = ConsortiumModel(policy="outcome_based", **{lever: 3}, **common)
+    twin = ConsortiumModel(policy="none", **common)
+    for m in (model, twin):
+        while m.running:
+            m.step()
+    cfg = compose_cfg("city=small", "years=10", "seed=5", "policy=outcome_based",
+                      "policy.membership_grant.end_year=3", "experiment.packages=[none]")  # fmt: skip
+    row = simulate(cfg, seeds=[0])[0].set_index("package").loc["outcome_based"]
+    summary = model.summary(twin)
+    for name in ("exit_year", "gain_at_exit", "persistence_after_exit", "deadweight_share",
+                 "cost_per_additional_deep_member_cny"):  # fmt: skip
+        assert summary[name] == pytest.approx(row[name], nan_ok=True), name
+    assert summary["exit_year"] == 3
+    assert model.failure_modes(twin)["fm_collapse_after_exit"] == row["fm_collapse_after_exit"]
+    assert "exit_year" not in model.summary()
+    with pytest.raises(ValueError, match="baseline"):
+        model.summary(ConsortiumModel(policy="none", **common))  # a twin at year 0

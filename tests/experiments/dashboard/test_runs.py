@@ -59,3 +59,16 @@ def test_same_seed_same_twin():
     none.advance_to(2)
     policy, baseline = none.snapshots()
     assert np.array_equal(policy.depths, baseline.depths)
+
+
+def test_the_page_judges_collapse_after_exit_against_the_twin():
+    """A package whose money stops (end year 2 of 8) is judged against the no-policy
+    twin beside it: the snapshot's summary has the exit year and persistence, so the
+    collapse mode can show; the twin itself is judged alone."""
+    lever = (("policy__membership_grant__end_year", 2),)
+    pair = Comparison(Settings("small", "outcome_based", 3, 8, lever))
+    pair.advance_to(8)
+    policy, baseline = pair.snapshots()
+    assert policy.summary["exit_year"] == 2 and np.isfinite(policy.summary["gain_at_exit"])
+    assert "fm_collapse_after_exit" in policy.failure_modes
+    assert "exit_year" not in baseline.summary
