@@ -119,7 +119,7 @@ def _network_figure(policy: Snapshot, baseline: Snapshot, lang: Lang) -> Figure:
 # ---------------------------------------------------------------- over time
 def _depth_figure(policy: Snapshot, baseline: Snapshot, lang: Lang) -> Figure:
     """Stacked depth shares per year, package beside no policy."""
-    fig = Figure(figsize=(10, 3.4))
+    fig = Figure(figsize=(10, 3.8))
     axes = fig.subplots(1, 2, sharey=True)
     names = [f"depth_{d}" for d in range(5)]
     for ax, snapshot, title in ((axes[0], policy, "arm_policy"), (axes[1], baseline, "arm_baseline")):
@@ -134,8 +134,10 @@ def _depth_figure(policy: Snapshot, baseline: Snapshot, lang: Lang) -> Figure:
         ax.set_xlabel(label("year", lang), fontsize=9)
         ax.tick_params(labelsize=8)
     handles = [Patch(facecolor=c, label=label(n, lang)) for n, c in zip(names, DEPTH_COLOURS, strict=True)]
-    fig.legend(handles=handles, loc="center right", frameon=False, fontsize=8.5, title=label("depth", lang))
-    fig.subplots_adjust(left=0.05, right=0.84, top=0.88, bottom=0.16, wspace=0.06)
+    fig.legend(
+        handles=handles, loc="lower center", ncol=5, frameon=False, fontsize=8.5
+    )  # below: never clipped
+    fig.subplots_adjust(left=0.05, right=0.99, top=0.9, bottom=0.25, wspace=0.06)
     return fig
 
 
