@@ -78,7 +78,7 @@ def wilson(successes: float, n: int, z: float = 1.96) -> tuple[float, float]:
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return float(centre - half), float(centre + half)
+    return max(0.0, float(centre - half)), min(1.0, float(centre + half))
 
 
 def mean_ci(values: np.ndarray) -> tuple[float, float, float]:
@@ -155,6 +155,24 @@ def verdict(runs: pd.DataFrame, packages: list[str]) -> pd.DataFrame:
     table = pd.DataFrame(rows).sort_values(order, ascending=[False, True, True], kind="stable")
     table.insert(0, "rank", range(1, len(table) + 1))
     return table.reset_index(drop=True)
+
+
+def versus_best(runs: pd.DataFrame, ranked: pd.DataFrame) -> pd.Series:
+    """For each package, the exact McNemar p-value of its healthy share against the
+    best-ranked package's, paired run by run ((scenario, replicate): the same random
+    numbers). 1.0 for the best itself and where no pair of runs disagrees.
+    """
+    keys = ["scenario", "replicate"]
+    healthy = runs.pivot_table(index=keys, columns="package", values="healthy", aggfunc="first")
+    best = ranked["package"].iloc[0]
+    p_values = {best: 1.0}
+    for name in ranked["package"].iloc[1:]:
+        pairs = healthy[[best, name]].dropna().astype(bool)
+        only_best = int((pairs[best] & ~pairs[name]).sum())
+        only_other = int((~pairs[best] & pairs[name]).sum())
+        discordant = only_best + only_other
+        p_values[name] = 1.0 if discordant == 0 else float(stats.binomtest(only_best, discordant).pvalue)
+    return pd.Series(p_values, name="p_vs_best")
 
 
 def failure_rates(runs: pd.DataFrame, packages: list[str]) -> pd.DataFrame:
@@ -707,6 +725,7 @@ def build(run_dir: Path, lang: str = "en") -> Path:
         settings = _experiment_settings(run_dir)
         baseline = settings["counterfactual"]
         ranked = verdict(runs, packages)
+        ranked["p_vs_best"] = ranked["package"].map(versus_best(runs, ranked))
         rates = failure_rates(runs, packages)
         ce = cost_effectiveness(runs, packages, baseline)
         efficient = frontier(ranked)
@@ -759,7 +778,7 @@ def build(run_dir: Path, lang: str = "en") -> Path:
         failures=_failure_grid(rates, packages, tx),
         descriptions=_descriptions(packages, settings["policy"], tx),
     )
-    (out / "report.md").write_text(markdown(data, ranked, efficient, pictures, tx))
+    (out / "report.md").write_text(markdown(data, ranked, ce, efficient, pictures, tx))
     (out / "report.html").write_text(html_page(data, ranked, ce, efficient, pictures, tx))
     return out / "report.html"
 
@@ -771,6 +790,7 @@ def _verdict_rows(ranked: pd.DataFrame, tx: Text) -> list[list[str]]:
             tx.package(r["package"]),
             f"{r['healthy_share']:.0%} ({r['healthy_low']:.0%}-{r['healthy_high']:.0%})",
             f"{r['failure_modes_per_run']:.2f}",
+            "-" if r["rank"] == 1 else f"{r['p_vs_best']:.2g}",
             f"{r['deep_share']:.1%} ({r['deep_low']:.1%}-{r['deep_high']:.1%})",
             f"{r['in_field_local_rate']:.0%}",
             f"{r['fiscal_cost_cny_m']:.2f}",
@@ -790,23 +810,45 @@ def _failure_grid(rates: pd.DataFrame, packages: list[str], tx: Text) -> list[li
 
 
 def _verdict_header(tx: Text) -> list[str]:
-    return [tx[k] for k in ("rank", "package", "healthy", "modes_per_run", "deep", "in_field_local", "cost")]
+    return [
+        tx[k]
+        for k in (
+            "rank",
+            "package",
+            "healthy",
+            "modes_per_run",
+            "p_vs_best",
+            "deep",
+            "in_field_local",
+            "cost",
+        )
+    ]
 
 
 def _summary(data: dict, ranked: pd.DataFrame, efficient: list[str], tx: Text) -> str:
     manifest = data["manifest"]
     best = ranked.iloc[0]
-    return tx["summary"].format(
-        city=manifest.get("city"),
-        experiment=manifest.get("experiment"),
-        runs=manifest.get("run_count"),
-        failed=manifest.get("failed_runs", 0),
-        best=tx.package(best["package"]),
-        healthy=f"{best['healthy_share']:.0%}",
-        modes=f"{best['failure_modes_per_run']:.2f}",
-        cost=f"{best['fiscal_cost_cny_m']:.2f}",
-        efficient=", ".join(tx.package(p) for p in efficient),
-    ) + (f" {tx['none_healthy']}" if best["healthy_share"] == 0 else "")
+    return (
+        tx["summary"].format(
+            city=manifest.get("city"),
+            experiment=manifest.get("experiment"),
+            runs=manifest.get("run_count"),
+            failed=manifest.get("failed_runs", 0),
+            best=tx.package(best["package"]),
+            healthy=f"{best['healthy_share']:.0%}",
+            modes=f"{best['failure_modes_per_run']:.2f}",
+            cost=f"{best['fiscal_cost_cny_m']:.2f}",
+            efficient=", ".join(tx.package(p) for p in efficient),
+        )
+        + (f" {tx['none_healthy']}" if best["healthy_share"] == 0 else "")
+        + _ties(ranked, tx)
+    )
+
+
+def _ties(ranked: pd.DataFrame, tx: Text) -> str:
+    """The packages whose healthy share the data cannot tell from the best's (p >= 0.05)."""
+    tied = [tx.package(r["package"]) for _, r in ranked.iloc[1:].iterrows() if r["p_vs_best"] >= 0.05]
+    return f" {tx['tied'].format(packages=', '.join(tied))}" if tied else ""
 
 
 def _provenance(data: dict, tx: Text) -> str:
@@ -842,12 +884,52 @@ def _box_lines(boxes: pd.DataFrame | None, tx: Text) -> list[str]:
     ]
 
 
-def markdown(data: dict, ranked: pd.DataFrame, efficient: list[str], pictures: list, tx: Text) -> str:
+def _ce_rows(ce: pd.DataFrame, tx: Text) -> list[list[str]]:
+    """Header and rows of the cost-effectiveness table for reading: median (quartiles)."""
+
+    def spread(row: pd.Series, column: str, percent: bool = False) -> str:
+        mid, low, high = (row[f"{column}_{k}"] for k in ("median", "q25", "q75"))
+        if not np.isfinite(mid):
+            return "-"
+        if percent:
+            return f"{mid:.0%} ({low:.0%}-{high:.0%})"
+        return f"{mid:,.0f} ({low:,.0f}-{high:,.0f})"
+
+    rows = [[tx["package"], tx["ce_deep"], tx["ce_graduate"], tx["ce_deadweight"]]]
+    for _, r in ce.iterrows():
+        rows.append([
+            tx.package(r["package"]),
+            spread(r, "cost_per_additional_deep_member_cny"),
+            spread(r, "cost_per_additional_in_field_graduate_cny"),
+            spread(r, "deadweight_share", percent=True),
+        ])  # fmt: skip
+    return rows
+
+
+def _markdown_rows(rows: list[list[str]]) -> str:
+    """Header and rows as a Markdown table."""
+    lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows[1:]])
+
+
+def _html_rows(rows: list[list[str]], css: str = "") -> str:
+    """Header and rows as an HTML table."""
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows[1:])
+    return f"<table{f' class={css!r}' if css else ''}><tr>{head}</tr>{body}</table>"
+
+
+def markdown(
+    data: dict, ranked: pd.DataFrame, ce: pd.DataFrame, efficient: list[str], pictures: list, tx: Text
+) -> str:
     """The report as Markdown (figures linked)."""
     header = _verdict_header(tx)
     table = "| " + " | ".join(header) + " |\n|" + "---|" * len(header) + "\n"
     table += "\n".join("| " + " | ".join(r) + " |" for r in _verdict_rows(ranked, tx))
-    described = "\n".join(f"- **{tx.package(p)}** (`{p}`): {d}" for p, d in data["descriptions"].items())
+    described = "\n".join(
+        f"- **{tx.package(p)}**{'' if tx.package(p) == p else f' (`{p}`)'}: {d}"
+        for p, d in data["descriptions"].items()
+    )
     failures = data["failures"]
     modes_md = "| " + " | ".join(failures[0]) + " |\n|" + "---|" * len(failures[0]) + "\n"
     modes_md += "\n".join("| " + " | ".join(r) + " |" for r in failures[1:])
@@ -860,7 +942,7 @@ def markdown(data: dict, ranked: pd.DataFrame, efficient: list[str], pictures: l
         f"## {tx['packages_heading']}\n\n{described}\n\n"
         f"## {tx['verdict_heading']}\n\n{tx['verdict_note']}\n\n{table}\n\n"
         f"## {tx['evidence_heading']}\n\n### {tx['failures_table']}\n\n{modes_md}\n\n{figs}\n\n"
-        f"{lasting}{tx['ce_note']}\n\n{where}"
+        f"{lasting}### {tx['ce_heading']}\n\n{_markdown_rows(_ce_rows(ce, tx))}\n\n{tx['ce_note']}\n\n{where}"
         f"## {tx['provenance_heading']}\n\n{_provenance(data, tx)} {tx['config_note']}\n"
     )
 
@@ -875,7 +957,8 @@ def html_page(
         "<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in _verdict_rows(ranked, tx)
     )
     described = "".join(
-        f"<li><b>{esc(tx.package(p))}</b> (<code>{esc(p)}</code>): {esc(d)}</li>"
+        f"<li><b>{esc(tx.package(p))}</b>{'' if tx.package(p) == p else f' (<code>{esc(p)}</code>)'}: "
+        f"{esc(d)}</li>"
         for p, d in data["descriptions"].items()
     )
     failures = data["failures"]
@@ -891,8 +974,7 @@ def html_page(
         f"src='data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()}'/>"
         for title, path in pictures
     )
-    ce = ce.assign(package=[tx.package(p) for p in ce["package"]])
-    ce_html = ce.to_html(index=False, float_format=lambda v: f"{v:,.3g}", border=0)
+    ce_html = _html_rows(_ce_rows(ce, tx))
     boxes = _box_lines(data.get("boxes"), tx)
     where = (
         f"<h3>{esc(tx['boxes_heading'])}</h3><ul>" + "".join(f"<li>{esc(b)}</li>" for b in boxes) + "</ul>"

@@ -77,13 +77,19 @@ TEXT = {
         "verdict_heading": "Verdict (95% intervals)",
         "verdict_note": (
             "Ranked by the share of runs in which none of the failure modes happens, then by the "
-            "fewest failure modes a run, then by the lower cost."
+            "fewest failure modes a run, then by the lower cost. 'p vs best': exact McNemar test "
+            "of the healthy share against the first package, run paired with run."
         ),
         "evidence_heading": "Evidence",
         "rank": "rank",
         "package": "package",
         "healthy": "runs with no failure mode",
         "modes_per_run": "failure modes a run",
+        "p_vs_best": "p vs best",
+        "tied": (
+            "The runs cannot tell these from the best on the share free of failure modes (paired "
+            "exact McNemar test on the same random numbers, p >= 0.05): {packages}."
+        ),
         "none_healthy": (
             "No package keeps any run free of every failure mode; the ranking then goes by the "
             "fewest failure modes a run."
@@ -100,7 +106,14 @@ TEXT = {
         "fig_robustness": "Robustness across futures",
         "fig_sobol": "Sensitivity (Sobol indices)",
         "ce_heading": "Cost-effectiveness against the no-policy twin (median, quartiles)",
-        "ce_note": "Cost-effectiveness against the no-policy twin: tables/cost_effectiveness.csv.",
+        "ce_note": (
+            "Yuan of public money per extra firm-year at depth 4 and per extra graduate employed "
+            "locally in field, over the no-policy run with the same random numbers; deadweight: "
+            "the share of money paid for depth a firm chose anyway. Data: tables/cost_effectiveness.csv."
+        ),
+        "ce_deep": "yuan per extra deep member-year",
+        "ce_graduate": "yuan per extra in-field local graduate",
+        "ce_deadweight": "deadweight share",
         "boxes_heading": "Where failure happens (scenario discovery, PRIM)",
         "boxes_item": "{package}: {mode} where {where} (density {density}, coverage {coverage})",
         "provenance_heading": "Provenance",
@@ -169,6 +182,11 @@ TEXT = {
         "package": "政策包",
         "healthy": "无失效模式的运行",
         "modes_per_run": "平均失效模式数",
+        "p_vs_best": "与最优比较的 p 值",
+        "tied": (
+            "以下政策包在无失效运行占比上与最优者无显著差异"
+            "(同一组随机数的配对精确 McNemar 检验,p ≥ 0.05):{packages}。"
+        ),
         "none_healthy": "没有一个政策包能让任何一次运行完全避免失效模式;此时按平均失效模式数排序。",
         "failures_table": "失效模式发生率(运行占比,95% 区间)",
         "deep": "共建企业占比",
@@ -182,7 +200,14 @@ TEXT = {
         "fig_robustness": "跨情景的稳健性",
         "fig_sobol": "敏感性(Sobol 指数)",
         "ce_heading": "相对无激励对照的成本效益(中位数、四分位数)",
-        "ce_note": "相对无激励对照的成本效益:tables/cost_effectiveness.csv。",
+        "ce_note": (
+            "与同一组随机数下的无激励运行相比:"
+            "每多一个深度 4 企业年、每多一名本地对口就业毕业生所花的财政资金(元);"
+            "无谓支出:支付给本来就会达到该深度的企业的资金占比。数据:tables/cost_effectiveness.csv。"
+        ),
+        "ce_deep": "每增加一个共建企业年(元)",
+        "ce_graduate": "每增加一名本地对口就业毕业生(元)",
+        "ce_deadweight": "无谓支出占比",
         "boxes_heading": "失效发生在哪些情景(情景发现,PRIM)",
         "boxes_item": "{package}:{mode},当 {where}(密度 {density},覆盖率 {coverage})",
         "provenance_heading": "来源",

@@ -211,3 +211,17 @@ def test_a_phase_out_experiment_reports_persistence_in_chinese(tmp_path):
     assert table.loc["outcome_based", "gain_at_exit_median"] == pytest.approx(mine["gain_at_exit"].median())
     assert "none" not in table.index
     assert "退坡后的持续性" in (out / "report.html").read_text()
+
+
+def test_paired_comparison_with_the_best_by_hand():
+    """Ten paired runs: A is healthy in all, B in runs 0 and 1 only. The 8 discordant pairs
+    all favour A: exact McNemar p = 2 x 0.5^8 = 0.0078. C agrees with A in every run: p 1."""
+    from experiments.report import versus_best
+
+    runs = pd.DataFrame({"scenario": 0, "replicate": list(range(10)) * 3,
+                         "package": ["A"] * 10 + ["B"] * 10 + ["C"] * 10,
+                         "healthy": [True] * 10 + [True, True] + [False] * 8 + [True] * 10})  # fmt: skip
+    ranked = pd.DataFrame({"package": ["A", "C", "B"]})
+    p = versus_best(runs, ranked)
+    assert p["A"] == 1.0 and p["C"] == 1.0
+    assert p["B"] == pytest.approx(2 * 0.5**8)
