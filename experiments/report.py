@@ -962,13 +962,7 @@ def html_page(
         for p, d in data["descriptions"].items()
     )
     failures = data["failures"]
-    modes_html = (
-        "<table><tr>"
-        + "".join(f"<th>{esc(h)}</th>" for h in failures[0])
-        + "</tr>"
-        + "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in failures[1:])
-        + "</table>"
-    )
+    modes_html = _html_rows(failures, "modes")
     images = "".join(
         f"<h3>{esc(title)}</h3><img alt='{esc(title)}' style='max-width:100%' "
         f"src='data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()}'/>"
