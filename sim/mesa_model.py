@@ -52,6 +52,7 @@ from policies.terms import (
 from policies.validate import ConfigError
 from sim import mesa_market as market
 from sim import series as S
+from sim.api import phase_out
 from sim.mesa_config import build_config
 from sim.params import P, build_params
 from sim.rng import STREAM_MATCH, run_key, uniform
@@ -103,7 +104,10 @@ class ConsortiumModel(mesa.Model):
         self.n_years = int(self.cfg.years)
         self.year = 0
         self.p = build_params(self.cfg)
-        self.terms, self.lines = build_terms(self.cfg.policy, self.n_years)
+        package = self.cfg.policy
+        if self.cfg.experiment.phase_out_year is not None:  # every lever stops after that year
+            package = phase_out(package, int(self.cfg.experiment.phase_out_year))
+        self.terms, self.lines = build_terms(package, self.n_years)
         self.row = self.terms[0]
         self.key = run_key(seed, 0, 0)
         self._set_up_city()

@@ -57,6 +57,7 @@ city = solara.reactive(DEFAULT_CITY)
 policy = solara.reactive(DEFAULT_POLICY)
 seed = solara.reactive(0)
 years = solara.reactive(15)
+money_stops = solara.reactive(0)  # the last year paid (1-based); 0: the package's own years
 lever_values = solara.reactive(package_values(DEFAULT_POLICY))
 view: solara.Reactive[View | None] = solara.reactive(None)
 pair: solara.Reactive[Comparison | None] = solara.reactive(None)
@@ -68,6 +69,8 @@ error: solara.Reactive[str | None] = solara.reactive(None)
 def current_settings() -> Settings:
     """The settings the side bar describes now."""
     changed = lever_overrides(policy.value, lever_values.value)
+    if money_stops.value > 0:  # every lever stops after that year (the model counts from 0)
+        changed["experiment__phase_out_year"] = int(money_stops.value) - 1
     return Settings(
         city.value, policy.value, int(seed.value), int(years.value), tuple(sorted(changed.items()))
     )
@@ -167,6 +170,9 @@ def SideBar() -> None:
         solara.InputInt(label("seed", language), value=seed.value, on_value=seed.set)
         solara.InputInt(label("years", language), value=years.value,
                         on_value=lambda v: years.set(min(max(int(v), 1), 50)))  # fmt: skip
+    solara.InputInt(label("money_stops", language), value=money_stops.value,
+                    on_value=lambda v: money_stops.set(min(max(int(v), 0), 50)),
+                    classes=["money-stops"])  # fmt: skip
     Heading(label("levers", language), 4)
     solara.Text(label("levers_note", language), style={"font-size": "0.78rem", "color": "#555"})
     for lever in LEVERS:

@@ -25,6 +25,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "policy": ("Policy package", "政策包"),
     "seed": ("Random seed", "随机种子"),
     "years": ("Years to simulate", "模拟年数"),
+    "money_stops": ("Money stops after year (0: as the package)", "资金在第几年后退出(0:按政策包)"),
     "levers": ("Levers", "政策杠杆"),
     "levers_note": (
         "Start from the package; a changed lever re-runs the policy arm from year 0 to the current year.",

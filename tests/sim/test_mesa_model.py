@@ -207,3 +207,23 @@ def test_measures_against_the_no_policy_twin_are_the_cores():
     assert "exit_year" not in model.summary()
     with pytest.raises(ValueError, match="baseline"):
         model.summary(ConsortiumModel(policy="none", **common))  # a twin at year 0
+
+
+def test_a_phase_out_year_stops_the_money_as_in_the_core():
+    """``experiment__phase_out_year=2``: every lever stops after year 2, as
+    ``sim.api.phase_out`` makes it for the core; no money is paid from year 3 on, and in
+    the core's agent order the run is the core's phase-out run bit for bit."""
+    from experiments.validation import compose_cfg
+    from sim.api import simulate
+
+    common = {"city": "small", "years": 6, "seed": 2, "policy": "jczt", "agent_order": "core"}
+    model = ConsortiumModel(experiment__phase_out_year=2, **common)
+    while model.running:
+        model.step()
+    paid = model.series_frame()["fiscal_cost_cny"].to_numpy()
+    assert paid[:3].sum() > 0 and np.all(paid[3:] == 0)
+    cfg = compose_cfg("city=small", "years=6", "seed=2", "policy=jczt", "experiment.phase_out_year=2",
+                      "experiment.packages=[jczt]")  # fmt: skip
+    core = simulate(cfg, seeds=[0])[1]
+    core = core[core["package"] == "jczt"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(model.series_frame()[list(SERIES_NAMES)], core[list(SERIES_NAMES)])

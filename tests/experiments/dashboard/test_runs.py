@@ -72,3 +72,12 @@ def test_the_page_judges_collapse_after_exit_against_the_twin():
     assert policy.summary["exit_year"] == 2 and np.isfinite(policy.summary["gain_at_exit"])
     assert "fm_collapse_after_exit" in policy.failure_modes
     assert "exit_year" not in baseline.summary
+
+
+def test_money_stops_after_the_chosen_year():
+    """The side bar's 'money stops after year 4' is the model's phase-out year 3 (years
+    count from 0): the package pays in its first four years only."""
+    pair = Comparison(Settings("small", "jczt", 3, 7, (("experiment__phase_out_year", 3),)))
+    pair.advance_to(7)
+    paid = pair.snapshots()[0].series["fiscal_cost_cny"].to_numpy()
+    assert paid[:4].sum() > 0 and np.all(paid[4:] == 0)
