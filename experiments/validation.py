@@ -47,7 +47,12 @@ def compose_cfg(*overrides: str):
     return cfg
 
 
-def _runs(*overrides: str, packages: str = "[none]", replicates: int = 20, years: int = 12) -> pd.DataFrame:
+def summary_runs(
+    *overrides: str, packages: str = "[none]", replicates: int = 20, years: int = 12
+) -> pd.DataFrame:
+    """Run-summary rows of ``packages`` x ``replicates`` under the shipped config with
+    ``overrides`` (what every check and the validation figures run).
+    """
     cfg = compose_cfg(f"years={years}", f"experiment.packages={packages}", *overrides)
     return simulate(cfg, seeds=range(replicates))[0]
 
@@ -65,7 +70,7 @@ def _greater(a: np.ndarray, b: np.ndarray) -> tuple[bool, str]:
 # ---------------------------------------------------------------- MODEL.md §7 behaviours
 def membership_grant_vs_verified() -> Check:
     """Equal budgets: a membership grant buys more members and more hollow ones."""
-    runs = _runs(packages="[membership_grant,outcome_based]")
+    runs = summary_runs(packages="[membership_grant,outcome_based]")
     results = [
         _greater(_arm(runs, "membership_grant", c), _arm(runs, "outcome_based", c))
         for c in ("membership_rate", "hollow_share")
@@ -86,9 +91,9 @@ def poaching_and_payback() -> Check:
     """More poaching, less training; a payback clause restores some."""
     base = ("policy=apprentice_subsidy",)
     pk = "[apprentice_subsidy]"
-    low = _runs(*base, "uncertainty.poaching_intensity_share=0.05", packages=pk)
-    high = _runs(*base, "uncertainty.poaching_intensity_share=0.35", packages=pk)
-    clause = _runs(
+    low = summary_runs(*base, "uncertainty.poaching_intensity_share=0.05", packages=pk)
+    high = summary_runs(*base, "uncertainty.poaching_intensity_share=0.35", packages=pk)
+    clause = summary_runs(
         *base,
         "uncertainty.poaching_intensity_share=0.35",
         "policy.governance.payback_clause=true",
@@ -109,7 +114,7 @@ def poaching_and_payback() -> Check:
 
 def information_platform() -> Check:
     """The platform lowers mismatch and raises in-field placement."""
-    runs = _runs(packages="[none,platform_only]", replicates=40)
+    runs = summary_runs(packages="[none,platform_only]", replicates=40)
     less, less_text = _greater(
         _arm(runs, "none", "mismatch_index"), _arm(runs, "platform_only", "mismatch_index")
     )
@@ -127,8 +132,8 @@ def information_platform() -> Check:
 def small_budget_rations() -> Check:
     """A budget too small for the promised terms lowers uptake, visibly rationed."""
     pk = "[apprentice_subsidy]"
-    full = _runs("policy=apprentice_subsidy", packages=pk)
-    short = _runs("policy=apprentice_subsidy", "policy.budget_cny_per_year=300000", packages=pk)
+    full = summary_runs("policy=apprentice_subsidy", packages=pk)
+    short = summary_runs("policy=apprentice_subsidy", "policy.budget_cny_per_year=300000", packages=pk)
     lower, text = _greater(
         _arm(full, "apprentice_subsidy", "training_share"),
         _arm(short, "apprentice_subsidy", "training_share"),
@@ -146,7 +151,7 @@ def subsidy_monotone() -> Check:
     """A higher apprentice subsidy never lowers expected apprentices hosted."""
     hosted = []
     for level in (0, 4000, 8000, 16000):
-        runs = _runs(
+        runs = summary_runs(
             "policy=apprentice_subsidy",
             f"policy.apprentice_subsidy.cny_per_apprentice_year={level}",
             "policy.budget_cny_per_year=1e9",
@@ -170,8 +175,10 @@ def subsidy_monotone() -> Check:
 def government_without_gain() -> Check:
     """No gain from implementing: the subsidy is barely paid, outcomes near baseline."""
     over = ("policy=apprentice_subsidy",)
-    delivered = _runs(*over, packages="[none,apprentice_subsidy]", years=15)
-    idle = _runs(*over, "city.government.assessment_weight_cny=0", packages="[apprentice_subsidy]", years=15)
+    delivered = summary_runs(*over, packages="[none,apprentice_subsidy]", years=15)
+    idle = summary_runs(
+        *over, "city.government.assessment_weight_cny=0", packages="[apprentice_subsidy]", years=15
+    )
     baseline = _arm(delivered, "none", "training_share").mean()
     full_gain = _arm(delivered, "apprentice_subsidy", "training_share").mean() - baseline
     idle_gain = _arm(idle, "apprentice_subsidy", "training_share").mean() - baseline
@@ -188,8 +195,12 @@ def relationship_capital_persistence() -> Check:
     """Cooperation built on relationship capital partly outlasts a phase-out."""
     over = ("policy=apprentice_subsidy", "policy.apprentice_subsidy.end_year=7")
     pk = "[apprentice_subsidy]"
-    warm = _runs(*over, "behaviour.relationship_cost_relief_share=0.6", packages=pk, replicates=60, years=15)
-    cold = _runs(*over, "behaviour.relationship_cost_relief_share=0.0", packages=pk, replicates=60, years=15)
+    warm = summary_runs(
+        *over, "behaviour.relationship_cost_relief_share=0.6", packages=pk, replicates=60, years=15
+    )
+    cold = summary_runs(
+        *over, "behaviour.relationship_cost_relief_share=0.0", packages=pk, replicates=60, years=15
+    )
 
     def remaining(runs: pd.DataFrame) -> np.ndarray:
         return _arm(runs, "apprentice_subsidy", "persistence_after_exit") * _arm(
@@ -357,7 +368,7 @@ CALIBRATION = [
 def calibration(preset: str) -> Check:
     """A calibration preset lands near its published figure."""
     _, measure, published, low, high = next(row for row in CALIBRATION if row[0] == preset)
-    runs = _runs(f"calibration={preset}", replicates=12, years=15)
+    runs = summary_runs(f"calibration={preset}", replicates=12, years=15)
     value = float(runs[measure].mean())
     return Check(
         f"calibration {preset}: {measure}",
@@ -380,12 +391,12 @@ def becker() -> Check:
     trained hire's value in wages) in a market without hiring frictions.
     """
     levels = [
-        _firm_funded(_runs(f"uncertainty.poaching_intensity_share={x}", replicates=12, years=15))
+        _firm_funded(summary_runs(f"uncertainty.poaching_intensity_share={x}", replicates=12, years=15))
         for x in (0.0, 0.4, 1.0)
     ]
     steps = [_greater(a, b)[0] for a, b in zip(levels, levels[1:], strict=False)]
     general = _firm_funded(
-        _runs(
+        summary_runs(
             "uncertainty.poaching_intensity_share=1.0",
             "uncertainty.skill_generality_share=1.0",
             "behaviour.external_hiring_cost_cny=0",
@@ -405,13 +416,13 @@ def becker() -> Check:
 def muehlemann() -> Check:
     """A per-apprentice subsidy moves whether firms train more than how many they take."""
     over = ("policy=apprentice_subsidy", "policy.budget_cny_per_year=1e9")
-    base = _runs(
+    base = summary_runs(
         *over,
         "policy.apprentice_subsidy.cny_per_apprentice_year=0",
         packages="[apprentice_subsidy]",
         replicates=12,
     )
-    paid = _runs(
+    paid = summary_runs(
         *over,
         "policy.apprentice_subsidy.cny_per_apprentice_year=10000",
         packages="[apprentice_subsidy]",

@@ -55,7 +55,7 @@ def calibration_figure(path: Path) -> Path:
     """
     fig, ax = plt.subplots(figsize=(7, 3.4))
     for row, (preset, measure, published, low, high) in enumerate(validation.CALIBRATION):
-        runs = validation._runs(f"calibration={preset}", replicates=12, years=15)
+        runs = validation.summary_runs(f"calibration={preset}", replicates=12, years=15)
         values = runs[measure].to_numpy()
         mean, half = values.mean(), 1.96 * values.std(ddof=1) / np.sqrt(len(values))
         ax.barh(
