@@ -95,8 +95,15 @@ def mean_ci(values: np.ndarray) -> tuple[float, float, float]:
 
 def load(run_dir: Path) -> dict:
     """The folder's tables and metadata."""
-    runs = pd.read_parquet(run_dir / "runs.parquet")
     manifest = json.loads((run_dir / "manifest.json").read_text())
+    if manifest.get("experiment") == "validate":
+        raise SystemExit(
+            f"consortium-report: error: {run_dir} holds validation checks, not package runs; "
+            "their report is validation.csv there (and docs/VALIDATION.md)"
+        )
+    if not (run_dir / "runs.parquet").exists():
+        raise SystemExit(f"consortium-report: error: {run_dir} has no runs table (runs.parquet)")
+    runs = pd.read_parquet(run_dir / "runs.parquet")
     if manifest.get("status") != "complete":
         raise SystemExit(
             f"consortium-report: error: {run_dir} is not complete (status {manifest.get('status')})"
@@ -1009,7 +1016,13 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(2)
-    print(build(args.run_dir, args.lang))
+    try:
+        print(build(args.run_dir, args.lang))
+    except SystemExit as error:  # a message for the user: bad input, exit status 2
+        if not isinstance(error.code, str):
+            raise
+        print(error.code, file=sys.stderr)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -225,3 +225,11 @@ def test_paired_comparison_with_the_best_by_hand():
     p = versus_best(runs, ranked)
     assert p["A"] == 1.0 and p["C"] == 1.0
     assert p["B"] == pytest.approx(2 * 0.5**8)
+
+
+def test_a_validation_folder_gets_a_clear_error_not_a_traceback(tmp_path):
+    (tmp_path / "manifest.json").write_text('{"status": "complete", "experiment": "validate"}')
+    done = subprocess.run(
+        [sys.executable, "-m", "experiments.report", str(tmp_path)], capture_output=True, text=True
+    )
+    assert done.returncode == 2 and "validation checks" in done.stderr and "Traceback" not in done.stderr
