@@ -11,6 +11,7 @@ import copy
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from policies.packages import load_package
@@ -20,6 +21,7 @@ from sim.measures import AccountingError, against_counterfactual, check_accounti
 from sim.params import build_params
 from sim.rng import run_key
 from sim.series import SERIES_NAMES
+from sim.state import city_shape
 
 
 def simulate(cfg: Any, seeds: Iterable[int] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -58,6 +60,7 @@ def prepare(cfg: Any) -> dict[str, Any]:
         packages = {name: phase_out(pkg, cfg.experiment.phase_out_year) for name, pkg in packages.items()}
     return {
         "params": build_params(cfg),
+        "city": city_shape(cfg.city),
         "names": names,
         "baseline": baseline_name,
         "terms": {name: build_terms(pkg, cfg.years) for name, pkg in packages.items()},
@@ -79,14 +82,14 @@ def run_item(cfg: Any, prepared: dict[str, Any], scenario: int, replicate: int) 
     key = run_key(cfg.seed, scenario, replicate)
     terms, baseline_name = prepared["terms"], prepared["baseline"]
     yearly, lines = terms[baseline_name]
-    baseline = run_one(cfg.city, prepared["params"], yearly, lines, key)
+    baseline = run_one(prepared["city"], prepared["params"], yearly, lines, key)
     rows, frames = [], []
     for name in prepared["names"]:
         if name == baseline_name:
             run = baseline
         else:
             yearly, lines = terms[name]
-            run = run_one(cfg.city, prepared["params"], yearly, lines, key)
+            run = run_one(prepared["city"], prepared["params"], yearly, lines, key)
         rows.append(_run_row(cfg, name, scenario, replicate, key, run, baseline))
         frames.append(_series_frame(name, scenario, replicate, run))
     return rows, frames
@@ -121,9 +124,12 @@ def _run_row(
 
 
 def _series_frame(name: str, scenario: int, replicate: int, run: RunOutput) -> pd.DataFrame:
-    frame = pd.DataFrame(run.series, columns=list(SERIES_NAMES))
-    frame.insert(0, "year", range(run.series.shape[0]))
-    frame.insert(0, "replicate", replicate)
-    frame.insert(0, "scenario", scenario)
-    frame.insert(0, "package", name)
-    return frame
+    n_years = run.series.shape[0]
+    columns: dict[str, Any] = {
+        "package": [name] * n_years,
+        "scenario": np.full(n_years, scenario),
+        "replicate": np.full(n_years, replicate),
+        "year": np.arange(n_years),
+    }
+    columns.update(zip(SERIES_NAMES, run.series.T, strict=True))
+    return pd.DataFrame(columns)

@@ -9,7 +9,7 @@ import numpy as np
 
 from sim.loop import run_years
 from sim.series import N_SERIES
-from sim.state import allocate, init_city
+from sim.state import allocate, city_shape, init_city
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,16 @@ class RunOutput:
 def run_one(
     city_cfg: Any, params: np.ndarray, terms: np.ndarray, lines: np.ndarray, key: np.uint64
 ) -> RunOutput:
-    """Simulate one city under one package's yearly terms with one random key."""
+    """Simulate one city (its config or its ``sim.state.CityShape``) under one package's
+    yearly terms with one random key.
+    """
     n_years = terms.shape[0]
-    firms, schools, students, city, gov = allocate(city_cfg, n_years)
+    shape = city_shape(city_cfg)
+    firms, schools, students, city, gov = allocate(shape, n_years)
     init_city(key, params, firms, schools, students, city, gov)
     series = np.full((n_years, N_SERIES), np.nan)
-    depth_history = np.zeros((n_years, city_cfg.n_firms), dtype=np.int8)
-    paid_history = np.zeros((n_years, city_cfg.n_firms))
+    depth_history = np.zeros((n_years, shape.n_firms), dtype=np.int8)
+    paid_history = np.zeros((n_years, shape.n_firms))
     run_years(key, params, terms, lines, firms, schools, students, city, gov, series,
               depth_history, paid_history)  # fmt: skip
     return RunOutput(series, depth_history, paid_history)

@@ -8,7 +8,7 @@ agent module's ``COLUMNS``.
 from __future__ import annotations
 
 from collections import namedtuple
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numba import njit
@@ -53,6 +53,27 @@ N_GOV = 3
 SCHOOL_KINDS = ("secondary_vocational", "higher_vocational", "undergraduate")
 
 
+class CityShape(NamedTuple):
+    """What allocation needs of a city, read once from its config: counts and the
+    per-school kind, capacity, majors offered (count) and 双师 share.
+    """
+
+    n_firms: int
+    n_sectors: int
+    kinds: np.ndarray
+    capacity: np.ndarray
+    majors: np.ndarray
+    double_qualified: np.ndarray
+
+
+def city_shape(city_cfg: Any) -> CityShape:
+    """The city's shape; a sweep reads it once, not once a run (config access is slow)."""
+    if isinstance(city_cfg, CityShape):
+        return city_cfg
+    kinds, capacity, majors, dq = school_layout(city_cfg)
+    return CityShape(int(city_cfg.n_firms), int(city_cfg.n_sectors), kinds, capacity, majors, dq)
+
+
 def school_layout(city_cfg: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Return kind, capacity, majors offered (count) and 双师 share per school."""
     kinds, capacity, majors, dq = [], [], [], []
@@ -72,9 +93,13 @@ def school_layout(city_cfg: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
 
 
 def allocate(city_cfg: Any, n_years: int) -> tuple[Firms, Schools, Students, City, np.ndarray]:
-    """Allocate zeroed state for a city over ``n_years`` years."""
-    n_firms, n_sectors = city_cfg.n_firms, city_cfg.n_sectors
-    kinds, capacity, majors, dq = school_layout(city_cfg)
+    """Allocate zeroed state for a city (its config or its :class:`CityShape`) over
+    ``n_years`` years.
+    """
+    shape = city_shape(city_cfg)
+    n_firms, n_sectors = shape.n_firms, shape.n_sectors
+    kinds, capacity, majors = shape.kinds.copy(), shape.capacity.copy(), shape.majors
+    dq = shape.double_qualified.copy()
     n_schools = kinds.size
     n_students = int(capacity.sum()) * n_years
     offers = np.zeros((n_schools, n_sectors), dtype=np.bool_)
