@@ -28,11 +28,20 @@ class Box:
     density: float  # cases of interest inside / futures inside
     mass: float  # futures inside / all futures
 
-    def describe(self, full: dict[str, tuple[float, float]]) -> str:
-        """Readable: "poaching_intensity_share > 0.3 and outside_wage_premium_share > 0.2"."""
+    def describe(
+        self,
+        full: dict[str, tuple[float, float]],
+        joiner: str = " and ",
+        everywhere: str = "in every future",
+        names: dict[str, str] | None = None,
+    ) -> str:
+        """Readable: "poaching_intensity_share > 0.3 and outside_wage_premium_share > 0.2";
+        ``names`` renames factors (by their last dotted part), ``joiner`` joins the limits.
+        """
         parts = []
         for name, (low, high) in self.limits.items():
             short = name.split(".")[-1]
+            short = (names or {}).get(short, short)
             lo_full, hi_full = full[name]
             if low > lo_full and high < hi_full:
                 parts.append(f"{low:.3g} < {short} < {high:.3g}")
@@ -40,7 +49,7 @@ class Box:
                 parts.append(f"{short} > {low:.3g}")
             elif high < hi_full:
                 parts.append(f"{short} < {high:.3g}")
-        return " and ".join(parts) if parts else "in every future"
+        return joiner.join(parts) if parts else everywhere
 
 
 def prim(

@@ -34,7 +34,7 @@ from scipy import stats  # noqa: E402
 
 from experiments.figures import DEPTH_COLOURS  # noqa: E402
 from experiments.fonts import FontError, cjk_family  # noqa: E402
-from experiments.report_text import LANGUAGES, MEASURES, MODES, PACKAGES_ZH, TEXT, characters  # noqa: E402
+from experiments.report_text import FACTORS, LANGUAGES, MEASURES, MODES, PACKAGES_ZH, TEXT, characters  # noqa: E402
 
 # Okabe-Ito, the low-contrast yellow last; a package keeps its colour in every figure
 PALETTE = ["#000000", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0072B2", "#F0E442"]
@@ -354,7 +354,7 @@ def scenario_boxes(run_dir: Path, runs: pd.DataFrame, packages: list[str], tx: T
                     {
                         "package": name,
                         "failure_mode": label,
-                        "where": box.describe(full),
+                        "where": box.describe(full, tx["and"], tx["everywhere"], FACTORS[tx.lang]),
                         "coverage": box.coverage,
                         "density": box.density,
                         "futures_share": box.mass,
@@ -883,7 +883,7 @@ def _box_lines(boxes: pd.DataFrame | None, tx: Text) -> list[str]:
         tx["boxes_item"].format(
             package=tx.package(str(r.package)),
             mode=r.failure_mode,
-            where=r.where,
+            where=tx["everywhere"] if r.where == tx["everywhere"] else tx["where"].format(limits=r.where),
             density=f"{r.density:.0%}",
             coverage=f"{r.coverage:.0%}",
         )

@@ -45,6 +45,23 @@ MEASURES = {
     },
 }
 
+# Uncertain factors named in scenario-discovery boxes (by their last dotted part); English
+# keeps the config's names, which a reader can look up in configs/.
+FACTORS: dict[str, dict[str, str]] = {
+    "en": {},
+    "zh": {
+        "demand_growth_mean_share": "需求平均增速",
+        "demand_growth_sd_share": "需求增速波动",
+        "tech_drift_share": "技术迭代速度",
+        "poaching_intensity_share": "挖人强度",
+        "skill_generality_share": "技能通用程度",
+        "outside_wage_premium_share": "外地工资溢价",
+        "firm_cost_heterogeneity_share": "企业成本差异",
+        "local_preference_share": "本地就业偏好",
+        "recession_demand_drop_share": "衰退时需求降幅",
+    },
+}
+
 # The shipped packages' names and descriptions in Chinese; a package of the user's own
 # keeps its identifier and the description its YAML gives.
 PACKAGES_ZH = {
@@ -115,7 +132,10 @@ TEXT = {
         "ce_graduate": "yuan per extra in-field local graduate",
         "ce_deadweight": "deadweight share",
         "boxes_heading": "Where failure happens (scenario discovery, PRIM)",
-        "boxes_item": "{package}: {mode} where {where} (density {density}, coverage {coverage})",
+        "and": " and ",
+        "everywhere": "in every future",
+        "boxes_item": "{package}: {mode} {where} (density {density}, coverage {coverage})",
+        "where": "where {limits}",
         "provenance_heading": "Provenance",
         "config_note": "The whole configuration is config.yaml in the results folder.",
         "config_summary": "The whole configuration (config.yaml)",
@@ -210,7 +230,10 @@ TEXT = {
         "ce_graduate": "每增加一名本地对口就业毕业生(元)",
         "ce_deadweight": "无谓支出占比",
         "boxes_heading": "失效发生在哪些情景(情景发现,PRIM)",
-        "boxes_item": "{package}:{mode},当 {where}(密度 {density},覆盖率 {coverage})",
+        "and": " 且 ",
+        "everywhere": "在所有情景中",
+        "boxes_item": "{package}:{mode},{where}(密度 {density},覆盖率 {coverage})",
+        "where": "当 {limits} 时",
         "provenance_heading": "来源",
         "config_note": "完整配置见结果文件夹中的 config.yaml。",
         "config_summary": "完整配置(config.yaml)",
