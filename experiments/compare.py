@@ -34,7 +34,7 @@ FAILURE_HEADERS: dict[str, str] = {
     "fm_school_hot_firm_cold": "校热企冷",
     "fm_mismatch": "错配",
     "fm_talent_drain": "外流",
-    "fm_collapse_after_exit": "退坡塌",
+    "fm_collapse_after_exit": "退坡空心",
 }
 
 
@@ -148,7 +148,8 @@ def render(table: pd.DataFrame, cfg: Any) -> str:
         "graduates employed locally in their field; retained: graduates still in the region;\n"
         "CNY m/yr: fiscal cost a year while the package runs. Failure modes: share of runs "
         "showing 联而不合 (hollow), 合而不深 (shallow),\n校热企冷 (schools keen, firms cold), "
-        "错配 (skills mismatch), 外流 (talent drain), 退坡塌 (collapse after the money stops)."
+        "错配 (skills mismatch), 外流 (talent drain), "
+        "退坡空心 (退坡后空心化, collapse after the money stops)."
     )
     with pd.option_context("display.unicode.east_asian_width", True, "display.width", 200):
         body = shown.to_string()

@@ -111,7 +111,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "fm_school_hot_firm_cold": ("校热企冷 schools keen, firms cold", "校热企冷"),
     "fm_mismatch": ("供需错配 supply-demand mismatch", "供需错配"),
     "fm_talent_drain": ("人才外流 talent drain", "人才外流"),
-    "fm_collapse_after_exit": ("退坡即塌 collapse after the money stops", "政策退出后回落"),
+    "fm_collapse_after_exit": ("退坡后空心化 collapse after the money stops", "退坡后空心化"),
     "healthy": ("none: no failure mode", "无失灵"),
     "no_modes_yet": ("(after the first year)", "（第一年后显示）"),
     # charts
