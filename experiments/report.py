@@ -267,7 +267,8 @@ def figure_robustness(table: pd.DataFrame, packages: list[str], measure: str, tx
     tints = [colour(packages, p) for p in table["package"]]
     names = [tx.package(p) for p in table["package"]]
     axes[0].barh(names, table["satisficing_share"], color=tints)
-    axes[0].set_xlim(0, 1)
+    axes[0].set_xlim(0, 1.15)  # room for the value labels beside a full bar
+    axes[0].set_xticks([0, 0.25, 0.5, 0.75, 1.0])
     axes[0].xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     axes[0].set_xlabel(tx["robust_share"])
     axes[1].barh(names, table[f"max_regret_{measure}"], color=tints)
@@ -975,7 +976,7 @@ def html_page(
         f"src='data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()}'/>"
         for title, path in pictures
     )
-    ce_html = _html_rows(_ce_rows(ce, tx))
+    ce_html = _html_rows(_ce_rows(ce, tx), "modes")  # package first: aligned as the modes table
     boxes = _box_lines(data.get("boxes"), tx)
     where = (
         f"<h3>{esc(tx['boxes_heading'])}</h3><ul>" + "".join(f"<li>{esc(b)}</li>" for b in boxes) + "</ul>"
