@@ -310,11 +310,17 @@ def choose_depth(payoffs: np.ndarray, current: int, u: float, p) -> int:
 
 
 @njit(cache=True)
-def imitate_depth(current: int, own_payoff: float, peer_depth: int, peer_payoff: float, u: float, p) -> int:
+def imitate_depth(
+    current: int, own_payoff: float, own_size: float, peer_depth: int, peer_payoff: float, peer_size: float,
+    u: float, p,
+) -> int:  # fmt: skip
     """The imitation rule: take a sampled peer's depth if proportional imitation says so
     (a better-paid peer, with probability gap / ``imitation_max_gap_cny``); with inertia,
-    still at most one level up a year.
+    still at most one level up a year. The peer's payoff is taken at this firm's size
+    (``peer_payoff * own_size / peer_size``): what the peer's depth pays a firm like this
+    one, since payoffs grow with size.
     """
+    peer_payoff = peer_payoff * own_size / max(1.0, peer_size)
     if not imitates(own_payoff, peer_payoff, p[P.imitation_max_gap_cny], u):
         return current
     if p[P.inertia] > 0.5 and peer_depth > current + 1:

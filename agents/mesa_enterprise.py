@@ -114,8 +114,16 @@ class Enterprise(mesa.Agent):
         ):
             peer = model.firms[min(n - 1, int(uniform(key, STREAM_FIRM_CHOICE, year, i, 2) * n))]
             u = uniform(key, STREAM_FIRM_CHOICE, year, i, 3)
-            scaled = peer.realized_cny * self.size / max(1.0, peer.size)  # at this firm's size, as the core
-            depth = imitate_depth(self.last_depth, self.realized_cny, peer.last_depth, scaled, u, p)
+            depth = imitate_depth(
+                self.last_depth,
+                self.realized_cny,
+                self.size,
+                peer.last_depth,
+                peer.realized_cny,
+                peer.size,
+                u,
+                p,
+            )
         else:
             payoffs, claims = np.empty(5), np.empty(market.n_levers)
             expected_payoffs(

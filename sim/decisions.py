@@ -83,9 +83,10 @@ def firms_choose(key, year, firms, city, gov, terms_row, p) -> None:
         if imitation and uniform(key, STREAM_FIRM_CHOICE, year, i, 1) >= p[P.imitation_exploration_share]:
             peer = min(n - 1, int(uniform(key, STREAM_FIRM_CHOICE, year, i, 2) * n))
             u = uniform(key, STREAM_FIRM_CHOICE, year, i, 3)
-            # the peer's payoff scaled to this firm's size: what its depth would pay a firm like this one
-            scaled = firms.realized_cny[peer] * firms.size[i] / max(1.0, firms.size[peer])
-            depth = imitate_depth(last_depth[i], firms.realized_cny[i], last_depth[peer], scaled, u, p)
+            depth = imitate_depth(
+                last_depth[i], firms.realized_cny[i], firms.size[i],
+                last_depth[peer], firms.realized_cny[peer], firms.size[peer], u, p,
+            )  # fmt: skip
             firms.depth[i] = depth
             firms.overreport[i] = 1 if (depth == 1 and over > 0.0) else 0
             continue

@@ -6,6 +6,7 @@ import pytest
 from agents.enterprise import (
     apprentice_slots,
     choose_depth,
+    imitate_depth,
     lever_claims,
     overreport_value_cny,
     private_net_cny,
@@ -140,3 +141,15 @@ def test_membership_grant_terms_follow_lever_window():
 def test_parameter_vector_reads_config_names():
     cfg = make_cfg("behaviour.apprentice_gross_cost_cny=12345")
     assert build_params(cfg)[P.apprentice_gross_cost_cny] == 12345
+
+
+def test_imitation_weighs_a_peer_at_the_imitators_size(p):
+    """A firm of 100 staff earning 100,000 meets one of 200 staff earning 150,000: at the
+    imitator's size the peer's depth pays 75,000, less, so it is never copied (u = 0). A
+    peer of the imitator's own size earning 150,000 is 50,000 better and copied when
+    u < 50,000 / imitation_max_gap_cny; inertia still caps the rise at one level."""
+    gap = p[P.imitation_max_gap_cny]
+    assert imitate_depth(1, 100_000.0, 100.0, 3, 150_000.0, 200.0, 0.0, p) == 1
+    assert imitate_depth(1, 100_000.0, 100.0, 2, 150_000.0, 100.0, 0.99 * 50_000 / gap, p) == 2
+    assert imitate_depth(1, 100_000.0, 100.0, 2, 150_000.0, 100.0, 1.01 * 50_000 / gap, p) == 1
+    assert imitate_depth(1, 100_000.0, 100.0, 4, 150_000.0, 100.0, 0.0, p) == 2
