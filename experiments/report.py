@@ -792,7 +792,9 @@ def build(run_dir: Path, lang: str = "en") -> Path:
 
 
 def _verdict_rows(ranked: pd.DataFrame, tx: Text) -> list[list[str]]:
-    return [
+    """Header and rows of the verdict table for reading."""
+    keys = ("rank", "package", "healthy", "modes_per_run", "p_vs_best", "deep", "in_field_local", "cost")
+    return [[tx[k] for k in keys]] + [
         [
             str(r["rank"]),
             tx.package(r["package"]),
@@ -815,22 +817,6 @@ def _failure_grid(rates: pd.DataFrame, packages: list[str], tx: Text) -> list[li
         cells = [grid.loc[(name, m), ["rate", "low", "high"]].to_numpy(float) for m in MODES["en"]]
         rows.append([tx.package(name), *(f"{r:.0%} ({lo:.0%}-{hi:.0%})" for r, lo, hi in cells)])
     return rows
-
-
-def _verdict_header(tx: Text) -> list[str]:
-    return [
-        tx[k]
-        for k in (
-            "rank",
-            "package",
-            "healthy",
-            "modes_per_run",
-            "p_vs_best",
-            "deep",
-            "in_field_local",
-            "cost",
-        )
-    ]
 
 
 def _summary(data: dict, ranked: pd.DataFrame, efficient: list[str], tx: Text) -> str:
@@ -931,16 +917,12 @@ def markdown(
     data: dict, ranked: pd.DataFrame, ce: pd.DataFrame, efficient: list[str], pictures: list, tx: Text
 ) -> str:
     """The report as Markdown (figures linked)."""
-    header = _verdict_header(tx)
-    table = "| " + " | ".join(header) + " |\n|" + "---|" * len(header) + "\n"
-    table += "\n".join("| " + " | ".join(r) + " |" for r in _verdict_rows(ranked, tx))
+    table = _markdown_rows(_verdict_rows(ranked, tx))
     described = "\n".join(
         f"- **{tx.package(p)}**{'' if tx.package(p) == p else f' (`{p}`)'}: {d}"
         for p, d in data["descriptions"].items()
     )
-    failures = data["failures"]
-    modes_md = "| " + " | ".join(failures[0]) + " |\n|" + "---|" * len(failures[0]) + "\n"
-    modes_md += "\n".join("| " + " | ".join(r) + " |" for r in failures[1:])
+    modes_md = _markdown_rows(data["failures"])
     figs = "\n\n".join(f"![{title}](figures/{path.name})" for title, path in pictures)
     boxes = _box_lines(data.get("boxes"), tx)
     where = f"## {tx['boxes_heading']}\n\n" + "\n".join(f"- {b}" for b in boxes) + "\n\n" if boxes else ""
@@ -960,17 +942,13 @@ def html_page(
 ) -> str:
     """The report as one self-contained HTML page (figures embedded)."""
     esc = html.escape
-    head = "".join(f"<th>{esc(h)}</th>" for h in _verdict_header(tx))
-    body = "".join(
-        "<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in _verdict_rows(ranked, tx)
-    )
+    verdict_html = _html_rows(_verdict_rows(ranked, tx))
     described = "".join(
         f"<li><b>{esc(tx.package(p))}</b>{'' if tx.package(p) == p else f' (<code>{esc(p)}</code>)'}: "
         f"{esc(d)}</li>"
         for p, d in data["descriptions"].items()
     )
-    failures = data["failures"]
-    modes_html = _html_rows(failures, "modes")
+    modes_html = _html_rows(data["failures"], "modes")
     images = "".join(
         f"<h3>{esc(title)}</h3><img alt='{esc(title)}' style='max-width:100%' "
         f"src='data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()}'/>"
@@ -994,7 +972,7 @@ def html_page(
         f"<p>{esc(_summary(data, ranked, efficient, tx))}</p>"
         f"<h2>{esc(tx['packages_heading'])}</h2><ul>{described}</ul>"
         f"<h2>{esc(tx['verdict_heading'])}</h2><p>{esc(tx['verdict_note'])}</p>"
-        f"<table><tr>{head}</tr>{body}</table><h2>{esc(tx['evidence_heading'])}</h2>"
+        f"{verdict_html}<h2>{esc(tx['evidence_heading'])}</h2>"
         f"<h3>{esc(tx['failures_table'])}</h3>{modes_html}{images}{lasting}"
         f"<h3>{esc(tx['ce_heading'])}</h3>{ce_html}{where if boxes else ''}"
         f"<h2>{esc(tx['provenance_heading'])}</h2><p>{esc(_provenance(data, tx))}</p>"
