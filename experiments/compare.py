@@ -58,8 +58,8 @@ def run_experiment(cfg: Any, folder: Path | None = None) -> pd.DataFrame:
     runs = read_table(folder, "runs")
     names = package_names(cfg)
     if cfg.experiment.figures and not (folder / "figures").exists() and len(runs):
-        depth = ["package", "year", *(f"depth_{d}" for d in range(5))]
-        write_figures(runs, read_table(folder, "series", columns=depth), folder / "figures")
+        depth = ["package", "year", "money_active", *(f"depth_{d}" for d in range(5))]
+        write_figures(runs, read_table(folder, "series", columns=depth), folder / "figures", names)
     if not store.complete:
         store.save(
             "complete",

@@ -32,12 +32,13 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
 from scipy import stats  # noqa: E402
 
-from experiments.figures import DEPTH_COLOURS  # noqa: E402
 from experiments.fonts import FontError, cjk_family  # noqa: E402
 from experiments.report_text import FACTORS, LANGUAGES, MEASURES, MODES, PACKAGES_ZH, TEXT, characters  # noqa: E402
 
 # Okabe-Ito, the low-contrast yellow last; a package keeps its colour in every figure
 PALETTE = ["#000000", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0072B2", "#F0E442"]
+# Colour-blind-safe sequential colours for depths 0-4 (cividis samples), light = not engaged.
+DEPTH_COLOURS = ("#e8e8e8", "#fde737", "#7fc97f", "#31688e", "#1b2f5b")
 PAGE_WIDTH = 7.5  # inches: a full-width figure on a printed page, at 100%
 ERRORS = {"ecolor": "#555555", "elinewidth": 0.8, "capsize": 2}
 
@@ -685,7 +686,7 @@ def _descriptions(packages: list[str], own: dict, tx: Text) -> dict[str, str]:
 
 
 @contextmanager
-def _style(lang: str) -> Iterator[None]:
+def figure_style(lang: str) -> Iterator[None]:
     """Print-sized figures; in Chinese, a font with every glyph the report uses, and a
     missing glyph (a box on the page) is an error rather than a warning.
     """
@@ -727,7 +728,7 @@ def build(run_dir: Path, lang: str = "en") -> Path:
     runs, packages = data["runs"], data["packages"]
     out = run_dir / "report" if lang == "en" else run_dir / "report" / lang
     figures, tables = out / "figures", out / "tables"
-    with _style(lang):
+    with figure_style(lang):
         figures.mkdir(parents=True, exist_ok=True)
         tables.mkdir(parents=True, exist_ok=True)
         settings = _experiment_settings(run_dir)
