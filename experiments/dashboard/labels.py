@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from experiments.report_text import MODES  # the failure modes' Chinese names, one table for all outputs
+
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
 
@@ -106,12 +108,15 @@ LABELS: dict[str, tuple[str, str]] = {
         "Classified on the last completed years, thresholds of configs/failure_modes.",
         "依据最近已完成年份判定，阈值见 configs/failure_modes。",
     ),
-    "fm_hollow": ("联而不合 hollow: members on paper only", "联而不合"),
-    "fm_shallow": ("合而不深 shallow: active but not training", "合而不深"),
-    "fm_school_hot_firm_cold": ("校热企冷 schools keen, firms cold", "校热企冷"),
-    "fm_mismatch": ("供需错配 supply-demand mismatch", "供需错配"),
-    "fm_talent_drain": ("人才外流 talent drain", "人才外流"),
-    "fm_collapse_after_exit": ("退坡后空心化 collapse after the money stops", "退坡后空心化"),
+    "fm_hollow": ("联而不合 hollow: members on paper only", MODES["zh"]["fm_hollow"]),
+    "fm_shallow": ("合而不深 shallow: active but not training", MODES["zh"]["fm_shallow"]),
+    "fm_school_hot_firm_cold": ("校热企冷 schools keen, firms cold", MODES["zh"]["fm_school_hot_firm_cold"]),
+    "fm_mismatch": ("供需错配 supply-demand mismatch", MODES["zh"]["fm_mismatch"]),
+    "fm_talent_drain": ("人才外流 talent drain", MODES["zh"]["fm_talent_drain"]),
+    "fm_collapse_after_exit": (
+        "退坡后空心化 collapse after the money stops",
+        MODES["zh"]["fm_collapse_after_exit"],
+    ),
     "healthy": ("none: no failure mode", "无失灵"),
     "no_modes_yet": ("(after the first year)", "（第一年后显示）"),
     # charts

@@ -69,9 +69,13 @@ def test_the_page_judges_collapse_after_exit_against_the_twin():
     pair = Comparison(Settings("small", "outcome_based", 3, 8, lever))
     pair.advance_to(8)
     policy, baseline = pair.snapshots()
-    assert policy.summary["exit_year"] == 2 and np.isfinite(policy.summary["gain_at_exit"])
-    assert "fm_collapse_after_exit" in policy.failure_modes
-    assert "exit_year" not in baseline.summary
+    summary = policy.summary
+    assert summary["exit_year"] == 2 and np.isfinite(summary["gain_at_exit"])
+    # the rule of configs/failure_modes/default.yaml: a gain of at least 0.05 at exit, of
+    # which under half is left
+    expected = summary["gain_at_exit"] >= 0.05 and summary["persistence_after_exit"] < 0.5
+    assert policy.failure_modes["fm_collapse_after_exit"] == expected
+    assert "exit_year" not in baseline.summary and not baseline.failure_modes["fm_collapse_after_exit"]
 
 
 def test_money_stops_after_the_chosen_year():
