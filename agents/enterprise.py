@@ -14,36 +14,7 @@ import numpy as np
 from numba import njit
 
 from agents.choice import imitates, logit_choice
-from policies.terms import (
-    CONDITION_ACTIVITY,
-    CONDITION_MEMBERSHIP,
-    L_APPRENTICE,
-    L_AWARDS,
-    L_CENTRE,
-    L_CREDIT,
-    L_EMPLOYMENT,
-    L_LAND,
-    L_MEMBERSHIP,
-    L_TAX,
-    N_LEVERS,
-    T_APPRENTICE_CNY,
-    T_AUDIT_SHARE,
-    T_AWARD_CNY,
-    T_CENTRE_SHARE,
-    T_CLAWBACK_SHARE,
-    T_CONDITIONALITY,
-    T_CREDIT_INTEREST_SHARE,
-    T_CREDIT_RATING_CNY,
-    T_EMPLOYMENT_CNY,
-    T_ENTITY,
-    T_LAND_SHARE,
-    T_MEMBERSHIP_CNY,
-    T_PENALTY_CNY,
-    T_TAX_SHARE,
-    T_TAX_SURCHARGE_SHARE,
-    T_TECH,
-    T_TECH_BENEFIT_CNY,
-)
+from policies.terms import CONDITION_ACTIVITY, CONDITION_MEMBERSHIP, N_LEVERS, L, T
 from sim.params import P
 
 N_DEPTHS = 5
@@ -148,7 +119,7 @@ def private_net_cny(
     """
     if depth == 0:
         return 0.0
-    coordination = 1.0 - p[P.entity_coordination_relief_share] * terms_row[T_ENTITY]
+    coordination = 1.0 - p[P.entity_coordination_relief_share] * terms_row[T.entity]
     relief = 1.0 - p[P.relationship_cost_relief_share] * relationship
     net = p[P.membership_benefit_cny] - p[P.membership_cost_cny] * coordination
     if depth >= 2:
@@ -163,7 +134,7 @@ def private_net_cny(
         per_apprentice = (share - 1.0) * p[P.apprentice_gross_cost_cny] + retention_belief * recruitment
         net += apprentice_slots(size, depth, p) * per_apprentice
         net -= p[P.trainer_fixed_cost_cny] * relief * coordination
-        net += terms_row[T_TECH] * terms_row[T_TECH_BENEFIT_CNY]
+        net += terms_row[T.tech_platform] * terms_row[T.tech_benefit_cny]
     if depth == 4:
         gap = centre_gap_cny(training_capital_cny, p)
         kept = min(training_capital_cny, p[P.centre_investment_cny])
@@ -193,11 +164,11 @@ def overreport_value_cny(terms_row: np.ndarray, payout_share: float, audit_effor
     Only under activity conditionality: the grant, less what is clawed back and the
     credit-rating penalty if the claim is among those audited.
     """
-    if int(terms_row[T_CONDITIONALITY]) != CONDITION_ACTIVITY:
+    if int(terms_row[T.conditionality]) != CONDITION_ACTIVITY:
         return 0.0
-    audited = terms_row[T_AUDIT_SHARE] * audit_effort
-    grant = terms_row[T_MEMBERSHIP_CNY] * payout_share
-    return grant * (1.0 - audited * terms_row[T_CLAWBACK_SHARE]) - audited * terms_row[T_PENALTY_CNY]
+    audited = terms_row[T.audit_share] * audit_effort
+    grant = terms_row[T.membership_cny] * payout_share
+    return grant * (1.0 - audited * terms_row[T.clawback_share]) - audited * terms_row[T.penalty_cny]
 
 
 @njit(cache=True)
@@ -227,23 +198,23 @@ def lever_claims(
     """
     for k in range(N_LEVERS):
         out[k] = 0.0
-    out[L_APPRENTICE] = apprentices * terms_row[T_APPRENTICE_CNY]
-    out[L_EMPLOYMENT] = trained_local_hires * terms_row[T_EMPLOYMENT_CNY]
-    if qualifies_for_grant(depth, reported_depth, int(apprentices + 0.5), int(terms_row[T_CONDITIONALITY])):
-        out[L_MEMBERSHIP] = terms_row[T_MEMBERSHIP_CNY]
+    out[L.apprentice_subsidy] = apprentices * terms_row[T.apprentice_cny]
+    out[L.employment_subsidy] = trained_local_hires * terms_row[T.employment_cny]
+    if qualifies_for_grant(depth, reported_depth, int(apprentices + 0.5), int(terms_row[T.conditionality])):
+        out[L.membership_grant] = terms_row[T.membership_cny]
     spend = apprentices * p[P.apprentice_gross_cost_cny]
     if depth == 4:
         investment = gap_cny * annuity_share
         spend += investment + p[P.codesign_cost_cny]
-        out[L_CENTRE] = terms_row[T_CENTRE_SHARE] * investment
-        out[L_LAND] = terms_row[T_LAND_SHARE] * p[P.centre_land_share] * investment * land_need
-        out[L_CREDIT] = (
-            terms_row[T_CREDIT_INTEREST_SHARE] * p[P.financing_premium_share] * gap_cny * constrained
-            + terms_row[T_CREDIT_RATING_CNY]
+        out[L.training_centre_grant] = terms_row[T.centre_share] * investment
+        out[L.land] = terms_row[T.land_share] * p[P.centre_land_share] * investment * land_need
+        out[L.credit] = (
+            terms_row[T.credit_interest_share] * p[P.financing_premium_share] * gap_cny * constrained
+            + terms_row[T.credit_rating_cny]
         )
-        out[L_AWARDS] = award_probability * terms_row[T_AWARD_CNY]
-    cap = liability_cny * terms_row[T_TAX_SURCHARGE_SHARE]
-    out[L_TAX] = min(terms_row[T_TAX_SHARE] * spend, cap)
+        out[L.awards] = award_probability * terms_row[T.award_cny]
+    cap = liability_cny * terms_row[T.tax_surcharge_share]
+    out[L.tax_offset] = min(terms_row[T.tax_share] * spend, cap)
 
 
 @njit(cache=True)

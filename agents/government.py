@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from policies.terms import FIXED_BY_EFFORT, FIXED_COST_TERMS, FIXED_LINES
 from sim.params import P
 
 # The government's state is one float64 vector in the core (``sim.state.G_*``).
@@ -78,3 +79,25 @@ def ration_share(claims_cny: float, available_cny: float) -> float:
 def audits(u: float, audit_share: float, effort: float) -> bool:
     """Whether a claim is among those audited: planned audits times the effort spent."""
     return u < audit_share * effort
+
+
+@njit(cache=True)
+def pay_fixed_programmes(spend, terms_row, lines_row, effort, budget) -> float:
+    """Pay the fixed programmes of the registry (``pays="fixed"``: the entity, the
+    platforms, teacher funds) first, within their lines and the budget; returns what they
+    cost. ``spend``: float64[N_LEVERS], written for those lines.
+    """
+    total = 0.0
+    for j in range(len(FIXED_LINES)):
+        lever = FIXED_LINES[j]
+        cost = terms_row[FIXED_COST_TERMS[j]]
+        if FIXED_BY_EFFORT[j] == 1:
+            cost *= effort
+        spend[lever] = min(cost, lines_row[lever])
+        total += spend[lever]
+    if total > budget:
+        scale = ration_share(total, budget)
+        for j in range(len(FIXED_LINES)):
+            spend[FIXED_LINES[j]] *= scale
+        total = budget
+    return total

@@ -11,28 +11,15 @@ import mesa
 import numpy as np
 
 from agents.enterprise import lever_claims, update_belief
-from agents.government import audits, effort_target, payoff_effort_target, ration_share, update_effort
-from policies.terms import (
-    CONDITION_VERIFIED,
-    L_ENTITY,
-    L_INFO,
-    L_MEMBERSHIP,
-    L_TEACHER,
-    L_TECH,
-    N_LEVERS,
-    T_AUDIT_SHARE,
-    T_AWARD_COUNT,
-    T_BUDGET_CNY,
-    T_CLAWBACK_SHARE,
-    T_CONDITIONALITY,
-    T_ENTITY,
-    T_ENTITY_COST_CNY,
-    T_INFO,
-    T_INFO_COST_CNY,
-    T_TEACHER_CNY,
-    T_TECH,
-    T_TECH_COST_CNY,
+from agents.government import (
+    audits,
+    effort_target,
+    pay_fixed_programmes,
+    payoff_effort_target,
+    ration_share,
+    update_effort,
 )
+from policies.terms import CONDITION_VERIFIED, N_LEVERS, L, T
 from sim.params import P
 from sim.rng import STREAM_AUDIT, uniform
 
@@ -40,7 +27,6 @@ if TYPE_CHECKING:
     from sim.mesa_model import ConsortiumModel
 
 EFFORT_PAYOFF = 1.0  # city.government.effort_rule code, as sim.payments
-FIXED_LEVERS = (L_ENTITY, L_INFO, L_TECH, L_TEACHER)
 
 
 class Government(mesa.Agent):
@@ -56,30 +42,12 @@ class Government(mesa.Agent):
         self.payout_belief = float(p[P.prior_payout_share])
         self.deep_last = 0.0
         # the administration starts at the effort its incentive warrants for this package
-        active = bool(model.terms[0, T_BUDGET_CNY] > 0.0)
+        active = bool(model.terms[0, T.budget_cny] > 0.0)
         if p[P.effort_rule] == EFFORT_PAYOFF:
             self.effort = payoff_effort_target(p[P.assessment_weight_cny], 0.0, 0.0, 0.0, 0.0, p, active)
         else:
             self.effort = effort_target(p[P.assessment_weight_cny], 0.0, 0.0, active)
         self.spend = np.zeros(N_LEVERS)  # yuan paid by lever this year
-
-    def _fixed_programmes(self, row: np.ndarray, lines: np.ndarray) -> float:
-        """Pay the entity, the platforms and teacher funds first; returns their cost."""
-        spend, budget = self.spend, row[T_BUDGET_CNY]
-        spend[L_ENTITY] = row[T_ENTITY] * row[T_ENTITY_COST_CNY]
-        spend[L_INFO] = row[T_INFO] * row[T_INFO_COST_CNY]
-        spend[L_TECH] = row[T_TECH] * row[T_TECH_COST_CNY]
-        spend[L_TEACHER] = row[T_TEACHER_CNY] * self.effort
-        total = 0.0
-        for lever in FIXED_LEVERS:
-            spend[lever] = min(spend[lever], lines[lever])
-            total += spend[lever]
-        if total > budget:
-            scale = ration_share(total, budget)
-            for lever in FIXED_LEVERS:
-                spend[lever] *= scale
-            total = budget
-        return total
 
     def _select_awards(self, n_awards: int) -> None:
         """Awards (表彰) to the depth-4 firms with the most relationship capital."""
@@ -101,16 +69,16 @@ class Government(mesa.Agent):
         """
         model, p = self.model, self.model.p
         row, lines = model.terms[year], model.lines[year]
-        effort, budget = self.effort, row[T_BUDGET_CNY]
+        effort, budget = self.effort, row[T.budget_cny]
         self.spend[:] = 0.0
-        fixed = self._fixed_programmes(row, lines)
+        fixed = pay_fixed_programmes(self.spend, row, lines, self.effort, budget)
         for school in model.schools:
             dq = (
                 school.double_qualified
-                + self.spend[L_TEACHER] / len(model.schools) / p[P.teacher_upgrade_cost_cny]
+                + self.spend[L.teacher_training] / len(model.schools) / p[P.teacher_upgrade_cost_cny]
             )
             school.double_qualified = min(1.0, dq)
-        self._select_awards(int(row[T_AWARD_COUNT]))
+        self._select_awards(int(row[T.award_count]))
         claims = np.zeros((len(model.firms), N_LEVERS))
         for firm in model.firms:  # in firm order, so that sums add up as in the core
             lever_claims(
@@ -137,10 +105,12 @@ class Government(mesa.Agent):
                 out["due"] += claims[firm.index, k]
             if firm.overreport == 1:
                 out["overreporters"] += 1
-                if audits(uniform(model.key, STREAM_AUDIT, year, firm.index, 0), row[T_AUDIT_SHARE], effort):
-                    back = row[T_CLAWBACK_SHARE] * claims[firm.index, L_MEMBERSHIP] * total_share * effort
-                    back *= line_share[L_MEMBERSHIP]
-                    self.spend[L_MEMBERSHIP] -= back
+                if audits(uniform(model.key, STREAM_AUDIT, year, firm.index, 0), row[T.audit_share], effort):
+                    back = (
+                        row[T.clawback_share] * claims[firm.index, L.membership_grant] * total_share * effort
+                    )
+                    back *= line_share[L.membership_grant]
+                    self.spend[L.membership_grant] -= back
                     paid -= back
                     out["clawback"] += back
             model.paid_history[year, firm.index] = paid
@@ -155,9 +125,9 @@ class Government(mesa.Agent):
         training = sum(1 for firm in firms if firm.depth >= 3)
         deep = sum(1 for firm in firms if firm.depth == 4)
         integration = training / max(1, len(firms))
-        active = bool(row[T_BUDGET_CNY] > 0.0)
+        active = bool(row[T.budget_cny] > 0.0)
         share = p[P.admin_cost_share]
-        if int(row[T_CONDITIONALITY]) == CONDITION_VERIFIED:
+        if int(row[T.conditionality]) == CONDITION_VERIFIED:
             share += p[P.verification_cost_share]
         handling = share * due
         weight = p[P.assessment_weight_cny]

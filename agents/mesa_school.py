@@ -19,7 +19,7 @@ import mesa
 import numpy as np
 
 from agents.school import adjust_quota, choose_outreach, imitate_outreach, outreach_payoffs, update_relevance
-from policies.terms import T_SCHOOL_KPI
+from policies.terms import T
 from sim.params import P
 from sim.rng import STREAM_SCHOOL, normal, uniform
 
@@ -72,7 +72,7 @@ class School(mesa.Agent):
             if self.offers[m] and total > 0.0:
                 self.quota_share[m] = adjust_quota(self.quota_share[m], target[m] / total, p)
         payoffs = np.empty(3)
-        outreach_payoffs(payoffs, int(model.row[T_SCHOOL_KPI]), nearby, deep, p)
+        outreach_payoffs(payoffs, int(model.row[T.school_kpi]), nearby, deep, p)
         u = uniform(model.key, STREAM_SCHOOL, year, s, 1_000_000)
         exploration = p[P.imitation_exploration_share]
         if market.imitation and uniform(model.key, STREAM_SCHOOL, year, s, 1_000_001) >= exploration:

@@ -16,7 +16,7 @@ from agents.enterprise import (
     update_belief,
 )
 from agents.school import N_OUTREACH, adjust_quota, choose_outreach, imitate_outreach, outreach_payoffs
-from policies.terms import N_LEVERS, T_AWARD_COUNT, T_ENTITY, T_INFO, T_SCHOOL_KPI
+from policies.terms import N_LEVERS, T
 from sim.jit import kernel
 from sim.params import P
 from sim.rng import STREAM_FIRM_CHOICE, STREAM_MATCH, STREAM_SCHOOL, normal, uniform
@@ -71,7 +71,7 @@ def firms_choose(key, year, firms, city, gov, terms_row, p) -> None:
     claims = np.empty(N_LEVERS)
     payout = gov[G_PAYOUT_BELIEF] if p[P.learning] > 0.5 else p[P.prior_payout_share]
     effort = gov[G_EFFORT]
-    awards = terms_row[T_AWARD_COUNT]
+    awards = terms_row[T.award_count]
     # contenders: last year's depth-4 firms, but at least a prior share of all firms
     contenders = max(1.0, gov[G_DEEP_LAST], p[P.award_contenders_prior_share] * firms.size.size)
     award_probability = min(1.0, awards / contenders)
@@ -114,7 +114,7 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
     imitation a school copies a better-evaluated peer's outreach (rule in agents/school.py).
     """
     n_schools, n_sectors = schools.offers.shape
-    platform = terms_row[T_INFO] > 0.5
+    platform = terms_row[T.info_platform] > 0.5
     lag = 1 if platform else max(1, int(p[P.quota_lag_years]))
     seen_year = max(0, year - lag)
     offering = np.zeros(n_sectors)
@@ -153,7 +153,7 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
         for m in range(n_sectors):
             if schools.offers[s, m] and total > 0.0:
                 schools.quota_share[s, m] = adjust_quota(schools.quota_share[s, m], target[m] / total, p)
-        outreach_payoffs(payoffs, int(terms_row[T_SCHOOL_KPI]), nearby, deep, p)
+        outreach_payoffs(payoffs, int(terms_row[T.school_kpi]), nearby, deep, p)
         u = uniform(key, STREAM_SCHOOL, year, s, 1_000_000)
         if imitation and uniform(key, STREAM_SCHOOL, year, s, 1_000_001) >= p[P.imitation_exploration_share]:
             peer = min(n_schools - 1, int(uniform(key, STREAM_SCHOOL, year, s, 1_000_002) * n_schools))
@@ -213,7 +213,7 @@ def form_partnerships(key, year, firms, schools, terms_row, p) -> int:
     order = np.empty(n_firms)
     for i in range(n_firms):
         order[i] = uniform(key, STREAM_MATCH, year, i, 0)
-    reach = min(1.0, p[P.partner_match_share] + p[P.entity_match_bonus_share] * terms_row[T_ENTITY])
+    reach = min(1.0, p[P.partner_match_share] + p[P.entity_match_bonus_share] * terms_row[T.entity])
     unmatched = 0
     for i in np.argsort(order):
         if firms.depth[i] < 3 or firms.partner[i] >= 0:

@@ -19,7 +19,7 @@ from agents.student import (
     field_wage_cny,
     leaves_region,
 )
-from policies.terms import T_INFO, T_PAYBACK, T_PAYBACK_REDUCTION_SHARE, T_PAYBACK_YEARS
+from policies.terms import T
 from sim.decisions import demand_index
 from sim.jit import kernel
 from sim.params import P
@@ -109,7 +109,7 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
     # vacancy places by sector, in random order (counting sort, then shuffle by key)
     slots, start = _vacancy_slots(key, year, firms, n_sectors)
     cursor = start[:n_sectors].copy()
-    contact = p[P.platform_contact_share] if terms_row[T_INFO] > 0.5 else p[P.contact_share]
+    contact = p[P.platform_contact_share] if terms_row[T.info_platform] > 0.5 else p[P.contact_share]
     skill_order = grads[np.argsort(-students.skill[grads])]
     # (b) in-field rounds
     for round_ in range(1, int(p[P.search_rounds]) + 1):
@@ -203,9 +203,9 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
     ex-apprentice still within the service period at the firm that trained them.
     Returns ``(poached, exposed, kept_1y, hired_1y, kept_3y, hired_3y)``.
     """
-    payback = terms_row[T_PAYBACK] > 0.5
-    service = terms_row[T_PAYBACK_YEARS]
-    reduction = terms_row[T_PAYBACK_REDUCTION_SHARE]
+    payback = terms_row[T.payback] > 0.5
+    service = terms_row[T.payback_years]
+    reduction = terms_row[T.payback_reduction_share]
     drain = p[P.drain_share] * p[P.outside_wage_premium_share]
     poached = exposed = 0
     for i in range(firms.size.size):

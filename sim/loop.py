@@ -20,7 +20,7 @@ from numba import njit
 from agents.enterprise import centre_gap_cny, output_share
 from agents.government import effort_target, payoff_effort_target
 from agents.student import DROPPED_OUT, IN_SCHOOL, LEFT_REGION
-from policies.terms import N_LEVERS, T_ANY_MONEY, T_BUDGET_CNY
+from policies.terms import N_LEVERS, T
 from sim import series as S
 from sim.decisions import firms_choose, form_partnerships, schools_plan, update_firm_beliefs
 from sim.education import drift_relevance, enrol_cohort, place_apprentices, train_students
@@ -64,7 +64,7 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
     cohort = int(schools.capacity.sum())
     programme = int(p[P.programme_years])
     # the administration starts at the effort its incentive warrants for this package
-    active = terms[0, T_BUDGET_CNY] > 0.0
+    active = terms[0, T.budget_cny] > 0.0
     if p[P.effort_rule] == EFFORT_PAYOFF:
         gov[G_EFFORT] = payoff_effort_target(p[P.assessment_weight_cny], 0.0, 0.0, 0.0, 0.0, p, active)
     else:
@@ -212,9 +212,9 @@ def _record_money(out, money, spend, gov, row) -> None:
         out[S.S_SPEND0 + k] = spend[k]
     out[S.S_FISCAL] = money[P_PAID]
     out[S.S_DUE] = money[P_DUE]
-    out[S.S_BUDGET] = row[T_BUDGET_CNY]
+    out[S.S_BUDGET] = row[T.budget_cny]
     out[S.S_RATION] = money[P_RATION]
     out[S.S_PAYOUT] = gov[G_PAYOUT_BELIEF]
     out[S.S_OVERREPORT] = money[P_OVERREPORTERS]
     out[S.S_CLAWBACK] = money[P_CLAWBACK]
-    out[S.S_MONEY] = row[T_ANY_MONEY]
+    out[S.S_MONEY] = row[T.any_money]

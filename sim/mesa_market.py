@@ -24,7 +24,7 @@ from agents.student import (
     choose_place,
     option_utility,
 )
-from policies.terms import N_LEVERS, T_ANY_MONEY, T_BUDGET_CNY
+from policies.terms import N_LEVERS, T
 from sim import series as S
 from sim.rng import STREAM_DEMAND, uniform
 
@@ -174,12 +174,12 @@ def record_money(out: np.ndarray, model: ConsortiumModel, money: dict[str, float
         out[S.S_SPEND0 + k] = gov.spend[k]
     out[S.S_FISCAL] = money["paid"]
     out[S.S_DUE] = money["due"]
-    out[S.S_BUDGET] = row[T_BUDGET_CNY]
+    out[S.S_BUDGET] = row[T.budget_cny]
     out[S.S_RATION] = money["ration"]
     out[S.S_PAYOUT] = gov.payout_belief
     out[S.S_OVERREPORT] = money["overreporters"]
     out[S.S_CLAWBACK] = money["clawback"]
-    out[S.S_MONEY] = row[T_ANY_MONEY]
+    out[S.S_MONEY] = row[T.any_money]
 
 
 def mismatch_index(vacancies_by_sector: np.ndarray, cohort: list[Any] | None) -> float:

@@ -40,15 +40,7 @@ from agents.mesa_government import Government
 from agents.mesa_school import School
 from agents.mesa_student import Student
 from agents.student import IN_SCHOOL, UNEMPLOYED
-from policies.terms import (
-    T_AWARD_COUNT,
-    T_ENTITY,
-    T_INFO,
-    T_PAYBACK,
-    T_PAYBACK_REDUCTION_SHARE,
-    T_PAYBACK_YEARS,
-    build_terms,
-)
+from policies.terms import T, build_terms
 from policies.validate import ConfigError
 from sim import mesa_market as market
 from sim import series as S
@@ -214,7 +206,7 @@ class ConsortiumModel(mesa.Model):
         return _Context(
             payout=payout,
             effort=gov.effort,
-            award_probability=min(1.0, self.row[T_AWARD_COUNT] / contenders),
+            award_probability=min(1.0, self.row[T.award_count] / contenders),
             overreport_value=overreport_value_cny(self.row, payout, gov.effort),
             n_levers=self.lines.shape[1],
             imitation=p[P.decision_rule] == RULE_IMITATION and year > 0,
@@ -222,7 +214,7 @@ class ConsortiumModel(mesa.Model):
 
     def _school_context(self, year: int) -> _Context:
         n_sectors = len(self.firms_by_sector)
-        platform = self.row[T_INFO] > 0.5
+        platform = self.row[T.info_platform] > 0.5
         lag = 1 if platform else max(1, int(self.p[P.quota_lag_years]))
         members, seekers = [0.0] * n_sectors, [0.0] * n_sectors
         for firm in self.firms:
@@ -248,7 +240,7 @@ class ConsortiumModel(mesa.Model):
                 firm.partner = -1
         else:
             self._visit(self.firms, "keep_partner")
-            reach = min(1.0, p[P.partner_match_share] + p[P.entity_match_bonus_share] * self.row[T_ENTITY])
+            reach = min(1.0, p[P.partner_match_share] + p[P.entity_match_bonus_share] * self.row[T.entity])
             keyed = sorted(
                 self.firms, key=lambda f: (uniform(self.key, STREAM_MATCH, year, f.index, 0), f.index)
             )
@@ -293,7 +285,9 @@ class ConsortiumModel(mesa.Model):
             student.trained_by, student.host, student.state = student.host, -1, UNEMPLOYED
         self._visit(graduates, "take_host_offer", year)
         board = market.VacancyBoard(self, year, self.random if self.agent_order == "shuffle" else None)
-        contact = self.p[P.platform_contact_share] if self.row[T_INFO] > 0.5 else self.p[P.contact_share]
+        contact = (
+            self.p[P.platform_contact_share] if self.row[T.info_platform] > 0.5 else self.p[P.contact_share]
+        )
         by_skill = sorted(graduates, key=lambda student: -student.skill)  # best skills search first
         for round_ in range(1, int(self.p[P.search_rounds]) + 1):
             for student in by_skill:
@@ -311,9 +305,9 @@ class ConsortiumModel(mesa.Model):
         p, row = self.p, self.row
         terms = _Context(
             drain=p[P.drain_share] * p[P.outside_wage_premium_share],
-            payback=row[T_PAYBACK] > 0.5,
-            service_years=row[T_PAYBACK_YEARS],
-            reduction=row[T_PAYBACK_REDUCTION_SHARE],
+            payback=row[T.payback] > 0.5,
+            service_years=row[T.payback_years],
+            reduction=row[T.payback_reduction_share],
         )
         for cohort in incumbents:
             cohort.do("turnover", year, terms)

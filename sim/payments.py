@@ -10,28 +10,15 @@ from __future__ import annotations
 import numpy as np
 
 from agents.enterprise import lever_claims, private_net_cny, update_belief
-from agents.government import audits, effort_target, payoff_effort_target, ration_share, update_effort
-from policies.terms import (
-    CONDITION_VERIFIED,
-    L_ENTITY,
-    L_INFO,
-    L_MEMBERSHIP,
-    L_TEACHER,
-    L_TECH,
-    N_LEVERS,
-    T_AUDIT_SHARE,
-    T_AWARD_COUNT,
-    T_BUDGET_CNY,
-    T_CLAWBACK_SHARE,
-    T_CONDITIONALITY,
-    T_ENTITY,
-    T_ENTITY_COST_CNY,
-    T_INFO,
-    T_INFO_COST_CNY,
-    T_TEACHER_CNY,
-    T_TECH,
-    T_TECH_COST_CNY,
+from agents.government import (
+    audits,
+    effort_target,
+    pay_fixed_programmes,
+    payoff_effort_target,
+    ration_share,
+    update_effort,
 )
+from policies.terms import CONDITION_VERIFIED, N_LEVERS, L, T
 from sim.decisions import demand_index
 from sim.jit import kernel
 from sim.params import P
@@ -62,25 +49,6 @@ def select_awards(firms, n_awards: int) -> None:
 
 
 @kernel
-def _fixed_programmes(spend, terms_row, lines_row, effort, budget) -> float:
-    """Pay the entity, the platforms and teacher funds; returns what they cost."""
-    spend[L_ENTITY] = terms_row[T_ENTITY] * terms_row[T_ENTITY_COST_CNY]
-    spend[L_INFO] = terms_row[T_INFO] * terms_row[T_INFO_COST_CNY]
-    spend[L_TECH] = terms_row[T_TECH] * terms_row[T_TECH_COST_CNY]
-    spend[L_TEACHER] = terms_row[T_TEACHER_CNY] * effort
-    total = 0.0
-    for lever in (L_ENTITY, L_INFO, L_TECH, L_TEACHER):
-        spend[lever] = min(spend[lever], lines_row[lever])
-        total += spend[lever]
-    if total > budget:
-        scale = ration_share(total, budget)
-        for lever in (L_ENTITY, L_INFO, L_TECH, L_TEACHER):
-            spend[lever] *= scale
-        total = budget
-    return total
-
-
-@kernel
 def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, spend, paid_firm, p):
     """Pay what is due this year; returns float64[N_PAY] (due, paid, ration, ...).
 
@@ -90,15 +58,18 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
     n_firms = firms.size.size
     out = np.zeros(N_PAY)
     effort = gov[G_EFFORT]
-    budget = terms_row[T_BUDGET_CNY]
+    budget = terms_row[T.budget_cny]
     for k in range(N_LEVERS):
         spend[k] = 0.0
-    fixed = _fixed_programmes(spend, terms_row, lines_row, effort, budget)
+    fixed = pay_fixed_programmes(spend, terms_row, lines_row, effort, budget)
     n_schools = schools.capacity.size
     for s in range(n_schools):
-        dq = schools.double_qualified[s] + spend[L_TEACHER] / n_schools / p[P.teacher_upgrade_cost_cny]
+        dq = (
+            schools.double_qualified[s]
+            + spend[L.teacher_training] / n_schools / p[P.teacher_upgrade_cost_cny]
+        )
         schools.double_qualified[s] = min(1.0, dq)
-    select_awards(firms, int(terms_row[T_AWARD_COUNT]))
+    select_awards(firms, int(terms_row[T.award_count]))
     row = np.empty(N_LEVERS)
     due_by_lever = np.zeros(N_LEVERS)
     for i in range(n_firms):
@@ -126,10 +97,10 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
             out[P_DUE] += claims[i, k]
         if firms.overreport[i] == 1:
             out[P_OVERREPORTERS] += 1
-            if audits(uniform(key, STREAM_AUDIT, year, i, 0), terms_row[T_AUDIT_SHARE], effort):
-                back = terms_row[T_CLAWBACK_SHARE] * claims[i, L_MEMBERSHIP] * total_share * effort
-                back *= line_share[L_MEMBERSHIP]
-                spend[L_MEMBERSHIP] -= back
+            if audits(uniform(key, STREAM_AUDIT, year, i, 0), terms_row[T.audit_share], effort):
+                back = terms_row[T.clawback_share] * claims[i, L.membership_grant] * total_share * effort
+                back *= line_share[L.membership_grant]
+                spend[L.membership_grant] -= back
                 paid_firm[i] -= back
                 out[P_CLAWBACK] += back
     for k in range(N_LEVERS):
@@ -145,7 +116,7 @@ def handling_cost_cny(due_cny: float, terms_row, p) -> float:
     more when outcomes must be verified.
     """
     share = p[P.admin_cost_share]
-    if int(terms_row[T_CONDITIONALITY]) == CONDITION_VERIFIED:
+    if int(terms_row[T.conditionality]) == CONDITION_VERIFIED:
         share += p[P.verification_cost_share]
     return share * due_cny
 
@@ -164,7 +135,7 @@ def _update_government(gov, firms, terms_row, due, paid_claims, collected, p) ->
         if firms.depth[i] == 4:
             deep += 1
     integration = training / max(1, n)
-    active = terms_row[T_BUDGET_CNY] > 0.0  # a package to run, even in a year it pays nothing
+    active = terms_row[T.budget_cny] > 0.0  # a package to run, even in a year it pays nothing
     handling = handling_cost_cny(due, terms_row, p)
     if p[P.effort_rule] == EFFORT_PAYOFF:
         target = payoff_effort_target(

@@ -17,20 +17,10 @@ from policies.terms import (
     CONDITION_ACTIVITY,
     CONDITION_MEMBERSHIP,
     CONDITION_VERIFIED,
-    L_APPRENTICE,
-    L_CENTRE,
-    L_TAX,
     N_LEVERS,
     N_TERMS,
-    T_APPRENTICE_CNY,
-    T_AUDIT_SHARE,
-    T_CENTRE_SHARE,
-    T_CLAWBACK_SHARE,
-    T_CONDITIONALITY,
-    T_MEMBERSHIP_CNY,
-    T_PENALTY_CNY,
-    T_TAX_SHARE,
-    T_TAX_SURCHARGE_SHARE,
+    L,
+    T,
     build_terms,
 )
 from sim.params import P, build_params
@@ -92,30 +82,30 @@ def test_claims_and_tax_cap(p):
     """4 apprentices at 8000; tax offset 30% of 4 x 50000 = 60000 but capped at
     liability 400000 x 5% = 20000; a depth-4 centre grant of 30% of a 300000 gap."""
     row = np.zeros(N_TERMS)
-    row[T_APPRENTICE_CNY] = 8000
-    row[T_TAX_SHARE] = 0.3
-    row[T_TAX_SURCHARGE_SHARE] = 0.05
-    row[T_CENTRE_SHARE] = 0.3
+    row[T.apprentice_cny] = 8000
+    row[T.tax_share] = 0.3
+    row[T.tax_surcharge_share] = 0.05
+    row[T.centre_share] = 0.3
     out = np.zeros(N_LEVERS)
     lever_claims(out, 3, 3, 4.0, 0.0, 0.0, 400000.0, 0, 0, 0.0, 1.0, row, p)
-    assert out[L_APPRENTICE] == 32000 and out[L_TAX] == pytest.approx(20000)
-    assert out[L_CENTRE] == 0.0
+    assert out[L.apprentice_subsidy] == 32000 and out[L.tax_offset] == pytest.approx(20000)
+    assert out[L.training_centre_grant] == 0.0
     lever_claims(out, 4, 4, 6.0, 0.0, 300000.0, 1e8, 0, 0, 0.0, 1.0, row, p)
-    assert out[L_CENTRE] == pytest.approx(90000)
-    assert out[L_TAX] == pytest.approx(0.3 * (6 * 50000 + 300000 + 30000))
+    assert out[L.training_centre_grant] == pytest.approx(90000)
+    assert out[L.tax_offset] == pytest.approx(0.3 * (6 * 50000 + 300000 + 30000))
 
 
 def test_overreporting_pays_only_when_audits_are_weak():
     """Grant 50000, audits 30%, full clawback, penalty 20000: 50000*(1-0.3) - 0.3*20000
     = 29000 > 0; with 100% audits: 0 - 20000 < 0. Only under activity conditionality."""
     row = np.zeros(N_TERMS)
-    row[T_MEMBERSHIP_CNY], row[T_CLAWBACK_SHARE], row[T_PENALTY_CNY] = 50000, 1.0, 20000
-    row[T_CONDITIONALITY] = CONDITION_ACTIVITY
-    row[T_AUDIT_SHARE] = 0.3
+    row[T.membership_cny], row[T.clawback_share], row[T.penalty_cny] = 50000, 1.0, 20000
+    row[T.conditionality] = CONDITION_ACTIVITY
+    row[T.audit_share] = 0.3
     assert overreport_value_cny(row, 1.0, 1.0) == pytest.approx(29000)
-    row[T_AUDIT_SHARE] = 1.0
+    row[T.audit_share] = 1.0
     assert overreport_value_cny(row, 1.0, 1.0) == pytest.approx(-20000)
-    row[T_CONDITIONALITY] = CONDITION_MEMBERSHIP
+    row[T.conditionality] = CONDITION_MEMBERSHIP
     assert overreport_value_cny(row, 1.0, 1.0) == 0.0
 
 
@@ -134,7 +124,7 @@ def test_membership_grant_terms_follow_lever_window():
     package.membership_grant.start_year = 2
     package.membership_grant.end_year = 4
     terms, _ = build_terms(package, 8)
-    on = terms[:, T_MEMBERSHIP_CNY] > 0
+    on = terms[:, T.membership_cny] > 0
     assert on.tolist() == [False, False, True, True, True, False, False, False]
 
 
