@@ -201,7 +201,13 @@ class Setting:
     label_en: str = ""
     label_zh: str = ""
     control: Control | None = None
-    choice_labels: dict[str, tuple[str, str]] = field(default_factory=dict)
+    choice_labels: dict[str, tuple[str, str]] = field(default_factory=dict)  # choice: (English, 中文)
+    control_key: str = ""  # the dashboard control's name, if not ``column``
+
+    @property
+    def key(self) -> str:
+        """The name of the setting's dashboard control."""
+        return self.control_key or self.column
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -213,7 +219,7 @@ SETTINGS: tuple[Setting, ...] = (
              "verified_outcome": ("verified training", "经核验的培养成果")}),
     Setting("audit_share", "governance.audit_rate_share", "share of activity claims audited",
             "Audit rate (share of claims)", "抽查比例（申报占比）",
-            Control("governance.audit_rate_share", "share")),
+            Control("governance.audit_rate_share", "share"), control_key="audit_rate"),
     Setting("clawback_share", "governance.clawback_share", "share of an unjustified payment recovered"),
     Setting("penalty_cny", "governance.penalty_cny", "yuan of credit-rating loss"),
     Setting("school_kpi", "governance.school_kpi", "code (policies.schema.SchoolKpi)",
@@ -225,5 +231,5 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("payback_reduction_share", "governance.payback_poaching_reduction_share",
             "share of poaching prevented"),
     Setting("budget_cny", "budget_cny_per_year", "yuan a year", "Budget (yuan a year)", "年度预算（元）",
-            Control("budget_cny_per_year", "amount", 3.0e7, 5.0e5)),
+            Control("budget_cny_per_year", "amount", 3.0e7, 5.0e5), control_key="budget"),
 )  # fmt: skip

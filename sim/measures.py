@@ -7,48 +7,16 @@ money is the mean yearly spending over the years any lever is active.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from policies.terms import LEVER_NAMES
+from policies.levers import LEVER_NAMES
+from policies.outcomes import FAILURE_MODE_CODES, WINDOW_MEASURES, classify
 from sim.engine import RunOutput
 from sim.series import SERIES_NAMES
 
 _IDX = {name: k for k, name in enumerate(SERIES_NAMES)}
 
-WINDOW_MEASURES: tuple[str, ...] = (
-    "membership_rate",
-    "hollow_share",
-    "deep_share",
-    "training_share",
-    "training_among_active",
-    "net_cost_share",
-    "net_benefit_firm_share",
-    "active_per_signed",
-    "signed_per_school",
-    "apprentices",
-    "apprentice_retention_1y",
-    "apprentice_retention_3y",
-    "poaching_rate",
-    "in_field_local",
-    "in_field_local_rate",
-    "local_retention",
-    "mismatch_index",
-    "mean_relevance",
-    "vacancy_fill_rate",
-    "effort",
-    "payout_belief",
-    "ration_share",
-)
-FAILURE_MODES: tuple[str, ...] = (
-    "fm_hollow",
-    "fm_shallow",
-    "fm_school_hot_firm_cold",
-    "fm_mismatch",
-    "fm_talent_drain",
-    "fm_collapse_after_exit",
-)
+FAILURE_MODES = FAILURE_MODE_CODES  # the fm_* columns of a run row, in registry order
 
 
 def column(series: np.ndarray, name: str) -> np.ndarray:
@@ -154,35 +122,11 @@ def _persistence(run: RunOutput, baseline: RunOutput, window: int = 3) -> dict[s
     }
 
 
-def classify(summary: dict[str, float], thresholds: Any) -> dict[str, bool]:
-    """Failure modes of one run (MODEL.md §1); a run may carry several, or none."""
-    t = thresholds
-    active = 1.0 - _depth_share_below_two(summary)
-    modes = {
-        "fm_hollow": summary["membership_rate"] >= t.hollow_min_membership_share
-        and summary["hollow_share"] >= t.hollow_min_hollow_share,
-        "fm_shallow": active >= t.shallow_min_active_share
-        and _lt(summary["training_among_active"], t.shallow_max_training_share),
-        "fm_school_hot_firm_cold": summary["signed_per_school"] >= t.hot_cold_min_signed_per_school
-        and _lt(summary["active_per_signed"], t.hot_cold_max_active_per_signed, nan_true=True),
-        "fm_mismatch": _ge(summary["mismatch_index"], t.mismatch_min_index),
-        "fm_talent_drain": _lt(summary["local_retention"], t.drain_max_local_retention),
-        "fm_collapse_after_exit": _ge(summary.get("gain_at_exit", np.nan), t.collapse_min_gain_share)
-        and _lt(summary.get("persistence_after_exit", np.nan), t.collapse_max_persistence_share),
-    }
-    modes["healthy"] = not any(modes.values())
-    return {k: bool(v) for k, v in modes.items()}
-
-
-def _depth_share_below_two(summary: dict[str, float]) -> float:
-    members = summary["membership_rate"]
-    hollow = summary["hollow_share"] if np.isfinite(summary["hollow_share"]) else 0.0
-    return (1.0 - members) + members * hollow
-
-
-def _lt(value: float, bound: float, nan_true: bool = False) -> bool:
-    return nan_true if not np.isfinite(value) else value < bound
-
-
-def _ge(value: float, bound: float) -> bool:
-    return bool(np.isfinite(value) and value >= bound)
+__all__ = [
+    "FAILURE_MODES",
+    "AccountingError",
+    "against_counterfactual",
+    "check_accounting",
+    "classify",
+    "summarise",
+]

@@ -40,6 +40,7 @@ from agents.mesa_government import Government
 from agents.mesa_school import School
 from agents.mesa_student import Student
 from agents.student import IN_SCHOOL, UNEMPLOYED
+from policies.outcomes import FAILURE_MODE_CODES
 from policies.terms import T, build_terms
 from policies.validate import ConfigError
 from sim import mesa_market as market
@@ -390,12 +391,8 @@ class ConsortiumModel(mesa.Model):
         from sim.measures import classify
 
         if self.year == 0:
-            return dict.fromkeys((*_FAILURE_MODES, "healthy"), False)
+            return dict.fromkeys((*FAILURE_MODE_CODES, "healthy"), False)
         return classify(self.summary(baseline), self.cfg.failure_modes)
-
-
-_FAILURE_MODES = ("fm_hollow", "fm_shallow", "fm_school_hot_firm_cold", "fm_mismatch", "fm_talent_drain",
-                  "fm_collapse_after_exit")  # fmt: skip
 
 
 def _series_value(model: ConsortiumModel, column: int) -> float:
