@@ -6,43 +6,20 @@ the chosen CJK font has a glyph for every character of the Chinese table.
 
 from __future__ import annotations
 
+from policies.outcomes import FAILURE_MODES
+from policies.outcomes import MEASURES as MEASURE_REGISTRY
+
 LANGUAGES = ("en", "zh")
 
-MODES = {
-    "en": {
-        "fm_hollow": "hollow (联而不合)",
-        "fm_shallow": "shallow (合而不深)",
-        "fm_school_hot_firm_cold": "schools keen, firms cold (校热企冷)",
-        "fm_mismatch": "skills mismatch (供需错配)",
-        "fm_talent_drain": "talent drain (人才外流)",
-        "fm_collapse_after_exit": "collapse after exit (退坡后空心化)",
-    },
-    "zh": {
-        "fm_hollow": "联而不合",
-        "fm_shallow": "合而不深",
-        "fm_school_hot_firm_cold": "校热企冷",
-        "fm_mismatch": "供需错配",
-        "fm_talent_drain": "人才外流",
-        "fm_collapse_after_exit": "退坡后空心化",
-    },
+# Failure modes and measures are named in their registry (policies/outcomes.py), the
+# one place a failure mode's Chinese name is written.
+MODES: dict[str, dict[str, str]] = {
+    "en": {mode.code: f"{mode.name_en} ({mode.name_zh})" for mode in FAILURE_MODES},
+    "zh": {mode.code: mode.name_zh for mode in FAILURE_MODES},
 }
-
-# Run measures named in figures (regret, Sobol); others keep their column name.
-MEASURES = {
-    "en": {
-        "deep_share": "deep share",
-        "training_share": "training share",
-        "in_field_local_rate": "in-field local placement",
-        "hollow_share": "hollow share",
-        "fiscal_cost": "fiscal cost",
-    },
-    "zh": {
-        "deep_share": "共建企业占比",
-        "training_share": "开展培养企业占比",
-        "in_field_local_rate": "本地对口就业率",
-        "hollow_share": "挂名企业占比",
-        "fiscal_cost": "财政成本",
-    },
+MEASURES: dict[str, dict[str, str]] = {
+    "en": {measure.key: measure.label_en for measure in MEASURE_REGISTRY},
+    "zh": {measure.key: measure.label_zh for measure in MEASURE_REGISTRY},
 }
 
 # Uncertain factors named in scenario-discovery boxes (by their last dotted part); English
