@@ -6,4 +6,4 @@ and its decision rules as small scalar ``@njit(cache=True)`` functions. The engi
 one agent at a time.
 """
 
-import sim.jit  # noqa: F401, E402  (numba's cache folder, before any rule is compiled)
+import agents.jit  # noqa: F401, E402  (numba's cache folder, before any rule is compiled)

@@ -14,8 +14,8 @@ import numpy as np
 from numba import njit
 
 from agents.choice import imitates, logit_choice
+from policies.params import P
 from policies.terms import CONDITION_ACTIVITY, CONDITION_MEMBERSHIP, N_LEVERS, L, T
-from sim.params import P
 
 N_DEPTHS = 5
 

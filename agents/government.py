@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from policies.params import P
 from policies.terms import FIXED_BY_EFFORT, FIXED_COST_TERMS, FIXED_LINES
-from sim.params import P
 
 # The government's state is one float64 vector in the core (``sim.state.G_*``).
 COLUMNS: dict[str, tuple[str, str]] = {

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import mesa
 import numpy as np
 
+from agents.draws import STREAM_DEMAND, STREAM_FIRM_CHOICE, STREAM_MATCH, STREAM_STUDENT, uniform
 from agents.enterprise import (
     apprentice_slots,
     centre_gap_cny,
@@ -27,8 +28,7 @@ from agents.enterprise import (
     private_net_cny,
     update_belief,
 )
-from sim.params import P
-from sim.rng import STREAM_DEMAND, STREAM_FIRM_CHOICE, STREAM_MATCH, STREAM_STUDENT, uniform
+from policies.params import P
 
 if TYPE_CHECKING:
     from sim.mesa_model import ConsortiumModel

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from agents.draws import STREAM_AUDIT, uniform
 from agents.enterprise import lever_claims, update_belief
 from agents.government import (
     audits,
@@ -19,9 +20,8 @@ from agents.government import (
     ration_share,
     update_effort,
 )
+from policies.params import P
 from policies.terms import CONDITION_VERIFIED, N_LEVERS, L, T
-from sim.params import P
-from sim.rng import STREAM_AUDIT, uniform
 
 if TYPE_CHECKING:
     from sim.mesa_model import ConsortiumModel

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 import mesa
 import numpy as np
 
+from agents.draws import STREAM_SCHOOL, normal, uniform
 from agents.school import adjust_quota, choose_outreach, imitate_outreach, outreach_payoffs, update_relevance
+from policies.params import P
 from policies.terms import T
-from sim.params import P
-from sim.rng import STREAM_SCHOOL, normal, uniform
 
 if TYPE_CHECKING:
     from agents.mesa_enterprise import Enterprise

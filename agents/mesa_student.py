@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import mesa
 
+from agents.draws import STREAM_ENROL, STREAM_LABOUR, STREAM_TRAINING, STREAM_TURNOVER, gumbel, uniform
 from agents.student import (
     DROPPED_OUT,
     IN_FIELD_LOCAL,
@@ -27,8 +28,7 @@ from agents.student import (
     leaves_region,
     skill_gain,
 )
-from sim.params import P
-from sim.rng import STREAM_ENROL, STREAM_LABOUR, STREAM_TRAINING, STREAM_TURNOVER, gumbel, uniform
+from policies.params import P
 
 if TYPE_CHECKING:
     from agents.mesa_enterprise import Enterprise

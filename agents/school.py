@@ -12,8 +12,8 @@ import numpy as np
 from numba import njit
 
 from agents.choice import imitates, logit_choice
+from policies.params import P
 from policies.terms import KPI_AGREEMENTS
-from sim.params import P
 
 N_OUTREACH = 3
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from numba import njit
 
-from sim.params import P
+from policies.params import P
 
 # Job states after graduation.
 IN_SCHOOL, IN_FIELD_LOCAL, OFF_FIELD_LOCAL, UNEMPLOYED, LEFT_REGION, DROPPED_OUT = range(6)

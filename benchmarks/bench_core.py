@@ -30,9 +30,9 @@ sys.path.insert(0, str(ROOT))
 from experiments.compare import run_experiment  # noqa: E402
 from experiments.runner import default_workers  # noqa: E402
 from policies.packages import load_package  # noqa: E402
+from policies.params import build_params  # noqa: E402
 from policies.terms import build_terms  # noqa: E402
 from sim.engine import run_one  # noqa: E402
-from sim.params import build_params  # noqa: E402
 from sim.rng import run_key  # noqa: E402
 from sim.state import school_layout  # noqa: E402
 from tests.conftest import make_cfg  # noqa: E402

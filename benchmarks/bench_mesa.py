@@ -22,11 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from policies.params import build_params  # noqa: E402
 from policies.terms import build_terms  # noqa: E402
 from sim import ConsortiumModel  # noqa: E402
 from sim.engine import run_one  # noqa: E402
 from sim.mesa_config import build_config  # noqa: E402
-from sim.params import build_params  # noqa: E402
 from sim.rng import run_key  # noqa: E402
 
 

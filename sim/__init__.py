@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-import sim.jit  # noqa: F401  (sets numba's cache folder before any kernel is defined)
+import agents.jit  # noqa: F401  (sets numba's cache folder before any kernel is defined)
 
 
 def simulate(cfg: Any, seeds: Any = None) -> Any:
     """Run ``cfg.experiment.packages`` x replicates; see :func:`sim.api.simulate`."""
-    from sim.api import simulate as _simulate  # imported late: agents/ import sim.params
+    from sim.api import simulate as _simulate  # imported late: keeps `import sim.x` light
 
     return _simulate(cfg, seeds)
 
 
 def __getattr__(name: str) -> Any:
-    if name == "ConsortiumModel":  # imported late: mesa, and agents/ import sim.params
+    if name == "ConsortiumModel":  # imported late: mesa is only needed here
         from sim.mesa_model import ConsortiumModel
 
         return ConsortiumModel

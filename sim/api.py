@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from policies.packages import load_package
+from policies.params import build_params
 from policies.terms import LEVER_NAMES, build_terms
 from sim.engine import RunOutput, run_one
 from sim.measures import AccountingError, against_counterfactual, check_accounting, classify, summarise
-from sim.params import build_params
 from sim.rng import run_key
 from sim.series import SERIES_NAMES
 from sim.state import city_shape

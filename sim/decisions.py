@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from agents.draws import STREAM_FIRM_CHOICE, STREAM_MATCH, STREAM_SCHOOL, normal, uniform
 from agents.enterprise import (
     N_DEPTHS,
     choose_depth,
@@ -15,11 +16,10 @@ from agents.enterprise import (
     overreport_value_cny,
     update_belief,
 )
+from agents.jit import kernel
 from agents.school import N_OUTREACH, adjust_quota, choose_outreach, imitate_outreach, outreach_payoffs
+from policies.params import P
 from policies.terms import N_LEVERS, T
-from sim.jit import kernel
-from sim.params import P
-from sim.rng import STREAM_FIRM_CHOICE, STREAM_MATCH, STREAM_SCHOOL, normal, uniform
 from sim.state import G_DEEP_LAST, G_EFFORT, G_PAYOUT_BELIEF
 
 RULE_IMITATION = 1.0  # behaviour.decision_rule code (policies.schema.DecisionRule)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from agents.draws import STREAM_ENROL, STREAM_STUDENT, STREAM_TRAINING, uniform
 from agents.enterprise import apprentice_slots
+from agents.jit import kernel
 from agents.school import update_relevance
 from agents.student import DROPPED_OUT, IN_SCHOOL, choose_place, option_utility, skill_gain
-from sim.jit import kernel
-from sim.params import P
-from sim.rng import STREAM_ENROL, STREAM_STUDENT, STREAM_TRAINING, uniform
+from policies.params import P
 
 
 @kernel

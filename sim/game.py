@@ -25,7 +25,7 @@ from numba import njit
 from scipy.integrate import solve_ivp
 
 from agents.choice import imitates
-from sim.rng import uniform
+from agents.draws import uniform
 
 STREAM_GAME = 20
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from agents.draws import STREAM_DEMAND, STREAM_LABOUR, STREAM_TURNOVER, gumbel, uniform
+from agents.jit import kernel
 from agents.student import (
     IN_FIELD_LOCAL,
     IN_SCHOOL,
@@ -19,11 +21,9 @@ from agents.student import (
     field_wage_cny,
     leaves_region,
 )
+from policies.params import P
 from policies.terms import T
 from sim.decisions import demand_index
-from sim.jit import kernel
-from sim.params import P
-from sim.rng import STREAM_DEMAND, STREAM_LABOUR, STREAM_TURNOVER, gumbel, uniform
 
 # Outcome counts returned by ``match_graduates`` (int64[N_OUTCOMES]).
 O_GRADUATES, O_IN_FIELD, O_OFF_FIELD, O_UNEMPLOYED, O_LEFT, O_VACANCIES, O_FILLED = range(7)

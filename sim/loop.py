@@ -19,12 +19,13 @@ from numba import njit
 
 from agents.enterprise import centre_gap_cny, output_share
 from agents.government import effort_target, payoff_effort_target
+from agents.jit import kernel
 from agents.student import DROPPED_OUT, IN_SCHOOL, LEFT_REGION
+from policies.params import P
 from policies.terms import N_LEVERS, T
 from sim import series as S
 from sim.decisions import firms_choose, form_partnerships, schools_plan, update_firm_beliefs
 from sim.education import drift_relevance, enrol_cohort, place_apprentices, train_students
-from sim.jit import kernel
 from sim.labour import (
     O_FILLED,
     O_GRADUATES,
@@ -37,7 +38,6 @@ from sim.labour import (
     match_graduates,
 )
 from sim.labour import turnover as incumbents_turnover
-from sim.params import P
 from sim.payments import (
     EFFORT_PAYOFF,
     P_CLAWBACK,

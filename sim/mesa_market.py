@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from agents.draws import STREAM_DEMAND, uniform
 from agents.enterprise import output_share
 from agents.student import (
     DROPPED_OUT,
@@ -26,7 +27,6 @@ from agents.student import (
 )
 from policies.terms import N_LEVERS, T
 from sim import series as S
-from sim.rng import STREAM_DEMAND, uniform
 
 if TYPE_CHECKING:
     from agents.mesa_enterprise import Enterprise

@@ -34,6 +34,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from agents.draws import STREAM_MATCH, uniform
 from agents.enterprise import overreport_value_cny
 from agents.mesa_enterprise import Enterprise
 from agents.mesa_government import Government
@@ -41,14 +42,14 @@ from agents.mesa_school import School
 from agents.mesa_student import Student
 from agents.student import IN_SCHOOL, UNEMPLOYED
 from policies.outcomes import FAILURE_MODE_CODES
+from policies.params import P, build_params
 from policies.terms import T, build_terms
 from policies.validate import ConfigError
 from sim import mesa_market as market
 from sim import series as S
 from sim.api import phase_out
 from sim.mesa_config import build_config
-from sim.params import P, build_params
-from sim.rng import STREAM_MATCH, run_key, uniform
+from sim.rng import run_key
 from sim.series import N_SERIES, SERIES_NAMES
 from sim.state import allocate, init_city
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from agents.draws import STREAM_AUDIT, uniform
 from agents.enterprise import lever_claims, private_net_cny, update_belief
 from agents.government import (
     audits,
@@ -18,11 +19,10 @@ from agents.government import (
     ration_share,
     update_effort,
 )
+from agents.jit import kernel
+from policies.params import P
 from policies.terms import CONDITION_VERIFIED, N_LEVERS, L, T
 from sim.decisions import demand_index
-from sim.jit import kernel
-from sim.params import P
-from sim.rng import STREAM_AUDIT, uniform
 from sim.state import G_DEEP_LAST, G_EFFORT, G_PAYOUT_BELIEF
 
 EFFORT_PAYOFF = 1.0  # city.government.effort_rule code (policies.schema.EffortRule)

@@ -13,10 +13,10 @@ from typing import Any, NamedTuple
 import numpy as np
 from numba import njit
 
+from agents.draws import STREAM_CITY, STREAM_STUDENT, normal, uniform
+from agents.jit import kernel
 from agents.student import NOT_ENROLLED
-from sim.jit import kernel
-from sim.params import P
-from sim.rng import STREAM_CITY, STREAM_STUDENT, normal, uniform
+from policies.params import P
 
 Firms = namedtuple(
     "Firms",

@@ -13,6 +13,7 @@ from agents.enterprise import (
     qualifies_for_grant,
 )
 from policies.packages import load_package
+from policies.params import P, build_params
 from policies.terms import (
     CONDITION_ACTIVITY,
     CONDITION_MEMBERSHIP,
@@ -23,7 +24,6 @@ from policies.terms import (
     T,
     build_terms,
 )
-from sim.params import P, build_params
 from tests.conftest import make_cfg
 
 

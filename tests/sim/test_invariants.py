@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 
 from policies.packages import available, load_package
+from policies.params import build_params
 from policies.terms import build_terms
 from sim.api import simulate
 from sim.loop import run_years
-from sim.params import build_params
 from sim.rng import run_key
 from sim.series import N_SERIES
 from sim.state import allocate, init_city

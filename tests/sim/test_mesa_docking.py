@@ -46,11 +46,11 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from policies.params import build_params
 from policies.terms import build_terms
 from sim.engine import run_one
 from sim.measures import summarise
 from sim.mesa_config import build_config
-from sim.params import build_params
 from sim.rng import run_key
 
 pytestmark = pytest.mark.slow

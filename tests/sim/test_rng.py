@@ -3,7 +3,8 @@
 import numpy as np
 from scipy import stats
 
-from sim.rng import STREAM_FIRM_CHOICE, STREAM_LABOUR, gumbel, normal, run_key, uniform
+from agents.draws import STREAM_FIRM_CHOICE, STREAM_LABOUR, gumbel, normal, uniform
+from sim.rng import run_key
 
 KEY = run_key(0, 0, 0)
 

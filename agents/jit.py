@@ -11,7 +11,7 @@ the functions it calls, so an edited rule in ``agents/`` could be served stale f
 cache of a kernel in ``sim/``. The cache therefore lives in a folder named after a hash
 of all the model's sources (but the Mesa model's ``mesa_*.py``, which define no
 kernels): any change to them starts a fresh cache. This module is
-imported (by ``sim`` and ``agents``) before any kernel is defined.
+imported by ``agents/__init__.py``, so before any rule or kernel is defined.
 """
 
 from __future__ import annotations
