@@ -14,38 +14,45 @@ import numpy as np
 from numba import njit
 
 from agents.choice import imitates, logit_choice
+from agents.columns import Column
 from policies.params import P
 from policies.terms import CONDITION_ACTIVITY, CONDITION_MEMBERSHIP, N_LEVERS, L, T
 
 N_DEPTHS = 5
 
-# State columns of the core's firm table: name -> (dtype, unit / meaning).
-COLUMNS: dict[str, tuple[str, str]] = {
-    "sector": ("int16", "sector index; the matching major has the same index"),
-    "chain": ("int8", "chain position: 0 upstream, 1 mid-stream, 2 downstream"),
-    "lead": ("int8", "1 for a lead firm (链主/龙头)"),
-    "size": ("float64", "employees"),
-    "wage_cny": ("float64", "yearly skilled wage offered"),
-    "liability_cny": ("float64", "yearly VAT + consumption tax payable (surcharge base)"),
-    "constrained": ("int8", "1 if credit-constrained"),
-    "land_need": ("int8", "1 if a training centre needs land"),
-    "productive_share": ("float64", "apprentice output as a share of gross cost"),
-    "hire_value_cny": ("float64", "what a trained hire is worth to this firm beyond saved hiring costs"),
-    "depth": ("int8", "engagement depth 0..4"),
-    "partner": ("int32", "partner school, -1 if none"),
-    "apprentices": ("int32", "apprentices hosted now"),
-    "training_capital_cny": ("float64", "training-centre capital, depreciating"),
-    "relationship": ("float64", "relationship capital with schools, in [0, 1]"),
-    "retention_belief": ("float64", "expected share of own apprentices kept a year on"),
-    "vacancies": ("int32", "skilled vacancies this year"),
-    "overreport": ("int8", "1 if reporting activity it does not do this year"),
-    "invested_cny": ("float64", "training-centre investment made this year"),
-    "trained_hires": ("int32", "ex-apprentices hired in their field this year"),
-    "awarded": ("int8", "1 if given an award (表彰) this year"),
-    "seen_graduates": ("int32", "own apprentices who graduated last year"),
-    "seen_kept": ("int32", "of those, still employed by the firm"),
-    "realized_cny": ("float64", "last year's payoff as lived: private net at its depth + money received"),
-}
+# State columns of the core's firm table (docs/ODD.md §2 is made from this).
+COLUMNS: dict[str, Column] = {
+    "sector": Column("int16", "sector index; the matching major has the same index", drawn=True),
+    "chain": Column("int8", "chain position 0 upstream, 1 mid-stream, 2 downstream (set from the sector; "
+                    "no behaviour uses it)", drawn=True),
+    "lead": Column("int8", "1 for a lead firm (链主/龙头)", drawn=True),
+    "size": Column("float64", "employees", drawn=True),
+    "wage_cny": Column("float64", "yearly skilled wage offered", drawn=True),
+    "liability_cny": Column("float64", "yearly VAT + consumption tax payable (the base of the education "
+                            "surcharges)", drawn=True),
+    "constrained": Column("int8", "1 if credit-constrained", drawn=True),
+    "land_need": Column("int8", "1 if a training centre needs land", drawn=True),
+    "productive_share": Column("float64", "apprentice output as a share of the apprentice's gross cost",
+                               drawn=True),
+    "hire_value_cny": Column("float64", "what a trained hire is worth to this firm beyond saved hiring costs",
+                             drawn=True),
+    "depth": Column("int8", "engagement depth 0..4 (table below)", drawn=True),
+    "partner": Column("int32", "partner school, −1 if none", fill=-1),
+    "apprentices": Column("int32", "apprentices hosted now"),
+    "training_capital_cny": Column("float64", "training-centre capital (学习岛), depreciating", drawn=True),
+    "relationship": Column("float64", "relationship capital with schools, in [0, 1]", drawn=True),
+    "retention_belief": Column("float64", "expected share of own apprentices still employed a year after "
+                               "graduation", drawn=True),
+    "vacancies": Column("int32", "skilled vacancies this year (falls as they are filled)"),
+    "overreport": Column("int8", "1 if reporting activity it does not do this year"),
+    "invested_cny": Column("float64", "training-centre investment made this year"),
+    "trained_hires": Column("int32", "ex-apprentices hired in field locally this year"),
+    "awarded": Column("int8", "1 if given an award (表彰) this year"),
+    "seen_graduates": Column("int32", "last year's graduates of its apprenticeships"),
+    "seen_kept": Column("int32", "of those, how many it still employs"),
+    "realized_cny": Column("float64", "last year's payoff as lived: private net at the depth held plus money "
+                           "received (what `imitation` compares, §7.4)"),
+}  # fmt: skip
 
 
 @njit(cache=True)

@@ -10,21 +10,24 @@ gain, a promised subsidy stays on paper (政策难落地).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numba import njit
 
+from agents.columns import Column
 from policies.params import P
-from policies.terms import FIXED_BY_EFFORT, FIXED_COST_TERMS, FIXED_LINES
+from policies.terms import FIXED_BY_EFFORT, FIXED_COST_TERMS, FIXED_LINES, index_of
 
-# The government's state is one float64 vector in the core (``sim.state.G_*``).
-COLUMNS: dict[str, tuple[str, str]] = {
-    "effort": ("float64", "implementation effort in [0, 1] (G_EFFORT)"),
-    "payout_belief": (
-        "float64",
-        "share of claims firms expect paid, learned from paid / due (G_PAYOUT_BELIEF)",
-    ),
-    "deep_last": ("float64", "depth-4 firms last year, for the award odds (G_DEEP_LAST)"),
-}
+# The government's state is one float64 vector in the core, indexed by ``G.<name>``.
+COLUMNS: dict[str, Column] = {
+    "effort": Column("float64", "implementation effort in [0, 1]: share of due payments delivered and of "
+                     "planned audits carried out", fill=1.0),
+    "payout_belief": Column("float64", "paid / due as firms have learned to expect it (one number a city)"),
+    "deep_last": Column("float64", "firms at depth 4 last year (sets the expected chance of an award)"),
+}  # fmt: skip
+G: Any = index_of(tuple(COLUMNS), "GovernmentIndex")
+N_GOV = len(COLUMNS)
 
 
 @njit(cache=True)

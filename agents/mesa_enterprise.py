@@ -19,6 +19,7 @@ import numpy as np
 
 from agents.draws import STREAM_DEMAND, STREAM_FIRM_CHOICE, STREAM_MATCH, STREAM_STUDENT, uniform
 from agents.enterprise import (
+    COLUMNS,
     apprentice_slots,
     centre_gap_cny,
     choose_depth,
@@ -33,11 +34,6 @@ from policies.params import P
 if TYPE_CHECKING:
     from sim.mesa_model import ConsortiumModel
 
-FIRM_ATTRIBUTES = (
-    "sector", "chain", "lead", "size", "wage_cny", "liability_cny", "constrained", "land_need",
-    "productive_share", "hire_value_cny", "depth", "partner", "apprentices", "training_capital_cny",
-    "relationship", "retention_belief",
-)  # fmt: skip
 
 
 class Enterprise(mesa.Agent):
@@ -66,16 +62,8 @@ class Enterprise(mesa.Agent):
     def __init__(self, model: ConsortiumModel, index: int, firms: Any) -> None:
         super().__init__(model)
         self.index = index
-        for name in FIRM_ATTRIBUTES:  # drawn at set-up by the core's init_city
+        for name in COLUMNS:  # as the core's init_city drew them, or their start values
             setattr(self, name, getattr(firms, name)[index].item())
-        self.vacancies = 0
-        self.overreport = 0
-        self.invested_cny = 0.0
-        self.trained_hires = 0
-        self.awarded = 0
-        self.seen_graduates = 0
-        self.seen_kept = 0
-        self.realized_cny = 0.0
         self.last_depth = self.depth
 
     def expected_vacancies(self, year: int) -> float:

@@ -12,26 +12,29 @@ import numpy as np
 from numba import njit
 
 from agents.choice import imitates, logit_choice
+from agents.columns import Column
 from policies.params import P
 from policies.terms import KPI_AGREEMENTS
 
 N_OUTREACH = 3
 
-COLUMNS: dict[str, tuple[str, str]] = {
-    "kind": ("int8", "0 secondary vocational 中职, 1 higher vocational 高职, 2 undergraduate"),
-    "capacity": ("int32", "students admitted a year"),
-    "offers": ("bool[n_sectors]", "majors offered (one per sector)"),
-    "quota_share": ("float64[n_sectors]", "share of capacity per major"),
-    "relevance": ("float64[n_sectors]", "curriculum relevance per major, in [0, 1]"),
-    "double_qualified": ("float64", "share of 双师型 teachers, in [0, 1]"),
-    "outreach": ("int8", "0 passive, 1 active, 2 keen"),
-    "signed": ("int32", "partnership agreements signed"),
-    "active": ("int32", "agreements with a firm actually training (depth >= 3)"),
-    "partners_free": ("int32", "partner places left this year"),
-    "codesign": ("int32[n_sectors]", "depth-4 partners co-designing each major this year"),
-    "seats": ("int32[n_sectors]", "seats offered per major this year"),
-    "realized": ("float64", "this year's evaluation payoff at the outreach chosen (KPI points)"),
-}
+COLUMNS: dict[str, Column] = {
+    "kind": Column("int8", "0 secondary vocational 中职, 1 higher vocational 高职, 2 undergraduate 本科",
+                   drawn=True),
+    "capacity": Column("int32", "students admitted a year", drawn=True),
+    "offers": Column("bool", "majors offered (one major per sector)", per_sector=True, drawn=True),
+    "quota_share": Column("float64", "share of capacity per major", per_sector=True, drawn=True),
+    "relevance": Column("float64", "curriculum relevance per major, in [0, 1]", per_sector=True, drawn=True),
+    "double_qualified": Column("float64", "share of dual-qualified teachers 双师型", drawn=True),
+    "outreach": Column("int8", "0 passive, 1 active, 2 keen"),
+    "signed": Column("int32", "partnership agreements signed"),
+    "active": Column("int32", "agreements with a firm actually training (depth ≥ 3)"),
+    "partners_free": Column("int32", "partner places left this year"),
+    "codesign": Column("int32", "depth-4 partner firms per major this year", per_sector=True),
+    "seats": Column("int32", "seats per major this year", per_sector=True),
+    "realized": Column("float64", "evaluation payoff (KPI points) at the outreach chosen this year (what "
+                       "`imitation` compares, §7.6)"),
+}  # fmt: skip
 
 
 @njit(cache=True)

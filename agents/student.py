@@ -4,30 +4,29 @@ from __future__ import annotations
 
 from numba import njit
 
+from agents.columns import Column
 from policies.params import P
 
 # Job states after graduation.
 IN_SCHOOL, IN_FIELD_LOCAL, OFF_FIELD_LOCAL, UNEMPLOYED, LEFT_REGION, DROPPED_OUT = range(6)
 NOT_ENROLLED = -1
 
-COLUMNS: dict[str, tuple[str, str]] = {
-    "cohort": ("int16", "year of enrolment"),
-    "ability": ("float64", "standard-normal ability"),
-    "home": ("float64", "home attachment in [0, 1]: preference to stay local"),
-    "school": ("int32", "school, -1 before enrolment"),
-    "major": ("int16", "major (= sector index)"),
-    "host": ("int32", "apprenticeship host firm, -1 if school-based track"),
-    "trained_by": ("int32", "firm that trained the student as an apprentice, -1 if none"),
-    "skill": ("float64", "skill in the major's field, about 0.6 at graduation"),
-    "state": (
-        "int8",
-        "IN_SCHOOL, IN_FIELD_LOCAL, OFF_FIELD_LOCAL, UNEMPLOYED, LEFT_REGION, DROPPED_OUT",
-    ),
-    "employer": ("int32", "firm, -1 if none"),
-    "wage_cny": ("float64", "yearly wage"),
-    "tenure_years": ("int16", "years with the current employer"),
-    "hired_by_host_year": ("int16", "year hired by the host that trained them, -1 if not"),
-}
+COLUMNS: dict[str, Column] = {
+    "cohort": Column("int16", "year of enrolment"),
+    "ability": Column("float64", "standard-normal ability", drawn=True),
+    "home": Column("float64", "home attachment in [0, 1]: preference to stay local", drawn=True),
+    "school": Column("int32", "school, −1 before enrolment", fill=-1),
+    "major": Column("int16", "major (= sector index)", fill=-1),
+    "host": Column("int32", "apprenticeship host firm, −1 on the school-based track", fill=-1),
+    "trained_by": Column("int32", "firm that trained the student as an apprentice, −1 if none", fill=-1),
+    "skill": Column("float64", "skill in the major's field, about 0.6 at graduation without a host"),
+    "state": Column("int8", "−1 not enrolled, then `IN_SCHOOL`, `IN_FIELD_LOCAL`, `OFF_FIELD_LOCAL`, "
+                    "`UNEMPLOYED`, `LEFT_REGION`, `DROPPED_OUT`", fill=NOT_ENROLLED),
+    "employer": Column("int32", "firm, −1 if none", fill=-1),
+    "wage_cny": Column("float64", "yearly wage (recorded; no rule reads it after hiring)"),
+    "tenure_years": Column("int16", "years with the current employer"),
+    "hired_by_host_year": Column("int16", "year hired by the host that trained them, −1 if not", fill=-1),
+}  # fmt: skip
 
 
 @njit(cache=True)

@@ -16,11 +16,11 @@ from agents.enterprise import (
     overreport_value_cny,
     update_belief,
 )
+from agents.government import G
 from agents.jit import kernel
 from agents.school import N_OUTREACH, adjust_quota, choose_outreach, imitate_outreach, outreach_payoffs
 from policies.params import P
 from policies.terms import N_LEVERS, T
-from sim.state import G_DEEP_LAST, G_EFFORT, G_PAYOUT_BELIEF
 
 RULE_IMITATION = 1.0  # behaviour.decision_rule code (policies.schema.DecisionRule)
 
@@ -69,11 +69,11 @@ def firms_choose(key, year, firms, city, gov, terms_row, p) -> None:
     """
     payoffs = np.empty(N_DEPTHS)
     claims = np.empty(N_LEVERS)
-    payout = gov[G_PAYOUT_BELIEF] if p[P.learning] > 0.5 else p[P.prior_payout_share]
-    effort = gov[G_EFFORT]
+    payout = gov[G.payout_belief] if p[P.learning] > 0.5 else p[P.prior_payout_share]
+    effort = gov[G.effort]
     awards = terms_row[T.award_count]
     # contenders: last year's depth-4 firms, but at least a prior share of all firms
-    contenders = max(1.0, gov[G_DEEP_LAST], p[P.award_contenders_prior_share] * firms.size.size)
+    contenders = max(1.0, gov[G.deep_last], p[P.award_contenders_prior_share] * firms.size.size)
     award_probability = min(1.0, awards / contenders)
     over = overreport_value_cny(terms_row, payout, effort)
     n = firms.size.size

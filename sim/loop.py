@@ -18,7 +18,7 @@ import numpy as np
 from numba import njit
 
 from agents.enterprise import centre_gap_cny, output_share
-from agents.government import effort_target, payoff_effort_target
+from agents.government import G, effort_target, payoff_effort_target
 from agents.jit import kernel
 from agents.student import DROPPED_OUT, IN_SCHOOL, LEFT_REGION
 from policies.params import P
@@ -49,7 +49,6 @@ from sim.payments import (
     record_realized,
     update_capital,
 )
-from sim.state import G_EFFORT, G_PAYOUT_BELIEF
 
 
 @njit(cache=True)
@@ -66,9 +65,9 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
     # the administration starts at the effort its incentive warrants for this package
     active = terms[0, T.budget_cny] > 0.0
     if p[P.effort_rule] == EFFORT_PAYOFF:
-        gov[G_EFFORT] = payoff_effort_target(p[P.assessment_weight_cny], 0.0, 0.0, 0.0, 0.0, p, active)
+        gov[G.effort] = payoff_effort_target(p[P.assessment_weight_cny], 0.0, 0.0, 0.0, 0.0, p, active)
     else:
-        gov[G_EFFORT] = effort_target(p[P.assessment_weight_cny], 0.0, 0.0, active)
+        gov[G.effort] = effort_target(p[P.assessment_weight_cny], 0.0, 0.0, active)
     for year in range(n_years):
         row = terms[year]
         # 1-2
@@ -96,7 +95,7 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
         # 9
         relevance = drift_relevance(schools, p)
         # 10
-        effort = gov[G_EFFORT]  # the effort this year's payments are made with
+        effort = gov[G.effort]  # the effort this year's payments are made with
         money = pay_and_audit(
             key, year, firms, schools, gov, row, lines[year], claims, spend, paid_history[year], p
         )
@@ -214,7 +213,7 @@ def _record_money(out, money, spend, gov, row) -> None:
     out[S.S_DUE] = money[P_DUE]
     out[S.S_BUDGET] = row[T.budget_cny]
     out[S.S_RATION] = money[P_RATION]
-    out[S.S_PAYOUT] = gov[G_PAYOUT_BELIEF]
+    out[S.S_PAYOUT] = gov[G.payout_belief]
     out[S.S_OVERREPORT] = money[P_OVERREPORTERS]
     out[S.S_CLAWBACK] = money[P_CLAWBACK]
     out[S.S_MONEY] = row[T.any_money]

@@ -12,6 +12,7 @@ import numpy as np
 from agents.draws import STREAM_AUDIT, uniform
 from agents.enterprise import lever_claims, private_net_cny, update_belief
 from agents.government import (
+    G,
     audits,
     effort_target,
     pay_fixed_programmes,
@@ -23,7 +24,6 @@ from agents.jit import kernel
 from policies.params import P
 from policies.terms import CONDITION_VERIFIED, N_LEVERS, L, T
 from sim.decisions import demand_index
-from sim.state import G_DEEP_LAST, G_EFFORT, G_PAYOUT_BELIEF
 
 EFFORT_PAYOFF = 1.0  # city.government.effort_rule code (policies.schema.EffortRule)
 
@@ -57,7 +57,7 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
     """
     n_firms = firms.size.size
     out = np.zeros(N_PAY)
-    effort = gov[G_EFFORT]
+    effort = gov[G.effort]
     budget = terms_row[T.budget_cny]
     for k in range(N_LEVERS):
         spend[k] = 0.0
@@ -143,11 +143,11 @@ def _update_government(gov, firms, terms_row, due, paid_claims, collected, p) ->
         )
     else:
         target = effort_target(p[P.assessment_weight_cny], integration, handling, active)
-    gov[G_EFFORT] = min(1.0, max(0.0, update_effort(gov[G_EFFORT], target, p)))
-    gov[G_DEEP_LAST] = deep
+    gov[G.effort] = min(1.0, max(0.0, update_effort(gov[G.effort], target, p)))
+    gov[G.deep_last] = deep
     if due > 0.0 and p[P.learning] > 0.5:
         observed = min(1.0, paid_claims / due)
-        gov[G_PAYOUT_BELIEF] = update_belief(gov[G_PAYOUT_BELIEF], observed, p[P.belief_weight_own_share])
+        gov[G.payout_belief] = update_belief(gov[G.payout_belief], observed, p[P.belief_weight_own_share])
 
 
 @kernel

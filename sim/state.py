@@ -1,8 +1,8 @@
 """The core's state: one named tuple of arrays per agent type (struct of arrays).
 
-Python allocates the arrays (sizes come from the config); ``init_city`` fills them in
-compiled code from the run's random key. Column meanings and units are listed in each
-agent module's ``COLUMNS``.
+Python allocates the arrays (sizes come from the config) from each agent module's
+``COLUMNS`` (name, dtype, start value); ``init_city`` fills them in compiled code from
+the run's random key.
 """
 
 from __future__ import annotations
@@ -13,42 +13,21 @@ from typing import Any, NamedTuple
 import numpy as np
 from numba import njit
 
+from agents import enterprise, government, school, student
+from agents.columns import allocate as allocate_columns
 from agents.draws import STREAM_CITY, STREAM_STUDENT, normal, uniform
+from agents.government import G
 from agents.jit import kernel
-from agents.student import NOT_ENROLLED
 from policies.params import P
 
-Firms = namedtuple(
-    "Firms",
-    [
-        "sector", "chain", "lead", "size", "wage_cny", "liability_cny", "constrained",
-        "land_need", "productive_share", "hire_value_cny", "depth", "partner", "apprentices",
-        "training_capital_cny", "relationship", "retention_belief", "vacancies",
-        "overreport", "invested_cny", "trained_hires", "awarded", "seen_graduates",
-        "seen_kept", "realized_cny",
-    ],
-)  # fmt: skip
-Schools = namedtuple(
-    "Schools",
-    [
-        "kind", "capacity", "offers", "quota_share", "relevance", "double_qualified",
-        "outreach", "signed", "active", "partners_free", "codesign", "seats", "realized",
-    ],
-)  # fmt: skip
-Students = namedtuple(
-    "Students",
-    [
-        "cohort", "ability", "home", "school", "major", "host", "trained_by", "skill",
-        "state", "employer", "wage_cny", "tenure_years", "hired_by_host_year",
-    ],
-)  # fmt: skip
+# One named tuple of arrays per agent type, its fields the agent module's COLUMNS.
+Firms = namedtuple("Firms", list(enterprise.COLUMNS))  # type: ignore[misc]
+Schools = namedtuple("Schools", list(school.COLUMNS))  # type: ignore[misc]
+Students = namedtuple("Students", list(student.COLUMNS))  # type: ignore[misc]
 City = namedtuple(
     "City",
     ["sector_growth", "sector_wage_index", "firms_by_sector", "sector_start", "vacancy_history"],
 )
-# Government scalars, one float64 array.
-G_EFFORT, G_PAYOUT_BELIEF, G_DEEP_LAST = range(3)
-N_GOV = 3
 
 SCHOOL_KINDS = ("secondary_vocational", "higher_vocational", "undergraduate")
 
@@ -107,46 +86,17 @@ def allocate(city_cfg: Any, n_years: int) -> tuple[Firms, Schools, Students, Cit
         first = (s * 5) % n_sectors  # spread schools over the majors, all majors covered
         for j in range(majors[s]):
             offers[s, (first + j) % n_sectors] = True
-    f64, i32, i8 = np.float64, np.int32, np.int8
-    firms = Firms(
-        sector=np.zeros(n_firms, np.int16), chain=np.zeros(n_firms, i8),
-        lead=np.zeros(n_firms, i8), size=np.zeros(n_firms, f64),
-        wage_cny=np.zeros(n_firms, f64), liability_cny=np.zeros(n_firms, f64),
-        constrained=np.zeros(n_firms, i8), land_need=np.zeros(n_firms, i8),
-        productive_share=np.zeros(n_firms, f64), hire_value_cny=np.zeros(n_firms, f64),
-        depth=np.zeros(n_firms, i8),
-        partner=np.full(n_firms, -1, i32), apprentices=np.zeros(n_firms, i32),
-        training_capital_cny=np.zeros(n_firms, f64), relationship=np.zeros(n_firms, f64),
-        retention_belief=np.zeros(n_firms, f64), vacancies=np.zeros(n_firms, i32),
-        overreport=np.zeros(n_firms, i8), invested_cny=np.zeros(n_firms, f64),
-        trained_hires=np.zeros(n_firms, i32), awarded=np.zeros(n_firms, i8),
-        seen_graduates=np.zeros(n_firms, i32), seen_kept=np.zeros(n_firms, i32),
-        realized_cny=np.zeros(n_firms, f64),
-    )  # fmt: skip
-    schools = Schools(
-        kind=kinds, capacity=capacity, offers=offers,
-        quota_share=np.zeros((n_schools, n_sectors), f64),
-        relevance=np.zeros((n_schools, n_sectors), f64), double_qualified=dq,
-        outreach=np.zeros(n_schools, i8), signed=np.zeros(n_schools, i32),
-        active=np.zeros(n_schools, i32), partners_free=np.zeros(n_schools, i32),
-        codesign=np.zeros((n_schools, n_sectors), i32),
-        seats=np.zeros((n_schools, n_sectors), i32), realized=np.zeros(n_schools, f64),
-    )  # fmt: skip
-    students = Students(
-        cohort=np.zeros(n_students, np.int16), ability=np.zeros(n_students, f64),
-        home=np.zeros(n_students, f64), school=np.full(n_students, -1, i32),
-        major=np.full(n_students, -1, np.int16), host=np.full(n_students, -1, i32),
-        trained_by=np.full(n_students, -1, i32), skill=np.zeros(n_students, f64),
-        state=np.full(n_students, NOT_ENROLLED, i8), employer=np.full(n_students, -1, i32),
-        wage_cny=np.zeros(n_students, f64), tenure_years=np.zeros(n_students, np.int16),
-        hired_by_host_year=np.full(n_students, -1, np.int16),
-    )  # fmt: skip
+    firms = Firms(**allocate_columns(enterprise.COLUMNS, n_firms, n_sectors))
+    given = {"kind": kinds, "capacity": capacity, "offers": offers, "double_qualified": dq}
+    schools = Schools(**allocate_columns(school.COLUMNS, n_schools, n_sectors, given))
+    students = Students(**allocate_columns(student.COLUMNS, n_students, n_sectors))
+    f64, i32 = np.float64, np.int32
     city = City(
         sector_growth=np.zeros(n_sectors, f64), sector_wage_index=np.ones(n_sectors, f64),
         firms_by_sector=np.zeros(n_firms, i32), sector_start=np.zeros(n_sectors + 1, i32),
         vacancy_history=np.zeros((n_years, n_sectors), f64),
     )  # fmt: skip
-    gov = np.zeros(N_GOV, f64)
+    gov = np.array([column.fill for column in government.COLUMNS.values()], f64)
     return firms, schools, students, city, gov
 
 
@@ -190,8 +140,8 @@ def init_city(key, p, firms, schools, students, city, gov) -> None:
     _sector_wages(firms, city)
     _init_schools(p, schools)
     _init_students(key, p, students)
-    gov[0] = 1.0  # G_EFFORT, reset by run_years from the package's size
-    gov[1] = p[P.prior_payout_share]  # G_PAYOUT_BELIEF
+    gov[G.effort] = 1.0  # reset by run_years from the package's size
+    gov[G.payout_belief] = p[P.prior_payout_share]
 
 
 @kernel
