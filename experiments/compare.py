@@ -12,6 +12,7 @@ from hydra.core.hydra_config import HydraConfig
 
 from experiments.designs import build_design
 from experiments.figures import write_figures
+from experiments.report import build
 from experiments.runner import Progress, chunked, execute, runs_per_item, work_items
 from experiments.store import ChunkStore, read_table, write_config, write_parquet
 from sim.api import package_names
@@ -73,8 +74,6 @@ def run_experiment(cfg: Any, folder: Path | None = None) -> pd.DataFrame:
               f"python -m experiments.rerun {folder} SCENARIO REPLICATE)")  # fmt: skip
     page = folder / "report" / ("report.html" if cfg.lang.name == "en" else f"{cfg.lang.name}/report.html")
     if cfg.experiment.report and len(runs) and not page.exists():
-        from experiments.report import build
-
         try:
             print(f"Report: {build(folder, cfg.lang.name)}")
         except Exception as error:  # the results are complete; the report can be redone alone

@@ -1,6 +1,6 @@
 """The quick-look figures of a comparison (``RESULTS/figures/``), from its tables only.
 
-They are the report's own figures (experiments/report.py), in English: one drawing of
+They are the report's own figures (experiments/report/figures.py), in English: one drawing of
 each, whether it lands here or in ``report/``.
 """
 

@@ -1,0 +1,32 @@
+"""The ``consortium-report RUN_DIR [--lang zh]`` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from experiments.report.writer import build
+
+
+def main() -> None:
+    """Console entry point."""
+    parser = argparse.ArgumentParser(
+        prog="consortium-report", description="Write RUN_DIR/report/ from a results folder."
+    )
+    parser.add_argument("run_dir", type=Path)
+    parser.add_argument("--lang", default="en", help="en (report/) or zh (report/zh/)")
+    args = parser.parse_args()
+    if not (args.run_dir / "manifest.json").exists():
+        print(
+            f"consortium-report: error: {args.run_dir} is not a results folder (no manifest.json)",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+    try:
+        print(build(args.run_dir, args.lang))
+    except SystemExit as error:  # a message for the user: bad input, exit status 2
+        if not isinstance(error.code, str):
+            raise
+        print(error.code, file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,141 @@
+"""The report's page, as Markdown (figures linked) and as one self-contained HTML file
+(figures embedded).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+
+import pandas as pd
+
+from experiments.report.tables import ce_rows, html_rows, markdown_rows, verdict_rows
+from experiments.report.words import Text
+
+
+def _summary(data: dict, ranked: pd.DataFrame, efficient: list[str], tx: Text) -> str:
+    manifest = data["manifest"]
+    best = ranked.iloc[0]
+    return (
+        tx["summary"].format(
+            city=manifest.get("city"),
+            experiment=manifest.get("experiment"),
+            runs=manifest.get("run_count"),
+            failed=manifest.get("failed_runs", 0),
+            best=tx.package(best["package"]),
+            healthy=f"{best['healthy_share']:.0%}",
+            modes=f"{best['failure_modes_per_run']:.2f}",
+            cost=f"{best['fiscal_cost_cny_m']:.2f}",
+            efficient=", ".join(tx.package(p) for p in efficient),
+        )
+        + (f" {tx['none_healthy']}" if best["healthy_share"] == 0 else "")
+        + _ties(ranked, tx)
+    )
+
+
+def _ties(ranked: pd.DataFrame, tx: Text) -> str:
+    """The packages whose healthy share the data cannot tell from the best's (p >= 0.05)."""
+    tied = [tx.package(r["package"]) for _, r in ranked.iloc[1:].iterrows() if r["p_vs_best"] >= 0.05]
+    return f" {tx['tied'].format(packages=', '.join(tied))}" if tied else ""
+
+
+def _provenance(data: dict, tx: Text) -> str:
+    m = data["manifest"]
+    text = tx["provenance"].format(
+        commit=m.get("git_commit"),
+        seed=m.get("seeds", {}).get("seed"),
+        runs=m.get("run_count"),
+        failed=m.get("failed_runs", 0),
+        versions=json.dumps(m.get("versions", {})),
+    )
+    failed = m.get("failed") or []
+    if failed:
+        listed = "; ".join(
+            f"scenario {f.get('scenario')} replicate {f.get('replicate')}" for f in failed[:10]
+        )
+        text += f" Failed: {listed}{' ...' if len(failed) > 10 else ''}."
+    return text
+
+
+def _box_lines(boxes: pd.DataFrame | None, tx: Text) -> list[str]:
+    if boxes is None or not len(boxes):
+        return []
+    return [
+        tx["boxes_item"].format(
+            package=tx.package(str(r.package)),
+            mode=r.failure_mode,
+            where=tx["everywhere"] if r.where == tx["everywhere"] else tx["where"].format(limits=r.where),
+            density=f"{r.density:.0%}",
+            coverage=f"{r.coverage:.0%}",
+        )
+        for r in boxes.itertuples()
+    ]
+
+
+def markdown(
+    data: dict, ranked: pd.DataFrame, ce: pd.DataFrame, efficient: list[str], pictures: list, tx: Text
+) -> str:
+    """The report as Markdown (figures linked)."""
+    table = markdown_rows(verdict_rows(ranked, tx))
+    described = "\n".join(
+        f"- **{tx.package(p)}**{'' if tx.package(p) == p else f' (`{p}`)'}: {d}"
+        for p, d in data["descriptions"].items()
+    )
+    modes_md = markdown_rows(data["failures"])
+    figs = "\n\n".join(f"![{title}](figures/{path.name})" for title, path in pictures)
+    boxes = _box_lines(data.get("boxes"), tx)
+    where = f"## {tx['boxes_heading']}\n\n" + "\n".join(f"- {b}" for b in boxes) + "\n\n" if boxes else ""
+    lasting = f"{tx['persistence_note']}\n\n" if len(data.get("lasting", [])) else ""
+    return (
+        f"# {tx['title']}\n\n{tx['question']}\n\n{_summary(data, ranked, efficient, tx)}\n\n"
+        f"## {tx['packages_heading']}\n\n{described}\n\n"
+        f"## {tx['verdict_heading']}\n\n{tx['verdict_note']}\n\n{table}\n\n"
+        f"## {tx['evidence_heading']}\n\n### {tx['failures_table']}\n\n{modes_md}\n\n{figs}\n\n"
+        f"{lasting}### {tx['ce_heading']}\n\n{markdown_rows(ce_rows(ce, tx))}\n\n{tx['ce_note']}\n\n{where}"
+        f"## {tx['provenance_heading']}\n\n{_provenance(data, tx)} {tx['config_note']}\n"
+    )
+
+
+def html_page(
+    data: dict, ranked: pd.DataFrame, ce: pd.DataFrame, efficient: list[str], pictures: list, tx: Text
+) -> str:
+    """The report as one self-contained HTML page (figures embedded)."""
+    esc = html.escape
+    verdict_html = html_rows(verdict_rows(ranked, tx))
+    described = "".join(
+        f"<li><b>{esc(tx.package(p))}</b>{'' if tx.package(p) == p else f' (<code>{esc(p)}</code>)'}: "
+        f"{esc(d)}</li>"
+        for p, d in data["descriptions"].items()
+    )
+    modes_html = html_rows(data["failures"], "modes")
+    images = "".join(
+        f"<h3>{esc(title)}</h3><img alt='{esc(title)}' style='max-width:100%' "
+        f"src='data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()}'/>"
+        for title, path in pictures
+    )
+    ce_html = html_rows(ce_rows(ce, tx), "modes")  # package first: aligned as the modes table
+    boxes = _box_lines(data.get("boxes"), tx)
+    where = (
+        f"<h3>{esc(tx['boxes_heading'])}</h3><ul>" + "".join(f"<li>{esc(b)}</li>" for b in boxes) + "</ul>"
+    )
+    lasting = f"<p>{esc(tx['persistence_note'])}</p>" if len(data.get("lasting", [])) else ""
+    return (
+        f"<!doctype html><html lang='{tx.lang}'><head><meta charset='utf-8'><title>{esc(tx['title'])}</title>"
+        f"<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}}"
+        f"table{{border-collapse:collapse}}"
+        f"td,th{{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}}"
+        f"td:nth-child(2),th:nth-child(2){{text-align:left}}"
+        f"table.modes td:first-child,table.modes th:first-child{{text-align:left}}"
+        f"table.modes td:nth-child(2),table.modes th:nth-child(2){{text-align:right}}</style></head><body>"
+        f"<h1>{esc(tx['title'])}</h1><p>{esc(tx['question'])}</p>"
+        f"<p>{esc(_summary(data, ranked, efficient, tx))}</p>"
+        f"<h2>{esc(tx['packages_heading'])}</h2><ul>{described}</ul>"
+        f"<h2>{esc(tx['verdict_heading'])}</h2><p>{esc(tx['verdict_note'])}</p>"
+        f"{verdict_html}<h2>{esc(tx['evidence_heading'])}</h2>"
+        f"<h3>{esc(tx['failures_table'])}</h3>{modes_html}{images}{lasting}"
+        f"<h3>{esc(tx['ce_heading'])}</h3>{ce_html}{where if boxes else ''}"
+        f"<h2>{esc(tx['provenance_heading'])}</h2><p>{esc(_provenance(data, tx))}</p>"
+        f"<details><summary>{esc(tx['config_summary'])}</summary><pre>{esc(data['config_text'])}</pre></details>"
+        "</body></html>"
+    )

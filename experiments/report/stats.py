@@ -1,0 +1,260 @@
+"""The report's numbers, from the runs table: the verdict and its intervals, failure-mode
+rates, cost-effectiveness, robustness across futures, persistence after the money stops,
+the efficient frontier, Sobol indices and scenario discovery.
+
+Intervals across replicates are 95% t-intervals of the mean; shares of runs carry 95%
+Wilson intervals.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from experiments.report.words import Text
+from experiments.report_text import FACTORS, MODES
+
+
+def wilson(successes: float, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95% Wilson score interval of a proportion."""
+    if n == 0:
+        return float("nan"), float("nan")
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, float(centre - half)), min(1.0, float(centre + half))
+
+
+def mean_ci(values: np.ndarray) -> tuple[float, float, float]:
+    """Mean and 95% t-interval (NaN-aware)."""
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return float("nan"), float("nan"), float("nan")
+    mean = float(values.mean())
+    if values.size < 2:
+        return mean, mean, mean
+    half = float(stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size))
+    return mean, mean - half, mean + half
+
+
+def verdict(runs: pd.DataFrame, packages: list[str]) -> pd.DataFrame:
+    """One row per package, ranked by the share of runs free of every failure mode
+    (Wilson interval), then the fewest failure modes a run, then the lower cost.
+    """
+    rows = []
+    for name in packages:
+        r = runs[runs["package"] == name]
+        healthy = int(r["healthy"].sum())
+        low, high = wilson(healthy, len(r))
+        deep = mean_ci(r["deep_share"].to_numpy())
+        in_field = mean_ci(r["in_field_local_rate"].to_numpy())
+        modes = r[list(MODES["en"])].sum(axis=1).to_numpy(float)
+        rows.append(
+            {
+                "package": name,
+                "runs": len(r),
+                "healthy_share": healthy / max(1, len(r)),
+                "healthy_low": low,
+                "healthy_high": high,
+                "failure_modes_per_run": float(modes.mean()) if modes.size else float("nan"),
+                "deep_share": deep[0],
+                "deep_low": deep[1],
+                "deep_high": deep[2],
+                "training_share": r["training_share"].mean(),
+                "in_field_local_rate": in_field[0],
+                "in_field_low": in_field[1],
+                "in_field_high": in_field[2],
+                "fiscal_cost_cny_m": r["fiscal_cost"].mean() / 1e6,
+            }
+        )
+    order = ["healthy_share", "failure_modes_per_run", "fiscal_cost_cny_m"]
+    table = pd.DataFrame(rows).sort_values(order, ascending=[False, True, True], kind="stable")
+    table.insert(0, "rank", range(1, len(table) + 1))
+    return table.reset_index(drop=True)
+
+
+def versus_best(runs: pd.DataFrame, ranked: pd.DataFrame) -> pd.Series:
+    """For each package, the exact McNemar p-value of its healthy share against the
+    best-ranked package's, paired run by run ((scenario, replicate): the same random
+    numbers). 1.0 for the best itself and where no pair of runs disagrees.
+    """
+    keys = ["scenario", "replicate"]
+    healthy = runs.pivot_table(index=keys, columns="package", values="healthy", aggfunc="first")
+    best = ranked["package"].iloc[0]
+    p_values = {best: 1.0}
+    for name in ranked["package"].iloc[1:]:
+        pairs = healthy[[best, name]].dropna().astype(bool)
+        only_best = int((pairs[best] & ~pairs[name]).sum())
+        only_other = int((~pairs[best] & pairs[name]).sum())
+        discordant = only_best + only_other
+        p_values[name] = 1.0 if discordant == 0 else float(stats.binomtest(only_best, discordant).pvalue)
+    return pd.Series(p_values, name="p_vs_best")
+
+
+def failure_rates(runs: pd.DataFrame, packages: list[str]) -> pd.DataFrame:
+    """Share of runs in each failure mode, with Wilson intervals; across the futures of
+    the design, the share of futures in which the mode happens in at least half the runs.
+    """
+    rows = []
+    for name in packages:
+        r = runs[runs["package"] == name]
+        for mode in MODES["en"]:
+            low, high = wilson(float(r[mode].sum()), len(r))
+            by_future = r.groupby("scenario")[mode].mean()
+            rows.append(
+                {
+                    "package": name,
+                    "mode": mode,
+                    "rate": r[mode].mean(),
+                    "low": low,
+                    "high": high,
+                    "futures": len(by_future),
+                    "futures_share": float((by_future >= 0.5).mean()),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def cost_effectiveness(runs: pd.DataFrame, packages: list[str], baseline: str = "none") -> pd.DataFrame:
+    """Against the no-policy twin (common random numbers): medians and quartiles."""
+    rows = []
+    for name in packages:
+        if name == baseline:
+            continue
+        r = runs[runs["package"] == name]
+        row: dict[str, float | str] = {"package": name}
+        for column in (
+            "cost_per_additional_deep_member_cny",
+            "cost_per_additional_in_field_graduate_cny",
+            "deadweight_share",
+        ):
+            values = r[column].replace([np.inf, -np.inf], np.nan).dropna()
+            row[f"{column}_median"] = float(values.median()) if len(values) else float("nan")
+            row[f"{column}_q25"] = float(values.quantile(0.25)) if len(values) else float("nan")
+            row[f"{column}_q75"] = float(values.quantile(0.75)) if len(values) else float("nan")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def robustness(runs: pd.DataFrame, packages: list[str], targets: dict, measure: str) -> pd.DataFrame:
+    """Across the futures (scenarios): the share in which each package meets every target
+    (on its mean over replicates), and its regret on ``measure`` against the best package
+    in each future (mean and worst).
+    """
+    missing = [m for m in [measure, *targets] if m not in runs.columns]
+    if missing:
+        raise SystemExit(
+            f"consortium-report: error: experiment.targets / regret_measure: unknown measure {missing}"
+        )
+    columns = list(dict.fromkeys([measure, *targets]))
+    means = runs.groupby(["scenario", "package"])[columns].mean().reset_index()
+    means["regret"] = means.groupby("scenario")[measure].transform("max") - means[measure]
+    means["meets"] = True
+    for name, target in targets.items():
+        if target.get("at_least") is not None:
+            means["meets"] = means["meets"] & (means[name] >= target["at_least"])
+        if target.get("at_most") is not None:
+            means["meets"] = means["meets"] & (means[name] <= target["at_most"])
+    rows = []
+    for name in packages:
+        mine = means[means["package"] == name]
+        rows.append(
+            {
+                "package": name,
+                "futures": len(mine),
+                "satisficing_share": float(mine["meets"].mean()),
+                f"mean_regret_{measure}": float(mine["regret"].mean()),
+                f"max_regret_{measure}": float(mine["regret"].max()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def persistence(runs: pd.DataFrame, packages: list[str], baseline: str = "none") -> pd.DataFrame:
+    """For packages whose money stops before the end: the gain at exit and how much of it
+    is left (medians and quartiles over runs), and the share that collapses.
+    """
+    rows = []
+    for name in packages:
+        r = runs[(runs["package"] == name) & np.isfinite(runs["exit_year"])]
+        if name == baseline or not len(r):
+            continue
+        row: dict[str, float | str] = {"package": name, "exit_year": float(r["exit_year"].median())}
+        for column in ("gain_at_exit", "persistence_after_exit"):
+            values = r[column].dropna()
+            for q, suffix in ((0.5, "median"), (0.25, "q25"), (0.75, "q75")):
+                row[f"{column}_{suffix}"] = float(values.quantile(q)) if len(values) else float("nan")
+        row["collapse_share"] = float(r["fm_collapse_after_exit"].mean())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def frontier(table: pd.DataFrame, measure: str = "deep_share") -> list[str]:
+    """Packages no other package beats on both cost (lower) and ``measure`` (higher),
+    cheapest first.
+    """
+    keep = []
+    for _, row in table.sort_values("fiscal_cost_cny_m", kind="stable").iterrows():
+        dominated = (
+            (table["fiscal_cost_cny_m"] <= row["fiscal_cost_cny_m"])
+            & (table[measure] >= row[measure])
+            & ((table["fiscal_cost_cny_m"] < row["fiscal_cost_cny_m"]) | (table[measure] > row[measure]))
+        ).any()
+        if not dominated:
+            keep.append(row["package"])
+    return keep
+
+
+def sobol_indices(runs: pd.DataFrame, design: pd.DataFrame, package: str, measure: str) -> pd.DataFrame:
+    """First-order and total Sobol indices of ``measure`` (mean over replicates, for
+    ``package``) with 95% intervals, by SALib's analyser on the Saltelli design.
+    """
+    from SALib.analyze import sobol  # late: only the report of a Sobol experiment needs SALib
+
+    factors = [c for c in design.columns if c.startswith(("uncertainty.", "policy."))]
+    by_scenario = runs[runs["package"] == package].groupby("scenario")[measure].mean()
+    y = by_scenario.reindex(sorted(design["scenario"].unique())).to_numpy()
+    problem = {"num_vars": len(factors), "names": factors, "bounds": [[0.0, 1.0]] * len(factors)}
+    result = sobol.analyze(problem, np.nan_to_num(y), calc_second_order=False, conf_level=0.95, seed=0)
+    return pd.DataFrame(
+        {
+            "factor": factors,
+            "S1": result["S1"],
+            "S1_conf": result["S1_conf"],
+            "ST": result["ST"],
+            "ST_conf": result["ST_conf"],
+        }
+    ).sort_values("ST", ascending=False)
+
+
+def scenario_boxes(run_dir: Path, runs: pd.DataFrame, packages: list[str], tx: Text) -> pd.DataFrame:
+    """For each package and failure mode, the box of futures where it mostly happens
+    (scenario discovery by PRIM, experiments/discovery.py); empty without a design.
+    """
+    from experiments.discovery import discover  # late: PRIM runs only for a folder with a design
+
+    path = run_dir / "design.parquet"
+    if not path.exists():
+        return pd.DataFrame()
+    design = pd.read_parquet(path)
+    rows = []
+    for name in packages:
+        for mode in MODES["en"]:
+            label = tx.mode(mode, short=False)
+            found = discover(runs, design, name, mode)
+            if found is not None and found[0].density >= 0.5:  # a box where it mostly happens
+                box, full = found
+                rows.append(
+                    {
+                        "package": name,
+                        "failure_mode": label,
+                        "where": box.describe(full, tx["and"], tx["everywhere"], FACTORS[tx.lang]),
+                        "coverage": box.coverage,
+                        "density": box.density,
+                        "futures_share": box.mass,
+                    }
+                )
+    return pd.DataFrame(rows)
