@@ -4,7 +4,8 @@ Each check returns a :class:`Check` (expected, measured, passed). The test suite
 them (``tests/validation/``, ``tests/sim/test_behaviours.py``) and
 ``consortium-sim experiment=validate`` prints them as a table. Statistical comparisons
 are paired over replicates that share keys (common random numbers): one-sided paired
-t-tests at alpha = 0.001. Parameter values are fixed here, in advance.
+t-tests at alpha = 0.001. Parameter values are fixed here and in
+experiments/validation_cases.py (the games and calibration anchors), in advance.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from hydra import compose, initialize_config_module
-from hydra.core.global_hydra import GlobalHydra
 from scipy import stats
 
-from policies.schema import register
-from sim.api import simulate
-from sim.game import ThreePartyGame, simulate_game
+from experiments import compare  # compare.output_folder looked up when called (tests replace it)
+from experiments.store import write_config, write_manifest, write_parquet
+from experiments.validation_cases import CALIBRATION, INSPECTION, REGIMES, compose_cfg, summary_runs
+from experiments.validation_figures import write as write_figures
+from sim.game import simulate_game
 from sim.rng import run_key
 
 ALPHA = 1e-3
@@ -35,26 +36,6 @@ class Check:
     expected: str
     measured: str
     passed: bool
-
-
-def compose_cfg(*overrides: str):
-    """The shipped config with Hydra overrides (as the command line composes it)."""
-    register()
-    GlobalHydra.instance().clear()
-    with initialize_config_module("configs", version_base="1.3"):
-        cfg = compose("config", overrides=list(overrides))
-    GlobalHydra.instance().clear()
-    return cfg
-
-
-def summary_runs(
-    *overrides: str, packages: str = "[none]", replicates: int = 20, years: int = 12
-) -> pd.DataFrame:
-    """Run-summary rows of ``packages`` x ``replicates`` under the shipped config with
-    ``overrides`` (what every check and the validation figures run).
-    """
-    cfg = compose_cfg(f"years={years}", f"experiment.packages={packages}", *overrides)
-    return simulate(cfg, seeds=range(replicates))[0]
 
 
 def _arm(runs: pd.DataFrame, package: str, column: str) -> np.ndarray:
@@ -218,87 +199,6 @@ def relationship_capital_persistence() -> Check:
 
 
 # ---------------------------------------------------------------- docking (docs/VALIDATION.md)
-_ECONOMICS = dict(
-    productive_return=-20000,
-    retention=0.6,
-    recruitment_saving=20000,
-    firm_cost=10000,
-    subsidy_firm=0,
-    penalty_firm=0,
-    synergy_firm=0,
-    school_gain=0,
-    school_cost=0,
-    subsidy_school=0,
-    penalty_school=0,
-    synergy_school=0,
-    assessment_reward=0,
-    government_cost=0,
-)
-
-
-def game(**changes: float) -> ThreePartyGame:
-    """The three-party game from the default economics with ``changes``."""
-    return ThreePartyGame.from_economics(**{**_ECONOMICS, **changes})
-
-
-REGIMES: dict[str, tuple[ThreePartyGame, tuple[int, int, int]]] = {
-    "all cooperate": (
-        game(
-            productive_return=-15000,
-            subsidy_firm=12000,
-            penalty_firm=5000,
-            synergy_firm=8000,
-            school_gain=6000,
-            school_cost=8000,
-            subsidy_school=3000,
-            synergy_school=4000,
-            assessment_reward=40000,
-            government_cost=10000,
-        ),
-        (1, 1, 1),
-    ),
-    "schools keen, firms cold (校热企冷)": (
-        game(
-            productive_return=-30000,
-            subsidy_firm=5000,
-            penalty_firm=2000,
-            synergy_firm=3000,
-            school_gain=6000,
-            school_cost=8000,
-            subsidy_school=6000,
-            penalty_school=2000,
-            synergy_school=1000,
-            assessment_reward=20000,
-            government_cost=10000,
-        ),
-        (1, 0, 1),
-    ),
-    "deep cooperation, government withdrawn": (
-        game(
-            productive_return=-5000,
-            subsidy_firm=8000,
-            synergy_firm=6000,
-            school_gain=9000,
-            school_cost=8000,
-            subsidy_school=4000,
-            synergy_school=3000,
-            assessment_reward=5000,
-            government_cost=10000,
-        ),
-        (0, 1, 1),
-    ),
-}
-INSPECTION = game(
-    productive_return=-12000,
-    penalty_firm=12000,
-    synergy_firm=2000,
-    school_gain=20000,
-    school_cost=5000,
-    assessment_reward=2000,
-    government_cost=8000,
-)
-
-
 def docking_error() -> Check:
     """Simulated shares track the replicator ODE; error shrinks like 1/sqrt(N)."""
     g = REGIMES["all cooperate"][0]
@@ -358,13 +258,6 @@ def cycles_average_to_interior() -> Check:
 
 
 # ---------------------------------------------------------------- calibration and stylized facts
-CALIBRATION = [
-    ("germany_like", "net_cost_share", "0.31 (BIBB 2017/18)", 0.25, 0.37),
-    ("swiss_like", "net_benefit_firm_share", "0.63-0.71 (Swiss surveys)", 0.60, 0.74),
-    ("china_like", "net_benefit_firm_share", "about 1/3 (Zhejiang pilots)", 0.25, 0.42),
-]
-
-
 def calibration(preset: str) -> Check:
     """A calibration preset lands near its published figure."""
     _, measure, published, low, high = next(row for row in CALIBRATION if row[0] == preset)
@@ -468,10 +361,7 @@ def run_all() -> pd.DataFrame:
 
 def report(cfg: object) -> int:
     """Run every check, print the table, store it in the results folder; 1 if any fails."""
-    from experiments.compare import output_folder
-    from experiments.store import write_config, write_manifest, write_parquet
-
-    folder = output_folder()
+    folder = compare.output_folder()
     write_config(cfg, folder)
     table = run_all()
     write_parquet(table, folder / "validation.parquet")
@@ -482,8 +372,6 @@ def report(cfg: object) -> int:
         print(f"       measured: {row.measured}")
     failed = int((~table["passed"]).sum())
     print(f"\n{len(table) - failed} of {len(table)} checks pass. Results: {folder}")
-    from experiments.validation_figures import write as write_figures
-
     write_figures(folder / "figures")
     write_manifest(folder, "complete", experiment="validate", checks=len(table), failed_checks=failed)
     return 1 if failed else 0

@@ -15,7 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from experiments import validation  # noqa: E402
+from experiments.validation_cases import CALIBRATION, INSPECTION, REGIMES, summary_runs  # noqa: E402
 from sim.game import simulate_game  # noqa: E402
 from sim.rng import run_key  # noqa: E402
 
@@ -24,8 +24,8 @@ COLOURS = {"government active": "#0072B2", "firms deep": "#D55E00", "schools dee
 
 def docking_figure(path: Path) -> Path:
     """Three regimes and the cycle: simulated shares (lines) and the ODE (dashed)."""
-    panels = [(name, game, (0.5, 0.5, 0.5), 0.5, 120) for name, (game, _) in validation.REGIMES.items()]
-    g = validation.INSPECTION
+    panels = [(name, game, (0.5, 0.5, 0.5), 0.5, 120) for name, (game, _) in REGIMES.items()]
+    g = INSPECTION
     x_star, y_star = -(g.a_f + g.c_f) / g.b_f, -(g.a_g + g.c_g) / g.b_g
     panels.append(("no stable corner: cycles", g, (x_star + 0.1, y_star, 0.9), 0.05, 2500))
     fig, axes = plt.subplots(1, 4, figsize=(14, 3.6), sharey=True)
@@ -54,8 +54,8 @@ def calibration_figure(path: Path) -> Path:
     published figure or range.
     """
     fig, ax = plt.subplots(figsize=(7, 3.4))
-    for row, (preset, measure, published, low, high) in enumerate(validation.CALIBRATION):
-        runs = validation.summary_runs(f"calibration={preset}", replicates=12, years=15)
+    for row, (preset, measure, published, low, high) in enumerate(CALIBRATION):
+        runs = summary_runs(f"calibration={preset}", replicates=12, years=15)
         values = runs[measure].to_numpy()
         mean, half = values.mean(), 1.96 * values.std(ddof=1) / np.sqrt(len(values))
         ax.barh(
@@ -65,9 +65,7 @@ def calibration_figure(path: Path) -> Path:
             mean, row, xerr=half, fmt="o", color="#0072B2", capsize=4, label="model" if row == 0 else None
         )
         ax.text(high + 0.01, row, published, va="center", fontsize=8)
-    ax.set_yticks(
-        range(len(validation.CALIBRATION)), [f"{p}\n{m}" for p, m, *_ in validation.CALIBRATION], fontsize=8
-    )
+    ax.set_yticks(range(len(CALIBRATION)), [f"{p}\n{m}" for p, m, *_ in CALIBRATION], fontsize=8)
     ax.set_xlim(0, 1.05)
     ax.set_xlabel("share")
     ax.legend(loc="lower right", fontsize=8, frameon=False)

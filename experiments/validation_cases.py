@@ -1,0 +1,125 @@
+"""The cases the validation checks (experiments/validation.py) and their figures
+(experiments/validation_figures.py) share: the shipped config with overrides, the
+run-summary rows every check runs, the games of the docking checks and the calibration
+anchors. Parameter values are fixed here, in advance.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from hydra import compose, initialize_config_module
+from hydra.core.global_hydra import GlobalHydra
+
+from policies.schema import register
+from sim.api import simulate
+from sim.game import ThreePartyGame
+
+
+def compose_cfg(*overrides: str):
+    """The shipped config with Hydra overrides (as the command line composes it)."""
+    register()
+    GlobalHydra.instance().clear()
+    with initialize_config_module("configs", version_base="1.3"):
+        cfg = compose("config", overrides=list(overrides))
+    GlobalHydra.instance().clear()
+    return cfg
+
+
+def summary_runs(
+    *overrides: str, packages: str = "[none]", replicates: int = 20, years: int = 12
+) -> pd.DataFrame:
+    """Run-summary rows of ``packages`` x ``replicates`` under the shipped config with
+    ``overrides`` (what every check and the validation figures run).
+    """
+    cfg = compose_cfg(f"years={years}", f"experiment.packages={packages}", *overrides)
+    return simulate(cfg, seeds=range(replicates))[0]
+
+
+# ---------------------------------------------------------------- docking (docs/VALIDATION.md)
+_ECONOMICS = dict(
+    productive_return=-20000,
+    retention=0.6,
+    recruitment_saving=20000,
+    firm_cost=10000,
+    subsidy_firm=0,
+    penalty_firm=0,
+    synergy_firm=0,
+    school_gain=0,
+    school_cost=0,
+    subsidy_school=0,
+    penalty_school=0,
+    synergy_school=0,
+    assessment_reward=0,
+    government_cost=0,
+)
+
+
+def game(**changes: float) -> ThreePartyGame:
+    """The three-party game from the default economics with ``changes``."""
+    return ThreePartyGame.from_economics(**{**_ECONOMICS, **changes})
+
+
+REGIMES: dict[str, tuple[ThreePartyGame, tuple[int, int, int]]] = {
+    "all cooperate": (
+        game(
+            productive_return=-15000,
+            subsidy_firm=12000,
+            penalty_firm=5000,
+            synergy_firm=8000,
+            school_gain=6000,
+            school_cost=8000,
+            subsidy_school=3000,
+            synergy_school=4000,
+            assessment_reward=40000,
+            government_cost=10000,
+        ),
+        (1, 1, 1),
+    ),
+    "schools keen, firms cold (校热企冷)": (
+        game(
+            productive_return=-30000,
+            subsidy_firm=5000,
+            penalty_firm=2000,
+            synergy_firm=3000,
+            school_gain=6000,
+            school_cost=8000,
+            subsidy_school=6000,
+            penalty_school=2000,
+            synergy_school=1000,
+            assessment_reward=20000,
+            government_cost=10000,
+        ),
+        (1, 0, 1),
+    ),
+    "deep cooperation, government withdrawn": (
+        game(
+            productive_return=-5000,
+            subsidy_firm=8000,
+            synergy_firm=6000,
+            school_gain=9000,
+            school_cost=8000,
+            subsidy_school=4000,
+            synergy_school=3000,
+            assessment_reward=5000,
+            government_cost=10000,
+        ),
+        (0, 1, 1),
+    ),
+}
+INSPECTION = game(
+    productive_return=-12000,
+    penalty_firm=12000,
+    synergy_firm=2000,
+    school_gain=20000,
+    school_cost=5000,
+    assessment_reward=2000,
+    government_cost=8000,
+)
+
+
+# ---------------------------------------------------------------- calibration (docs/VALIDATION.md §5)
+CALIBRATION = [
+    ("germany_like", "net_cost_share", "0.31 (BIBB 2017/18)", 0.25, 0.37),
+    ("swiss_like", "net_benefit_firm_share", "0.63-0.71 (Swiss surveys)", 0.60, 0.74),
+    ("china_like", "net_benefit_firm_share", "about 1/3 (Zhejiang pilots)", 0.25, 0.42),
+]
