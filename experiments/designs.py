@@ -31,9 +31,9 @@ import pandas as pd
 from omegaconf import OmegaConf
 from scipy.stats import qmc
 
-from policies.validate import ConfigError
+from policies.validate import DESIGN_KINDS, check_design
 
-KINDS = ("central", "grid", "lhs", "sobol", "morris")
+KINDS = DESIGN_KINDS  # checked with the rest of the config (policies/validate.py)
 
 
 def factor_table(design: Any) -> list[tuple[str, Any]]:
@@ -104,38 +104,6 @@ def build_design(experiment: Any, seed: int) -> pd.DataFrame:
         )
     table.insert(0, "scenario", np.arange(len(table), dtype=np.int64))
     return table
-
-
-def check_design(design: Any) -> None:
-    """Refuse designs that cannot be built; errors name the field."""
-    if design.kind not in KINDS:
-        raise ConfigError(
-            "experiment.design.kind", f"unknown design '{design.kind}'; allowed: {', '.join(KINDS)}"
-        )
-    if design.kind == "sobol":
-        n = design.samples
-        if n < 2 or n & (n - 1):
-            raise ConfigError(
-                "experiment.design.samples", f"Sobol designs need N a power of two >= 2, got {n}"
-            )
-    if design.kind in ("lhs", "morris") and design.samples < 1:
-        raise ConfigError("experiment.design.samples", f"must be at least 1 for a {design.kind} design")
-    if design.kind in ("sobol", "morris") and len(design.factors) < 1:
-        raise ConfigError("experiment.design.factors", f"a {design.kind} design needs at least one factor")
-    for name, spec in design.factors.items():
-        field = f"experiment.design.factors.{name}"
-        if not (name.startswith("uncertainty.") or name.startswith("policy.")):
-            raise ConfigError(field, "factors are paths under uncertainty. or policy.")
-        if spec.kind not in ("float", "int", "categorical"):
-            raise ConfigError(
-                f"{field}.kind", f"unknown kind '{spec.kind}'; allowed: float, int, categorical"
-            )
-        if spec.kind == "categorical" and not spec.choices:
-            raise ConfigError(f"{field}.choices", "a categorical factor needs a list of choices")
-        if spec.kind != "categorical" and (spec.low is None or spec.high is None or spec.high < spec.low):
-            raise ConfigError(field, "needs low <= high")
-        if spec.kind == "int" and (float(spec.low) != int(spec.low) or float(spec.high) != int(spec.high)):
-            raise ConfigError(field, "an int factor needs whole-number low and high")
 
 
 def apply_scenario(cfg: Any, row: dict[str, Any]) -> Any:
