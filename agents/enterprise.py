@@ -66,6 +66,12 @@ def demand_index_at(growth_share: float, year: int, p) -> float:
 
 
 @njit(cache=True)
+def expected_vacancies(size: float, growth_share: float, year: int, p) -> float:
+    """Skilled vacancies a firm of ``size`` employees expects in a year of its sector's demand."""
+    return size * p[P.skilled_hire_rate_share] * demand_index_at(growth_share, year, p)
+
+
+@njit(cache=True)
 def apprentice_slots(size: float, depth: int, p) -> int:
     """Apprenticeship places a firm offers at a depth (zero below depth 3)."""
     if depth < 3:

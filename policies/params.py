@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from policies.schema import Behaviour, City, GovernmentSetup, Uncertainty
+from policies.schema import Behaviour, City, DecisionRule, EffortRule, GovernmentSetup, Uncertainty
 
 _SOURCES: tuple[tuple[str, type], ...] = (
     ("city", City),
@@ -44,6 +44,10 @@ ParamIndex = namedtuple("ParamIndex", PARAM_NAMES)  # type: ignore[misc]
 # kernels read ``p[P.wage_mean_cny]`` with the index folded in at compile time (a
 # vector compiles several times faster than a named tuple of 88 floats).
 P: Any = ParamIndex(*range(len(PARAM_NAMES)))
+
+# Codes of the enum parameters as the vector holds them (``p[P.decision_rule] == RULE_IMITATION``).
+RULE_IMITATION = float(DecisionRule.imitation.value)
+EFFORT_PAYOFF = float(EffortRule.payoff.value)
 
 
 def _as_float(value: Any) -> float:

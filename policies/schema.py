@@ -223,6 +223,13 @@ class SchoolType:
     double_qualified_share: float = share(0.3)  # 双师型 teachers at start
 
 
+SCHOOL_KINDS = (
+    "secondary_vocational",
+    "higher_vocational",
+    "undergraduate",
+)  # City's school blocks, kind 0, 1, 2
+
+
 @dataclass
 class GovernmentSetup:
     """The park administration's own incentive to implement (政策落地)."""

@@ -10,8 +10,8 @@ from agents.draws import STREAM_FIRM_CHOICE, STREAM_MATCH, STREAM_SCHOOL, normal
 from agents.enterprise import (
     N_DEPTHS,
     choose_depth,
-    demand_index_at,
     expected_payoffs,
+    expected_vacancies,
     imitate_depth,
     overreport_value_cny,
     update_belief,
@@ -19,16 +19,8 @@ from agents.enterprise import (
 from agents.government import G
 from agents.jit import kernel
 from agents.school import N_OUTREACH, adjust_quota, choose_outreach, imitate_outreach, outreach_payoffs
-from policies.params import P
+from policies.params import RULE_IMITATION, P
 from policies.terms import N_LEVERS, T
-
-RULE_IMITATION = 1.0  # behaviour.decision_rule code (policies.schema.DecisionRule)
-
-
-@kernel
-def demand_index(city, sector: int, year: int, p) -> float:
-    """Demand for skilled labour in a sector relative to year 0 (rule in agents/enterprise.py)."""
-    return demand_index_at(city.sector_growth[sector], year, p)
 
 
 @kernel
@@ -91,7 +83,7 @@ def firms_choose(key, year, firms, city, gov, terms_row, p) -> None:
             firms.overreport[i] = 1 if (depth == 1 and over > 0.0) else 0
             continue
         sector = firms.sector[i]
-        vacancies = firms.size[i] * p[P.skilled_hire_rate_share] * demand_index(city, sector, year, p)
+        vacancies = expected_vacancies(firms.size[i], city.sector_growth[sector], year, p)
         expected_payoffs(
             payoffs, claims, firms.size[i], vacancies, firms.productive_share[i],
             firms.retention_belief[i], firms.hire_value_cny[i], firms.relationship[i],

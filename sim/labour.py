@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from agents.draws import STREAM_DEMAND, STREAM_LABOUR, STREAM_TURNOVER, gumbel, uniform
+from agents.enterprise import expected_vacancies
 from agents.jit import kernel
 from agents.student import (
     IN_FIELD_LOCAL,
@@ -23,7 +24,6 @@ from agents.student import (
 )
 from policies.params import P
 from policies.terms import T
-from sim.decisions import demand_index
 
 # Outcome counts returned by ``match_graduates`` (int64[N_OUTCOMES]).
 O_GRADUATES, O_IN_FIELD, O_OFF_FIELD, O_UNEMPLOYED, O_LEFT, O_VACANCIES, O_FILLED = range(7)
@@ -38,7 +38,7 @@ def draw_vacancies(key, year, firms, city, p) -> None:
         city.vacancy_history[year, m] = 0.0
     for i in range(firms.size.size):
         m = firms.sector[i]
-        expected = firms.size[i] * p[P.skilled_hire_rate_share] * demand_index(city, m, year, p)
+        expected = expected_vacancies(firms.size[i], city.sector_growth[m], year, p)
         firms.vacancies[i] = int(expected + uniform(key, STREAM_DEMAND, year, i, 0))
         city.vacancy_history[year, m] += firms.vacancies[i]
 

@@ -21,7 +21,7 @@ from agents.enterprise import centre_gap_cny, output_share
 from agents.government import G, effort_target, payoff_effort_target
 from agents.jit import kernel
 from agents.student import DROPPED_OUT, IN_SCHOOL, LEFT_REGION
-from policies.params import P
+from policies.params import EFFORT_PAYOFF, P
 from policies.terms import N_LEVERS, T
 from sim import series as S
 from sim.decisions import firms_choose, form_partnerships, schools_plan, update_firm_beliefs
@@ -39,7 +39,6 @@ from sim.labour import (
 )
 from sim.labour import turnover as incumbents_turnover
 from sim.payments import (
-    EFFORT_PAYOFF,
     P_CLAWBACK,
     P_DUE,
     P_OVERREPORTERS,

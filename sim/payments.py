@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from agents.draws import STREAM_AUDIT, uniform
-from agents.enterprise import lever_claims, private_net_cny, update_belief
+from agents.enterprise import expected_vacancies, lever_claims, private_net_cny, update_belief
 from agents.government import (
     G,
     audits,
@@ -21,11 +21,8 @@ from agents.government import (
     update_effort,
 )
 from agents.jit import kernel
-from policies.params import P
+from policies.params import EFFORT_PAYOFF, P
 from policies.terms import CONDITION_VERIFIED, N_LEVERS, L, T
-from sim.decisions import demand_index
-
-EFFORT_PAYOFF = 1.0  # city.government.effort_rule code (policies.schema.EffortRule)
 
 # Scalars returned by ``pay_and_audit`` (float64[N_PAY]).
 P_DUE, P_PAID, P_RATION, P_OVERREPORTERS, P_CLAWBACK = range(5)
@@ -156,9 +153,7 @@ def record_realized(year, firms, city, terms_row, paid_firm, p) -> None:
     of the depth it held, plus the money it was paid (what imitation compares).
     """
     for i in range(firms.size.size):
-        vacancies = (
-            firms.size[i] * p[P.skilled_hire_rate_share] * demand_index(city, firms.sector[i], year, p)
-        )
+        vacancies = expected_vacancies(firms.size[i], city.sector_growth[firms.sector[i]], year, p)
         firms.realized_cny[i] = paid_firm[i] + private_net_cny(
             firms.depth[i], firms.size[i], vacancies, firms.productive_share[i], firms.retention_belief[i],
             firms.hire_value_cny[i], firms.relationship[i], firms.training_capital_cny[i],

@@ -19,6 +19,7 @@ from agents.draws import STREAM_CITY, STREAM_STUDENT, normal, uniform
 from agents.government import G
 from agents.jit import kernel
 from policies.params import P
+from policies.schema import SCHOOL_KINDS
 
 # One named tuple of arrays per agent type, its fields the agent module's COLUMNS.
 Firms = namedtuple("Firms", list(enterprise.COLUMNS))  # type: ignore[misc]
@@ -28,8 +29,6 @@ City = namedtuple(
     "City",
     ["sector_growth", "sector_wage_index", "firms_by_sector", "sector_start", "vacancy_history"],
 )
-
-SCHOOL_KINDS = ("secondary_vocational", "higher_vocational", "undergraduate")
 
 
 class CityShape(NamedTuple):
