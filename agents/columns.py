@@ -4,15 +4,12 @@ Each agent module (``enterprise.py``, ``school.py``, ``student.py``, ``governmen
 declares its columns once, with dtype, unit or meaning, the value they start from, and
 whether there is one per sector. The core's arrays (``sim.state.allocate``), the Mesa
 agents' attributes and the tables of docs/ODD.md §2 are all made from these
-declarations (``python -m agents.columns`` rewrites the ODD tables).
+declarations (``python -m sim.odd_tables`` rewrites the ODD tables).
 """
 
 from __future__ import annotations
 
-import re
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -62,35 +59,3 @@ def markdown_table(columns: dict[str, Column], heading: str = "column") -> str:
     rows = [f"| {heading} | dtype | unit / meaning |", "|---|---|---|"]
     rows += [f"| `{name}` | {c.shown_dtype} | {c.meaning} |" for name, c in columns.items()]
     return "\n".join(rows)
-
-
-def _tables() -> dict[str, str]:
-    from agents import enterprise, government, school, student
-
-    return {
-        "firms": markdown_table(enterprise.COLUMNS),
-        "schools": markdown_table(school.COLUMNS),
-        "students": markdown_table(student.COLUMNS),
-        "government": markdown_table(government.COLUMNS, "variable"),
-    }
-
-
-ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
-_BLOCK = re.compile(r"(<!-- state:(\w+) -->\n).*?(\n<!-- /state:\2 -->)", re.S)
-
-
-def odd_with_tables(text: str) -> str:
-    """docs/ODD.md's text with each ``<!-- state:NAME -->`` block made from the columns."""
-    tables = _tables()
-    return _BLOCK.sub(lambda m: m.group(1) + tables[m.group(2)] + m.group(3), text)
-
-
-def main() -> None:
-    """``python -m agents.columns``: rewrite the state tables of docs/ODD.md §2."""
-    text = ODD.read_text(encoding="utf-8")
-    ODD.write_text(odd_with_tables(text), encoding="utf-8")
-    print(f"wrote the state tables of {ODD}", file=sys.stderr)
-
-
-if __name__ == "__main__":
-    main()

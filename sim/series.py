@@ -15,16 +15,16 @@ SERIES_NAMES: tuple[str, ...] = (
     "depth_2",
     "depth_3",
     "depth_4",  # depth shares of all firms
-    "hollow_share",  # depth-1 members / members (联而不合)
+    "hollow_share",  # depth-1 members / members (fm_hollow when high)
     "deep_share",  # depth-4 firms / firms
     "training_share",  # depth >= 3 firms / firms
-    "training_among_active",  # depth >= 3 / depth >= 2 (合而不深 when low)
+    "training_among_active",  # depth >= 3 / depth >= 2 (fm_shallow when low)
     "net_cost_share",  # (gross cost - output) / gross cost of apprentices, apprentice-weighted
     "net_benefit_firm_share",  # host firms whose apprentices produce at least their gross cost
     "unmatched_seekers",  # firms that wanted depth >= 3 but found no school partner
     "signed",  # partnership agreements signed by schools
     "active",  # agreements with a firm at depth >= 3
-    "active_per_signed",  # 校热企冷 when low
+    "active_per_signed",  # fm_school_hot_firm_cold when low
     "signed_per_school",
     "outreach_mean",
     "apprentices",  # apprentices hosted

@@ -1,10 +1,9 @@
 """State is declared once: the core's arrays are made from each agent module's COLUMNS,
-with their dtypes and start values, and docs/ODD.md's tables from the same declarations."""
+with their dtypes and start values."""
 
 import numpy as np
 
 from agents import enterprise, government, school, student
-from agents.columns import ODD, odd_with_tables
 from sim.state import allocate
 from tests.conftest import make_cfg
 
@@ -39,10 +38,3 @@ def test_schools_take_their_layout_from_the_city():
     assert schools.kind.tolist() == kinds
     assert schools.capacity.tolist() == [types[k].capacity_per_year for k in kinds]
     assert schools.double_qualified.tolist() == [types[k].double_qualified_share for k in kinds]
-
-
-def test_odd_tables_are_the_declarations():
-    """docs/ODD.md §2 shows exactly the declared columns (regenerate: python -m agents.columns)."""
-    text = ODD.read_text(encoding="utf-8")
-    assert "<!-- state:firms -->" in text and "<!-- state:government -->" in text
-    assert odd_with_tables(text) == text
