@@ -15,8 +15,8 @@ from experiments.figures import write_figures
 from experiments.report import build
 from experiments.runner import Progress, chunked, execute, runs_per_item, work_items
 from experiments.store import ChunkStore, read_table, write_config, write_parquet
+from policies.outcomes import FAILURE_MODE_CODES, FAILURE_MODES, MODE_BY_CODE
 from sim.api import package_names
-from sim.measures import FAILURE_MODES
 from sim.rng import run_key
 
 # Columns of the printed table: run-summary column -> (header, format).
@@ -28,14 +28,6 @@ TABLE: dict[str, tuple[str, str]] = {
     "in_field_local_rate": ("in-field local", "{:.0%}"),
     "local_retention": ("retained", "{:.0%}"),
     "fiscal_cost": ("CNY m/yr", "{:.2f}"),
-}
-FAILURE_HEADERS: dict[str, str] = {
-    "fm_hollow": "联而不合",
-    "fm_shallow": "合而不深",
-    "fm_school_hot_firm_cold": "校热企冷",
-    "fm_mismatch": "错配",
-    "fm_talent_drain": "外流",
-    "fm_collapse_after_exit": "退坡空心",
 }
 
 
@@ -123,7 +115,7 @@ def comparison_table(runs: pd.DataFrame, packages: list[str]) -> pd.DataFrame:
     grouped = runs.groupby("package", sort=False)
     table = grouped[list(TABLE)].mean()
     table["fiscal_cost"] = table["fiscal_cost"] / 1e6
-    rates = grouped[[*FAILURE_MODES, "healthy"]].mean()
+    rates = grouped[[*FAILURE_MODE_CODES, "healthy"]].mean()
     return pd.concat([table, rates], axis=1).reindex(packages)
 
 
@@ -132,8 +124,9 @@ def render(table: pd.DataFrame, cfg: Any) -> str:
     shown = pd.DataFrame(index=table.index)
     for column, (header, fmt) in TABLE.items():
         shown[header] = table[column].map(fmt.format)
-    for column in [*FAILURE_MODES, "healthy"]:
-        shown[FAILURE_HEADERS.get(column, column)] = table[column].map("{:.0%}".format)
+    for column in [*FAILURE_MODE_CODES, "healthy"]:
+        header = MODE_BY_CODE[column].name_zh if column in MODE_BY_CODE else column
+        shown[header] = table[column].map("{:.0%}".format)
     shown.index.name = "package"
     exp = cfg.experiment
     title = (
@@ -145,10 +138,9 @@ def render(table: pd.DataFrame, cfg: Any) -> str:
         "members: share of firms in the consortium; hollow: members on paper only; "
         "deep: firms co-constructing (depth 4);\napprentices: hosted a year; in-field local: "
         "graduates employed locally in their field; retained: graduates still in the region;\n"
-        "CNY m/yr: fiscal cost a year while the package runs. Failure modes: share of runs "
-        "showing 联而不合 (hollow), 合而不深 (shallow),\n校热企冷 (schools keen, firms cold), "
-        "错配 (skills mismatch), 外流 (talent drain), "
-        "退坡空心 (退坡后空心化, collapse after the money stops)."
+        "CNY m/yr: fiscal cost a year while the package runs. Failure modes: share of runs showing "
+        + ", ".join(f"{mode.name_zh} ({mode.name_en})" for mode in FAILURE_MODES)
+        + "."
     )
     with pd.option_context("display.unicode.east_asian_width", True, "display.width", 200):
         body = shown.to_string()
