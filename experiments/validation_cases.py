@@ -10,6 +10,7 @@ import pandas as pd
 from hydra import compose, initialize_config_module
 from hydra.core.global_hydra import GlobalHydra
 
+from policies.outcomes import MODE_BY_CODE
 from policies.schema import register
 from sim.api import simulate
 from sim.game import ThreePartyGame
@@ -59,6 +60,8 @@ def game(**changes: float) -> ThreePartyGame:
     return ThreePartyGame.from_economics(**{**_ECONOMICS, **changes})
 
 
+_MODE = MODE_BY_CODE["fm_school_hot_firm_cold"]
+_HOT_COLD = f"{_MODE.name_en} ({_MODE.name_zh})"  # the game's regime named as the failure mode
 REGIMES: dict[str, tuple[ThreePartyGame, tuple[int, int, int]]] = {
     "all cooperate": (
         game(
@@ -75,7 +78,7 @@ REGIMES: dict[str, tuple[ThreePartyGame, tuple[int, int, int]]] = {
         ),
         (1, 1, 1),
     ),
-    "schools keen, firms cold (校热企冷)": (
+    _HOT_COLD: (
         game(
             productive_return=-30000,
             subsidy_firm=5000,
