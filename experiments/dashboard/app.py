@@ -21,9 +21,10 @@ import solara
 import solara.lab
 
 from experiments.dashboard import charts
-from experiments.dashboard.labels import LANGS, Lang, label, money, preset
+from experiments.dashboard.labels import LANGS, Lang, choice_label, label, money, preset
 from experiments.dashboard.levers import (
     LEVERS,
+    SLIDERS,
     LeverControl,
     LeverValue,
     cities,
@@ -33,11 +34,13 @@ from experiments.dashboard.levers import (
 )
 from experiments.dashboard.levers import overrides as lever_overrides
 from experiments.dashboard.runs import Comparison, Settings, Snapshot
+from policies.outcomes import FAILURE_MODE_CODES
 
 DEFAULT_CITY = "small"
 DEFAULT_POLICY = "jczt"
 APPLY_DELAY_S = 0.35  # wait this long after the last lever change before re-running
 PLAY_INTERVAL_S = 0.4  # pause between years when playing
+# measures of the table, shown as shares (keys and labels: policies/outcomes.py MEASURES)
 SHARE_MEASURES = ("deep_share", "training_share", "membership_rate", "hollow_share", "mismatch_index",
                   "local_retention")  # fmt: skip
 
@@ -107,6 +110,8 @@ def _lever_text(lever: LeverControl, value: LeverValue, shipped: LeverValue, lan
     text = label(lever.key, language)
     if lever.kind == "amount":
         text += f": {float(value):,.0f}"
+    elif lever.kind == "count":
+        text += f": {int(value):,}"
     elif lever.kind == "share":
         text += f": {float(value):.0%}"
     return text + (f" ({label('changed', language)})" if value != shipped else "")
@@ -118,27 +123,25 @@ def LeverInput(lever: LeverControl, language: Lang) -> None:
     value = lever_values.value[lever.key]
     shipped = package_values(policy.value)[lever.key]
     with solara.Div(classes=[f"lever-{lever.key}"], style={"margin-bottom": "6px"}):
-        if lever.kind in ("amount", "share"):
+        if lever.kind in SLIDERS:
             solara.Text(_lever_text(lever, value, shipped, language), style={"font-size": "0.85rem"})
-            solara.SliderFloat(
-                "",
-                value=float(value),
-                min=0.0,
-                max=slider_maximum(lever, shipped),
-                step=lever.step,
-                on_value=lambda v: _set_lever(lever.key, float(v)),
-                thumb_label=False,
-            )
+            if lever.kind == "count":
+                solara.SliderInt("", value=int(value), min=0, max=int(slider_maximum(lever, shipped)),
+                                 step=max(int(lever.step), 1), thumb_label=False,
+                                 on_value=lambda v: _set_lever(lever.key, int(v)))  # fmt: skip
+            else:
+                solara.SliderFloat("", value=float(value), min=0.0, max=slider_maximum(lever, shipped),
+                                   step=lever.step, thumb_label=False,
+                                   on_value=lambda v: _set_lever(lever.key, float(v)))  # fmt: skip
         elif lever.kind == "switch":
             solara.Switch(label=_lever_text(lever, value, shipped, language), value=bool(value),
                           on_value=lambda v: _set_lever(lever.key, bool(v)))  # fmt: skip
         else:
-            prefix = "cond_" if lever.key == "conditionality" else "kpi_"
-            names = {label(prefix + c, language): c for c in lever.choices}
+            names = {choice_label(lever.key, c, language): c for c in lever.choices}
             solara.Select(
                 label=_lever_text(lever, value, shipped, language),
                 values=list(names),
-                value=label(prefix + str(value), language),
+                value=choice_label(lever.key, str(value), language),
                 on_value=lambda text: _set_lever(lever.key, names[text]),
             )
 
@@ -222,7 +225,7 @@ def modes_html(snapshot: Snapshot, arm: str, language: Lang) -> str:
     """The failure modes a run shows now, as chips (one list per run)."""
     if not snapshot.failure_modes:
         return f'<span class="chip none">{html.escape(label("no_modes_yet", language))}</span>'
-    shown = [name for name, on in snapshot.failure_modes.items() if on and name != "healthy"]
+    shown = [code for code in FAILURE_MODE_CODES if snapshot.failure_modes.get(code)]
     if not shown:
         return (
             f'<span class="chip healthy" data-mode="healthy">{html.escape(label("healthy", language))}</span>'

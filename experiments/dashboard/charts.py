@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from experiments.dashboard.labels import LABELS, Lang, label
+from experiments.dashboard.labels import ALL_LABELS, Lang, label
 from experiments.dashboard.runs import Snapshot
 from experiments.fonts import FontError, cjk_family
 
@@ -34,7 +34,7 @@ MEASURES = ("hollow_share", "mismatch_index", "local_retention", "fiscal_cost_cn
 @cache
 def chinese_family() -> str | None:
     """A font family with glyphs for every Chinese label of the figures, or None."""
-    text = "".join(chinese for _, chinese in LABELS.values())
+    text = "".join(chinese for _, chinese in ALL_LABELS.values())
     try:
         return cjk_family(text)
     except FontError:

@@ -1,19 +1,24 @@
-"""Every string the dashboard shows, in English and Chinese: one table, nothing inline.
+"""Every string the dashboard shows, in English and Chinese: nothing inline.
 
-A key missing from the table is a bug, and :func:`label` raises on it, so a forgotten
-translation shows up in the tests rather than as a blank on the page.
+Levers, package-wide settings (and their choices), measures and failure modes are named
+in their registries (``policies/levers.py``, ``policies/outcomes.py``), so a lever added
+there is labelled here with no edit; :data:`LABELS` holds the dashboard's own words
+(page text, arms, presets, charts). A key missing from both is a bug, and :func:`label`
+raises on it, so a forgotten translation shows up in the tests rather than as a blank
+on the page.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from experiments.report_text import MODES  # the failure modes' Chinese names, one table for all outputs
+from policies.levers import LEVERS, SETTINGS
+from policies.outcomes import FAILURE_MODES, MEASURES
 
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
 
-# key: (English, 中文)
+# key: (English, 中文), the dashboard's own words
 LABELS: dict[str, tuple[str, str]] = {
     # page and controls
     "title": ("City-level industry-education consortium", "市域产教联合体"),
@@ -73,49 +78,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "package_jczt": ("jczt (finance + fiscal + land + credit)", "jczt（金融+财政+土地+信用）"),
     "package_taicang_dual": ("taicang_dual (Taicang dual system)", "taicang_dual（太仓双元制）"),
     "package_platform_only": ("platform_only (information platform only)", "platform_only（仅信息平台）"),
-    # levers (policies/schema.py names in the docstrings of each control)
-    "budget": ("Budget (yuan a year)", "年度预算（元）"),
-    "apprentice_subsidy": ("Apprentice subsidy (yuan per apprentice-year)", "学徒补贴（元/人·年）"),
-    "employment_subsidy": ("Employment subsidy (yuan per local hire)", "学徒就业补贴（元/人）"),
-    "membership_grant": ("Member grant (yuan per member-year)", "成员奖补（元/家·年）"),
-    "training_centre_grant": ("Training-centre grant (share of investment)", "学习岛建设补助（投资占比）"),
-    "tax_offset": ("Tax offset (share of investment)", "产教融合型企业税费抵免（投资占比）"),
-    "conditionality": ("Money is conditional on", "资金拨付条件"),
-    "cond_membership": ("membership", "加入联合体"),
-    "cond_activity": ("reported activity", "申报的活动"),
-    "cond_verified_outcome": ("verified training", "经核验的培养成果"),
-    "audit_rate": ("Audit rate (share of claims)", "抽查比例（申报占比）"),
-    "school_kpi": ("Schools are judged on", "学校考核依据"),
-    "kpi_agreements": ("agreements signed", "签约数量"),
-    "kpi_outcomes": ("outcomes", "培养成效"),
-    "entity": ("Operating entity (实体化运营)", "实体化运营机构"),
-    "info_platform": ("Talent information platform", "人才供需信息平台"),
-    "tech_platform": ("Shared technology platform", "共性技术服务平台"),
-    # measures
-    "deep_share": ("Firms at depth 4", "深度参与（4 级）企业占比"),
-    "training_share": ("Firms training (depth ≥ 3)", "开展培养（≥3 级）企业占比"),
-    "membership_rate": ("Member firms", "成员企业占比"),
-    "hollow_share": ("Hollow share of members", "空挂成员占比"),
-    "mismatch_index": ("Supply-demand mismatch", "供需错配指数"),
-    "local_retention": ("Local retention of graduates", "毕业生本地留存率"),
+    # series and counts the page shows beside the registry's measures
     "fiscal_cost_cny": ("Fiscal spending this year", "本年财政支出"),
     "fiscal_total": ("Fiscal spending so far", "累计财政支出"),
     "active_ties": ("Active partnerships", "实质性合作"),
     "signed_ties": ("Signed partnerships", "签约合作"),
-    # failure modes (sim/measures.py classify)
+    # failure modes (their names: policies/outcomes.py)
     "failure_modes": ("Failure modes the run shows now", "当前呈现的失灵形态"),
     "failure_modes_note": (
         "Classified on the last completed years, thresholds of configs/failure_modes.",
         "依据最近已完成年份判定，阈值见 configs/failure_modes。",
-    ),
-    "fm_hollow": ("联而不合 hollow: members on paper only", MODES["zh"]["fm_hollow"]),
-    "fm_shallow": ("合而不深 shallow: active but not training", MODES["zh"]["fm_shallow"]),
-    "fm_school_hot_firm_cold": ("校热企冷 schools keen, firms cold", MODES["zh"]["fm_school_hot_firm_cold"]),
-    "fm_mismatch": ("供需错配 supply-demand mismatch", MODES["zh"]["fm_mismatch"]),
-    "fm_talent_drain": ("人才外流 talent drain", MODES["zh"]["fm_talent_drain"]),
-    "fm_collapse_after_exit": (
-        "退坡后空心化 collapse after the money stops",
-        MODES["zh"]["fm_collapse_after_exit"],
     ),
     "healthy": ("none: no failure mode", "无失灵"),
     "no_modes_yet": ("(after the first year)", "（第一年后显示）"),
@@ -147,11 +119,44 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+def _capitalised(text: str) -> str:
+    """A registry label as a heading or row name shows it (first letter capital)."""
+    return text[:1].upper() + text[1:]
+
+
+# key: (English, 中文), from the registries
+REGISTRY_LABELS: dict[str, tuple[str, str]] = {
+    **{lever.name: (lever.label_en, lever.label_zh) for lever in LEVERS},
+    **{s.key: (s.label_en, s.label_zh) for s in SETTINGS if s.control is not None},
+    **{m.key: (_capitalised(m.label_en), m.label_zh) for m in MEASURES},
+    **{
+        mode.code: (f"{mode.name_zh} {mode.name_en}: {mode.meaning_en}", mode.name_zh)
+        for mode in FAILURE_MODES
+    },
+}
+_SHARED = sorted(set(REGISTRY_LABELS) & set(LABELS))
+if _SHARED:  # a dashboard word must not hide a registry's name (or the reverse)
+    raise ValueError(f"labels defined both in the registries and in LABELS: {_SHARED}")
+ALL_LABELS: dict[str, tuple[str, str]] = {**LABELS, **REGISTRY_LABELS}
+CHOICE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    s.key: s.choice_labels for s in SETTINGS if s.control is not None and s.control.kind == "choice"
+}
+
+
 def label(key: str, lang: Lang, **values: object) -> str:
     """The string for ``key`` in ``lang``, with ``values`` formatted into it."""
-    english, chinese = LABELS[key]
+    english, chinese = ALL_LABELS[key]
     text = chinese if lang == "zh" else english
     return text.format(**values) if values else text
+
+
+def choice_label(setting: str, choice: str, lang: Lang) -> str:
+    """How a choice of a setting's menu reads, from the setting's ``choice_labels``.
+
+    ``setting`` is its control's name (``conditionality``), ``choice`` the enum member's name.
+    """
+    english, chinese = CHOICE_LABELS[setting][choice]
+    return chinese if lang == "zh" else english
 
 
 def preset(group: str, name: str, lang: Lang) -> str:

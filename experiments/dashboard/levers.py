@@ -1,8 +1,11 @@
 """The levers the dashboard exposes: which package fields, what range, and how a
 setting becomes the model's keyword overrides (``policy__apprentice_subsidy__...``).
 
-Field paths are those of :class:`policies.schema.Package`; a lever whose amount is set
-above zero is switched on (``enabled``), one set to zero is switched off.
+Every control is read from the registries: one per lever of ``policies.levers.LEVERS``
+(its ``control``) and one per package-wide setting of ``policies.levers.SETTINGS`` that
+has a control (the budget, governance). Adding a lever there adds its control here.
+Field paths are those of :class:`policies.schema.Package`; a lever whose amount, share
+or count is set above zero is switched on (``enabled``), one set to zero is switched off.
 """
 
 from __future__ import annotations
@@ -14,10 +17,15 @@ from typing import Any, Literal
 
 from omegaconf import OmegaConf
 
+from policies import levers as registry
 from policies.packages import available, load_package
 
-Kind = Literal["amount", "share", "switch", "choice"]
-LeverValue = float | bool | str
+Kind = Literal["amount", "share", "count", "switch", "choice"]
+Group = Literal["money", "governance"]
+SLIDERS: tuple[Kind, ...] = ("amount", "share", "count")  # drawn as sliders; above zero: lever on
+LEVER_KINDS: tuple[Kind, ...] = (*SLIDERS, "switch")  # a lever row has no labels for choices
+SETTING_KINDS: tuple[Kind, ...] = (*SLIDERS, "switch", "choice")
+LeverValue = float | int | bool | str
 
 
 @dataclass(frozen=True)
@@ -25,13 +33,17 @@ class LeverControl:
     """One control of the side bar: a package field and how to set it.
 
     Attributes:
-        key: the label key (experiments/dashboard/labels.py) and the control's name.
+        key: the label key (experiments/dashboard/labels.py) and the control's name: the
+            lever's name, or the setting's ``key``.
         path: the field's dotted path in the package.
-        kind: slider of yuan (``amount``), slider in [0, 1] (``share``), ``switch`` or ``choice``.
+        kind: slider of yuan (``amount``), slider in [0, 1] (``share``), slider of whole
+            numbers (``count``), ``switch`` or ``choice``.
         maximum: the slider's upper end (a package's own value above it widens it).
         step: the slider's step.
         choices: enum member names of a ``choice``.
         group: ``money`` or ``governance`` (where the control sits).
+        lever: the lever (policies.levers) the control belongs to; None for a
+            package-wide setting.
 
     """
 
@@ -41,41 +53,73 @@ class LeverControl:
     maximum: float = 1.0
     step: float = 0.05
     choices: tuple[str, ...] = ()
-    group: str = "money"
+    group: Group = "money"
+    lever: str | None = None
 
     @property
     def switches_lever(self) -> str | None:
         """The lever block whose ``enabled`` follows this amount (None for other fields)."""
-        block, _, field = self.path.partition(".")
-        return block if self.kind in ("amount", "share") and field and block != "governance" else None
+        return self.lever if self.kind in SLIDERS else None
 
 
-LEVERS: tuple[LeverControl, ...] = (
-    LeverControl("budget", "budget_cny_per_year", "amount", 3.0e7, 5.0e5),
-    LeverControl("apprentice_subsidy", "apprentice_subsidy.cny_per_apprentice_year", "amount", 20000, 500),
-    LeverControl("employment_subsidy", "employment_subsidy.cny_per_hire", "amount", 30000, 1000),
-    LeverControl("membership_grant", "membership_grant.cny_per_member_year", "amount", 200000, 5000),
-    LeverControl("training_centre_grant", "training_centre_grant.investment_share", "share"),
-    LeverControl("tax_offset", "tax_offset.investment_share", "share"),
-    LeverControl(
-        "conditionality",
-        "governance.conditionality",
-        "choice",
-        choices=("membership", "activity", "verified_outcome"),
-        group="governance",
-    ),  # fmt: skip
-    LeverControl("audit_rate", "governance.audit_rate_share", "share", group="governance"),
-    LeverControl(
-        "school_kpi",
-        "governance.school_kpi",
-        "choice",
-        choices=("agreements", "outcomes"),
-        group="governance",
-    ),  # fmt: skip
-    LeverControl("entity", "entity.enabled", "switch", group="governance"),
-    LeverControl("info_platform", "info_platform.enabled", "switch", group="governance"),
-    LeverControl("tech_platform", "tech_platform.enabled", "switch", group="governance"),
-)
+def _checked(kind: str, allowed: tuple[Kind, ...], owner: str) -> Kind:
+    """The control's kind, if the dashboard can draw it; else fail at import."""
+    for known in allowed:
+        if kind == known:
+            return known
+    raise ValueError(
+        f"{owner}: the dashboard cannot draw a control of kind {kind!r} (it draws {', '.join(allowed)})"
+    )
+
+
+def lever_control(lever: registry.Lever) -> LeverControl:
+    """A lever's control: sliders with the money, switches with governance (as ever)."""
+    control = lever.control
+    kind = _checked(control.kind, LEVER_KINDS, f"lever {lever.name!r}")
+    return LeverControl(
+        key=lever.name,
+        path=f"{lever.name}.{control.field}",
+        kind=kind,
+        maximum=control.maximum,
+        step=control.step,
+        choices=control.choices,
+        group="governance" if kind == "switch" else "money",
+        lever=lever.name,
+    )
+
+
+def setting_control(setting: registry.Setting) -> LeverControl:
+    """A package-wide setting's control: governance fields in governance, the budget with the money."""
+    control = setting.control
+    if control is None:
+        raise ValueError(f"setting {setting.key!r} has no dashboard control")
+    return LeverControl(
+        key=setting.key,
+        path=control.field,
+        kind=_checked(control.kind, SETTING_KINDS, f"setting {setting.key!r}"),
+        maximum=control.maximum,
+        step=control.step,
+        choices=control.choices,
+        group="governance" if control.field.startswith("governance.") else "money",
+    )
+
+
+def _controls() -> tuple[LeverControl, ...]:
+    """The side bar's controls, money first: the budget, then the levers; then governance
+    settings, then the switches (the page reads as it always has).
+    """
+    settings = [setting_control(s) for s in registry.SETTINGS if s.control is not None]
+    levers = [lever_control(lever) for lever in registry.LEVERS]
+    ordered = [c for group in ("money", "governance") for c in (*settings, *levers) if c.group == group]
+    keys = [c.key for c in ordered]
+    if len(set(keys)) != len(keys):
+        raise ValueError(
+            f"two dashboard controls share a name: {sorted(k for k in keys if keys.count(k) > 1)}"
+        )
+    return tuple(ordered)
+
+
+LEVERS: tuple[LeverControl, ...] = _controls()
 BY_KEY = {lever.key: lever for lever in LEVERS}
 
 
@@ -94,16 +138,19 @@ def package_values(package: str) -> dict[str, LeverValue]:
     return dict(_shipped_values(package))
 
 
+def _value(lever: LeverControl, value: Any) -> LeverValue:
+    """A field's value as the control holds it."""
+    if isinstance(value, Enum):
+        return str(value.name)
+    if isinstance(value, bool | str):
+        return value
+    return int(value) if lever.kind == "count" else float(value)
+
+
 @cache
 def _shipped_values(package: str) -> tuple[tuple[str, LeverValue], ...]:
     config = load_package(package)
-    values: list[tuple[str, LeverValue]] = []
-    for lever in LEVERS:
-        value = OmegaConf.select(config, lever.path)
-        if isinstance(value, Enum):
-            value = value.name
-        values.append((lever.key, value if isinstance(value, bool | str) else float(value)))
-    return tuple(values)
+    return tuple((lever.key, _value(lever, OmegaConf.select(config, lever.path))) for lever in LEVERS)
 
 
 def slider_maximum(lever: LeverControl, package_value: LeverValue) -> float:
@@ -115,7 +162,7 @@ def overrides(package: str, values: dict[str, LeverValue]) -> dict[str, Any]:
     """Model keyword overrides for the levers set away from the package's own values.
 
     Only changed fields are passed, so the package stays as shipped in everything the
-    dashboard does not show (windows of years, land, credit, ...).
+    dashboard does not show (windows of years, a lever's second term, ...).
     """
     shipped = package_values(package)
     result: dict[str, Any] = {}
@@ -123,7 +170,7 @@ def overrides(package: str, values: dict[str, LeverValue]) -> dict[str, Any]:
         lever = BY_KEY[key]
         if value == shipped[key]:
             continue
-        result["policy__" + lever.path.replace(".", "__")] = value
+        result["policy__" + lever.path.replace(".", "__")] = _value(lever, value)
         block = lever.switches_lever
         if block is not None:
             result[f"policy__{block}__enabled"] = float(value) > 0

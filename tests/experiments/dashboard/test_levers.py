@@ -1,11 +1,27 @@
-"""Levers: every control names a real package field; a setting becomes the model's
-keyword overrides, only for what was changed, switching the lever on or off."""
+"""Levers: every registry lever and setting has its control, naming a real package field;
+a setting becomes the model's keyword overrides, only for what was changed, switching the
+lever on or off."""
+
+from dataclasses import replace
 
 import pytest
 from omegaconf import OmegaConf
 
-from experiments.dashboard.levers import BY_KEY, LEVERS, overrides, package_values, packages, slider_maximum
+from experiments.dashboard import levers
+from experiments.dashboard.levers import (
+    BY_KEY,
+    LEVERS,
+    lever_control,
+    overrides,
+    package_values,
+    packages,
+    setting_control,
+    slider_maximum,
+)
+from policies import levers as registry
 from policies.packages import load_package
+
+SHOWN_SETTINGS = [setting for setting in registry.SETTINGS if setting.control is not None]
 
 
 def test_every_lever_is_a_package_field():
@@ -14,6 +30,48 @@ def test_every_lever_is_a_package_field():
         package = load_package(name)
         for lever in LEVERS:
             assert OmegaConf.select(package, lever.path, default="missing") != "missing", (name, lever.path)
+
+
+@pytest.mark.parametrize("lever", registry.LEVERS, ids=registry.LEVER_NAMES)
+def test_every_registry_lever_has_its_control(lever):
+    """A registry row is a control of the side bar: its field, kind and range."""
+    control = BY_KEY[lever.name]
+    assert control.path == f"{lever.name}.{lever.control.field}"
+    assert (control.kind, control.maximum, control.step) == (
+        lever.control.kind, lever.control.maximum, lever.control.step
+    )  # fmt: skip
+    assert control.group == ("governance" if lever.control.kind == "switch" else "money")
+    assert control.switches_lever == (None if lever.control.kind == "switch" else lever.name)
+
+
+@pytest.mark.parametrize("setting", SHOWN_SETTINGS, ids=[s.key for s in SHOWN_SETTINGS])
+def test_every_setting_with_a_control_is_shown(setting):
+    """A package-wide setting with a control is a control that switches no lever."""
+    control = BY_KEY[setting.key]
+    assert control.path == setting.control.field == setting.path
+    assert control.choices == setting.control.choices
+    assert control.switches_lever is None
+    assert control.group == ("governance" if setting.path.startswith("governance.") else "money")
+
+
+def test_the_side_bar_holds_the_registries_and_nothing_else():
+    """One control per lever and per shown setting, the budget first, switches last."""
+    assert len(LEVERS) == len(registry.LEVERS) + len(SHOWN_SETTINGS) == 16
+    assert LEVERS[0].key == "budget"
+    groups = [lever.group for lever in LEVERS]
+    assert groups == sorted(groups, key=["money", "governance"].index)
+    assert [lever.key for lever in LEVERS[-3:]] == ["entity", "info_platform", "tech_platform"]
+
+
+def test_unknown_kind_fails_loudly():
+    """A control kind the page cannot draw is refused when the controls are built."""
+    lever = registry.BY_NAME["land"]
+    with pytest.raises(ValueError, match="dial"):
+        lever_control(replace(lever, control=replace(lever.control, kind="dial")))
+    with pytest.raises(ValueError, match="choice"):
+        lever_control(replace(lever, control=replace(lever.control, kind="choice")))
+    with pytest.raises(ValueError, match="no dashboard control"):
+        setting_control(next(s for s in registry.SETTINGS if s.control is None))
 
 
 def test_unchanged_levers_give_no_overrides():
@@ -35,6 +93,44 @@ def test_amount_switches_its_lever():
     assert overrides("apprentice_subsidy", values)["policy__apprentice_subsidy__enabled"] is False
 
 
+def test_the_levers_new_to_the_side_bar_switch_too():
+    """Land, credit, awards and teacher training set their field and switch their lever."""
+    values = package_values("none")
+    values.update(land=0.5, credit=0.25, awards=200000.0, teacher_training=2.0e6)
+    assert overrides("none", values) == {
+        "policy__land__price_discount_share": 0.5,
+        "policy__land__enabled": True,
+        "policy__credit__interest_subsidy_share": 0.25,
+        "policy__credit__enabled": True,
+        "policy__awards__cny_per_award": 200000.0,
+        "policy__awards__enabled": True,
+        "policy__teacher_training__cny_per_year": 2.0e6,
+        "policy__teacher_training__enabled": True,
+    }
+    values = package_values("jczt")
+    values["land"] = 0.0
+    assert overrides("jczt", values) == {
+        "policy__land__price_discount_share": 0.0,
+        "policy__land__enabled": False,
+    }
+
+
+def test_a_count_is_a_whole_number_that_switches_its_lever(monkeypatch):
+    """A ``count`` control (an integer field) passes an int and switches its lever."""
+    lever = registry.BY_NAME["awards"]
+    control = lever_control(replace(lever, control=registry.Control("awards_per_year", "count", 20, 1)))
+    assert (control.kind, control.path, control.switches_lever) == (
+        "count",
+        "awards.awards_per_year",
+        "awards",
+    )
+    monkeypatch.setitem(levers.BY_KEY, "awards", control)
+    monkeypatch.setattr(levers, "package_values", lambda package: {"awards": 0})
+    result = overrides("none", {"awards": 3.0})
+    assert result == {"policy__awards__awards_per_year": 3, "policy__awards__enabled": True}
+    assert isinstance(result["policy__awards__awards_per_year"], int)
+
+
 def test_governance_and_switches():
     """Choices are passed by enum name; budget and audit rate switch no lever."""
     values = package_values("jczt")
@@ -47,11 +143,12 @@ def test_governance_and_switches():
     }
 
 
-@pytest.mark.parametrize("name", ["outcome_based", "taicang_dual", "membership_grant"])
+@pytest.mark.parametrize("name", ["outcome_based", "taicang_dual", "membership_grant", "jczt"])
 def test_sliders_reach_the_package_value(name):
     """No package's value lies beyond its slider."""
     values = package_values(name)
     for lever in LEVERS:
-        if lever.kind in ("amount", "share"):
+        if lever.kind in levers.SLIDERS:
             assert 0 <= float(values[lever.key]) <= slider_maximum(lever, values[lever.key])
-    assert BY_KEY["conditionality"].choices == ("membership", "activity", "verified_outcome")
+        elif lever.kind == "choice":
+            assert values[lever.key] in lever.choices
