@@ -39,6 +39,8 @@ if CHROMIUM is None:
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402  (the test extra installs it)
 
+from policies.levers import LEVERS  # noqa: E402
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -80,7 +82,7 @@ def _year(page: Page, year: int, timeout_s: float = ACTION_S) -> None:
 
 
 def test_dashboard_in_a_browser(server, tmp_path):
-    """Load, step, move a slider, play and pause, switch language; no error anywhere."""
+    """Load, see every lever, step, move a slider, play and pause, switch language; no error anywhere."""
     url, log_path = server
     problems: list[str] = []
     started = time.monotonic()
@@ -98,6 +100,8 @@ def test_dashboard_in_a_browser(server, tmp_path):
         _year(page, 0, FIRST_LOAD_S)
         assert "City-level industry-education consortium" in page.locator("h2").inner_text()
         assert _number(page, "deep_share-policy") == "–"
+        for lever in LEVERS:  # every registry lever has its control, named by its row
+            expect(page.locator(f".lever-{lever.name}")).to_contain_text(lever.label_en)
 
         # stepping advances the year, and the measures appear
         for year in (1, 2, 3):
@@ -136,6 +140,8 @@ def test_dashboard_in_a_browser(server, tmp_path):
         page.get_by_role("button", name="zh", exact=True).click()
         expect(page.locator("h2")).to_have_text("市域产教联合体", timeout=10000)
         assert page.locator("#current-year").inner_text() == f"第 {paused_at} 年 / 共 15 年"
+        for lever in LEVERS:
+            expect(page.locator(f".lever-{lever.name}")).to_contain_text(lever.label_zh)
         page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
 
         # no error on the page
