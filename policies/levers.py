@@ -159,7 +159,7 @@ LEVERS: tuple[Lever, ...] = (
     Lever(
         "entity", schema.Entity, "fixed",
         (Term("entity_cost_cny", "cost_cny_per_year", "yuan a year"),),
-        "Operating entity (实体化运营)", "实体化运营机构",
+        "Operating entity", "实体化运营机构",
         Control("enabled", "switch"),
         Effect({}, "training_share", +1),
         switch=True, cost_term="entity_cost_cny",

@@ -48,9 +48,9 @@ class Measure:
 
 MEASURES: tuple[Measure, ...] = (
     Measure("membership_rate", "share", +1, "member firms", "成员企业占比", True),
-    Measure("hollow_share", "share", -1, "hollow share", "挂名企业占比", True),
-    Measure("deep_share", "share", +1, "deep share", "共建企业占比", True),
-    Measure("training_share", "share", +1, "training share", "开展培养企业占比", True),
+    Measure("hollow_share", "share", -1, "hollow share of members", "成员中挂名企业占比", True),
+    Measure("deep_share", "share", +1, "firms co-constructing (depth 4)", "深度共建企业占比（4级）", True),
+    Measure("training_share", "share", +1, "firms training (depth ≥ 3)", "开展培养企业占比（≥3级）", True),
     Measure("training_among_active", "share", +1, "training among active firms", "活跃企业中开展培养占比"),
     Measure("net_cost_share", "share", -1, "apprentices' net cost", "学徒净成本占比"),
     Measure("net_benefit_firm_share", "share", +1, "hosts with a net benefit", "净收益企业占比"),
@@ -62,7 +62,7 @@ MEASURES: tuple[Measure, ...] = (
     Measure("poaching_rate", "share", -1, "poaching rate", "挖人率"),
     Measure("in_field_local", "count", +1, "in-field local graduates", "本地对口就业人数"),
     Measure("in_field_local_rate", "share", +1, "in-field local placement", "本地对口就业率", True),
-    Measure("local_retention", "share", +1, "local retention", "毕业生本地留存率", True),
+    Measure("local_retention", "share", +1, "local retention of graduates", "毕业生本地留存率", True),
     Measure("mismatch_index", "share", -1, "supply-demand mismatch", "供需错配指数", True),
     Measure("mean_relevance", "share", +1, "curriculum relevance", "课程对口度"),
     Measure("vacancy_fill_rate", "share", +1, "vacancies filled", "岗位填补率"),
