@@ -16,10 +16,10 @@ from typing import Any
 import hydra
 from hydra import compose, initialize_config_module
 from hydra.core.global_hydra import GlobalHydra
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from policies.packages import available
-from policies.schema import register
+from policies.schema import Config, register
 from policies.validate import ConfigError, validate
 
 EXIT_USAGE = 2
@@ -140,10 +140,6 @@ def _explain(error: Exception) -> ConfigError:
 
 
 def _allowed_keys(full_key: str) -> str:
-    from omegaconf import OmegaConf
-
-    from policies.schema import Config
-
     node: Any = OmegaConf.structured(Config)
     parent = full_key.rsplit(".", 1)[0] if "." in full_key else ""
     for part in [p for p in parent.split(".") if p]:

@@ -21,6 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import pandas as pd
+from omegaconf import open_dict
 
 from experiments.designs import apply_scenario
 from sim.api import package_names, prepare, run_item
@@ -139,8 +140,6 @@ def execute_dask(
 
 def _warm_up(cfg: Any) -> None:
     """Compile (or load from cache) the kernels once, before forking workers."""
-    from omegaconf import open_dict
-
     tiny = apply_scenario(cfg, {})
     with open_dict(tiny):
         tiny.years = 2

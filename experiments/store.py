@@ -6,6 +6,7 @@ it is written last, so an interrupted run never looks complete.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -112,8 +113,6 @@ class StoreMismatch(ValueError):
 
 def config_fingerprint(cfg: Any) -> str:
     """A hash of everything that determines the numbers (not the worker count)."""
-    import hashlib
-
     container = OmegaConf.to_container(cfg, resolve=True)
     assert isinstance(container, dict)
     container.get("experiment", {}).pop("workers", None)
