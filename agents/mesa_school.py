@@ -1,66 +1,79 @@
 """The school (院校) as a ``mesa.Agent``: ``School``.
 
-Part of the per-agent path of :class:`sim.ConsortiumModel`: the agent's state as plain
-attributes (the columns of the core's struct of arrays, ``COLUMNS`` in
-``agents/school.py``), stepped with the very same scalar ``@njit`` rules the core's
-kernels call, one agent at a time, with the core's counter-based draws at the same
-coordinates (stream, year, agent index, draw). A step whose outcome does not depend on
-the order agents are visited therefore gives bit for bit the core's result; the model
-(``sim/mesa_model.py``) decides the order. Agents refer to each other by index
-(``model.firms[i]``, ``model.schools[s]``), as the core does.
+Part of the per-agent path of :class:`sim.ConsortiumModel`. The agent's state is its
+row of the core's school table: every name of ``agents.school.COLUMNS`` is a view
+(``agents.mesa_views``); a per-sector column (``offers``, ``quota_share``,
+``relevance``, ``seats``, ``codesign``) is the school's row, a NumPy view, so
+``school.relevance[m] = x`` writes the core's array. The school's own decisions (quotas,
+outreach, seats) and the drift of its curriculum are stepped one agent at a time with
+the very same scalar ``@njit`` rules the core's kernels call and the core's draws at the
+same coordinates; a school reads only its own row and last year's snapshot of its peers,
+so the order schools are visited cannot change the result. The agreements it signs are
+counted by the core's partnership kernel (``sim/steps.py``).
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import mesa
 import numpy as np
 
 from agents.draws import STREAM_SCHOOL, normal, uniform
-from agents.school import adjust_quota, choose_outreach, imitate_outreach, outreach_payoffs, update_relevance
+from agents.mesa_views import ConsortiumView, array_views
+from agents.school import (
+    COLUMNS,
+    N_OUTREACH,
+    adjust_quota,
+    choose_outreach,
+    imitate_outreach,
+    outreach_payoffs,
+    update_relevance,
+)
 from policies.params import P
 from policies.terms import T
 
-if TYPE_CHECKING:
-    from agents.mesa_enterprise import Enterprise
-    from sim.mesa_model import ConsortiumModel
 
-
+@array_views(COLUMNS)
 class School(mesa.Agent):
     """A school (院校): adjusts major quotas, chooses outreach toward firms, signs
-    agreements; its curriculum relevance drifts. Attributes as ``agents.school.COLUMNS``.
+    agreements; its curriculum relevance drifts. Attributes: views of
+    ``agents.school.COLUMNS``.
     """
 
-    model: ConsortiumModel
+    model: ConsortiumView
+    kind: int
+    capacity: int
+    offers: np.ndarray
+    quota_share: np.ndarray
+    relevance: np.ndarray
+    double_qualified: float
+    outreach: int
+    signed: int
+    active: int
+    partners_free: int
+    codesign: np.ndarray
+    seats: np.ndarray
+    realized: float
 
-    def __init__(self, model: ConsortiumModel, index: int, schools: Any) -> None:
+    def __init__(self, model: Any, index: int) -> None:
         super().__init__(model)
         self.index = index
-        self.kind = int(schools.kind[index])
-        self.capacity = int(schools.capacity[index])
-        self.offers = [bool(x) for x in schools.offers[index]]
-        self.quota_share = schools.quota_share[index].tolist()
-        self.relevance = schools.relevance[index].tolist()
-        self.double_qualified = float(schools.double_qualified[index])
-        n_sectors = len(self.offers)
-        self.seats = [0] * n_sectors
-        self.codesign = [0] * n_sectors
-        self.outreach = self.signed = self.active = self.partners_free = 0
-        self.realized = 0.0
-        self.last_outreach, self.last_realized = 0, 0.0
+        self.table = model.tables.schools
 
     def plan(self, year: int, market: Any) -> None:
         """Step 3: quotas toward perceived demand; outreach by logit or imitation."""
         model, p, s = self.model, self.model.p, self.index
-        n_sectors = len(self.offers)
+        offers, quota_share = self.offers, self.quota_share
+        n_sectors = offers.size
+        history = model.tables.city.vacancy_history
         target = [0.0] * n_sectors
         total = nearby = deep = 0.0
         for m in range(n_sectors):
-            if not self.offers[m]:
+            if not offers[m]:
                 continue
-            demand = model.vacancy_history[market.seen_year, m]
+            demand = float(history[market.seen_year, m])
             if not market.platform:
                 z = normal(model.key, STREAM_SCHOOL, year, s * n_sectors + m, 0)
                 demand *= math.exp(p[P.quota_noise_share] * z)
@@ -69,17 +82,19 @@ class School(mesa.Agent):
             nearby += market.members[m] / market.offering[m]
             deep += market.seekers[m] / market.offering[m]
         for m in range(n_sectors):
-            if self.offers[m] and total > 0.0:
-                self.quota_share[m] = adjust_quota(self.quota_share[m], target[m] / total, p)
-        payoffs = np.empty(3)
+            if offers[m] and total > 0.0:
+                quota_share[m] = adjust_quota(float(quota_share[m]), target[m] / total, p)
+        payoffs = np.empty(N_OUTREACH)
         outreach_payoffs(payoffs, int(model.row[T.school_kpi]), nearby, deep, p)
         u = uniform(model.key, STREAM_SCHOOL, year, s, 1_000_000)
         exploration = p[P.imitation_exploration_share]
         if market.imitation and uniform(model.key, STREAM_SCHOOL, year, s, 1_000_001) >= exploration:
-            n = len(model.schools)
-            peer = model.schools[min(n - 1, int(uniform(model.key, STREAM_SCHOOL, year, s, 1_000_002) * n))]
-            self.outreach = int(imitate_outreach(self.last_outreach, self.last_realized, peer.last_outreach,
-                                                 peer.last_realized, u, p))  # fmt: skip
+            n = model.last_outreach.size
+            peer = min(n - 1, int(uniform(model.key, STREAM_SCHOOL, year, s, 1_000_002) * n))
+            self.outreach = int(imitate_outreach(
+                int(model.last_outreach[s]), float(model.last_realized[s]), int(model.last_outreach[peer]),
+                float(model.last_realized[peer]), u, p,
+            ))  # fmt: skip
         else:
             self.outreach = int(choose_outreach(payoffs, u, p))
         self.realized = float(payoffs[self.outreach])
@@ -88,41 +103,28 @@ class School(mesa.Agent):
 
     def _set_seats(self) -> None:
         """Seats per major from quota shares: floors, the remainder to the largest shares."""
+        offers, quota_share, seats, capacity = self.offers, self.quota_share, self.seats, self.capacity
         given = 0
-        for m, offered in enumerate(self.offers):
-            self.seats[m] = int(self.capacity * self.quota_share[m]) if offered else 0
-            given += self.seats[m]
-        while given < self.capacity:
+        for m in range(offers.size):
+            seats[m] = int(capacity * quota_share[m]) if offers[m] else 0
+            given += int(seats[m])
+        while given < capacity:
             best, best_rest = -1, -1.0
-            for m, offered in enumerate(self.offers):
-                rest = self.capacity * self.quota_share[m] - self.seats[m]
-                if offered and rest > best_rest:
+            for m in range(offers.size):
+                rest = capacity * quota_share[m] - seats[m]
+                if offers[m] and rest > best_rest:
                     best, best_rest = m, rest
-            self.seats[best] += 1
+            seats[best] += 1
             given += 1
-
-    def count_agreements(
-        self, members: list[float], offering: list[float], partners: list[Enterprise]
-    ) -> None:
-        """Signed agreements with member firms in its majors; active ones train."""
-        self.active = len(partners)
-        self.codesign = [0] * len(self.offers)
-        for firm in partners:
-            if firm.depth == 4:
-                self.codesign[firm.sector] += 1
-        reachable = 0.0
-        for m, offered in enumerate(self.offers):
-            if offered:
-                reachable += members[m] / offering[m]
-        signed = int(0.5 * self.outreach * self.model.p[P.school_sign_share] * reachable + 0.5)
-        self.signed = max(signed, self.active)
 
     def drift(self) -> None:
         """Step 9: 双师 teachers leave; relevance decays and is restored by co-design."""
         p = self.model.p
-        self.double_qualified *= 1.0 - p[P.teacher_turnover_share]
+        self.double_qualified = self.double_qualified * (1.0 - p[P.teacher_turnover_share])
+        dq = self.double_qualified
+        relevance, codesign = self.relevance, self.codesign
         for m, offered in enumerate(self.offers):
             if offered:
-                self.relevance[m] = update_relevance(
-                    self.relevance[m], p[P.tech_drift_share], self.codesign[m], self.double_qualified, p
+                relevance[m] = update_relevance(
+                    float(relevance[m]), p[P.tech_drift_share], int(codesign[m]), dq, p
                 )

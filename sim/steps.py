@@ -1,0 +1,82 @@
+"""The core's model-level steps, callable from Python: the Mesa model's entry point.
+
+The core's kernels (``agents.jit.kernel``) have no Python wrapper; ``model_step`` is
+the one compiled entry point through which :class:`sim.ConsortiumModel` runs them on
+the very arrays it keeps as its state (numba unboxes the named tuples once per call).
+One entry for every phase, chosen by ``phase``, keeps the compile to a single
+signature. Each phase is exactly what ``sim.loop.run_years`` does at that point of the
+year, so the two paths cannot drift:
+
+- ``PARTNERS`` (step 4): ``form_partnerships``; ``tally[U_UNMATCHED]``.
+- ``ENROL`` (step 5): ``enrol_cohort`` and ``place_apprentices``; ``tally[U_FIRST]``,
+  ``tally[U_LAST]``.
+- ``LABOUR`` (steps 7-8): ``match_graduates`` (graduating cohort ``year - programme + 1``)
+  and ``turnover``; outcomes in ``tally[U_OUTCOMES:]``, moves in ``tally[U_MOVES:]``.
+- ``PAY_AND_RECORD`` (step 10): ``pay_and_audit``, ``record_realized``,
+  ``update_capital``, the firms' depths into ``depth_row`` and the year's series into
+  ``out`` (``sim.loop._record_*``); reads ``tally[U_HOSTED]`` (step 6) and
+  ``relevance`` (step 9).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from agents.government import G
+from policies.params import P
+from sim import series as S
+from sim.decisions import form_partnerships
+from sim.education import enrol_cohort, place_apprentices
+from sim.labour import N_OUTCOMES, match_graduates, turnover
+from sim.loop import _record_firms, _record_labour, _record_money, mismatch_index
+from sim.payments import pay_and_audit, record_realized, update_capital
+
+PARTNERS, ENROL, LABOUR, PAY_AND_RECORD = range(4)
+
+# Counters a phase leaves in ``tally`` (int64[N_TALLY]) for later phases and the model.
+U_UNMATCHED, U_HOSTED, U_FIRST, U_LAST = range(4)
+U_OUTCOMES = 4
+U_MOVES = U_OUTCOMES + N_OUTCOMES
+N_MOVES = 6
+N_TALLY = U_MOVES + N_MOVES
+
+
+@njit(cache=True)
+def model_step(
+    phase, key, year, p, row, lines_row, firms, schools, students, city, gov,
+    claims, spend, paid_row, depth_row, out, tally, relevance,
+) -> None:  # fmt: skip
+    """Run one model-level phase of ``year`` on the state arrays (module docstring)."""
+    cohort = int(schools.capacity.sum())
+    graduating = year - int(p[P.programme_years]) + 1
+    if phase == PARTNERS:
+        tally[U_UNMATCHED] = form_partnerships(key, year, firms, schools, row, p)
+    elif phase == ENROL:
+        first, last = enrol_cohort(key, year, schools, students, city, p)
+        place_apprentices(key, year, first, last, firms, schools, students, p)
+        tally[U_FIRST], tally[U_LAST] = first, last
+    elif phase == LABOUR:
+        outcomes = np.zeros(N_OUTCOMES, np.int64)
+        if graduating >= 0:
+            outcomes = match_graduates(key, year, graduating, firms, schools, students, city, row, p)
+        moves = turnover(key, year, max(0, graduating) * cohort, firms, city, students, row, p)
+        tally[U_OUTCOMES : U_OUTCOMES + N_OUTCOMES] = outcomes
+        for j in range(N_MOVES):
+            tally[U_MOVES + j] = moves[j]
+    elif phase == PAY_AND_RECORD:
+        effort = gov[G.effort]  # the effort this year's payments are made with
+        money = pay_and_audit(key, year, firms, schools, gov, row, lines_row, claims, spend, paid_row, p)
+        record_realized(year, firms, city, row, paid_row, p)
+        update_capital(firms, p)
+        for i in range(firms.size.size):
+            depth_row[i] = firms.depth[i]
+        _record_firms(out, firms, schools, tally[U_UNMATCHED], tally[U_HOSTED], p)
+        _record_labour(
+            out, tally[U_OUTCOMES : U_OUTCOMES + N_OUTCOMES], tally[U_MOVES:], students, tally[U_LAST]
+        )
+        _record_money(out, money, spend, gov, row)
+        out[S.S_EFFORT] = effort
+        out[S.S_VACANCIES] = city.vacancy_history[year].sum()
+        out[S.S_RELEVANCE] = relevance
+        out[S.S_MISMATCH] = mismatch_index(city.vacancy_history[year], students, graduating, cohort)
