@@ -51,20 +51,20 @@ class Student(mesa.Agent):
 
     def train(self, year: int) -> None:
         """Step 6: a year of study (and work at the host); or drop out."""
-        model, p = self.model, self.model.p
-        if self.state != IN_SCHOOL:
+        model, p, k, own = self.model, self.model.p, self.index, self.table
+        if own.state.item(k) != IN_SCHOOL:  # the views, read directly: thousands of students
             return
-        if uniform(model.key, STREAM_TRAINING, year, self.index, 0) < p[P.dropout_share]:
-            self.state = DROPPED_OUT
-            self.host = -1
+        if uniform(model.key, STREAM_TRAINING, year, k, 0) < p[P.dropout_share]:
+            own.state[k] = DROPPED_OUT
+            own.host[k] = -1
             return
         schools, firms = model.tables.schools, model.tables.firms
-        s, host = self.school, self.host
-        host_depth = int(firms.depth[host]) if host >= 0 else 0
-        relevance = float(schools.relevance[s, self.major])
-        self.skill = self.skill + skill_gain(
-            self.ability, relevance, float(schools.double_qualified[s]), host_depth, p
-        )
+        s, host = own.school.item(k), own.host.item(k)
+        host_depth = firms.depth.item(host) if host >= 0 else 0
+        own.skill[k] += skill_gain(
+            own.ability.item(k), schools.relevance.item(s, own.major.item(k)),
+            schools.double_qualified.item(s), host_depth, p,
+        )  # fmt: skip
         if host >= 0:
             firms.apprentices[host] += 1
             model.hosted += 1

@@ -48,7 +48,7 @@ class ConsortiumView(Protocol):
 
 def _scalar(position: int, doc: str) -> property:
     def get(agent: Any) -> Any:
-        return agent.table[position][agent.index].item()
+        return agent.table[position].item(agent.index)
 
     def put(agent: Any, value: Any) -> None:
         agent.table[position][agent.index] = value
