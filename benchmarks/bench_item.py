@@ -9,7 +9,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from experiments.validation import compose_cfg
+from experiments.validation_cases import compose_cfg
 from sim.api import prepare, run_item
 
 REPEATS, ITEMS = 5, 30

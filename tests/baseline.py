@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from experiments.validation import compose_cfg
+from experiments.validation_cases import compose_cfg
 from sim.api import simulate
 
 PATH = Path(__file__).with_name("baseline.yaml")

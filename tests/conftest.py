@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from experiments.validation import compose_cfg
+from experiments.validation_cases import compose_cfg
 
 make_cfg = compose_cfg
 

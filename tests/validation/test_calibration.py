@@ -1,5 +1,5 @@
 """Calibration presets land near the published figures (MODEL.md §8, issue 4);
-targets and tolerances in experiments/validation.py and docs/VALIDATION.md §5."""
+targets and tolerances in experiments/validation.py (checks) and experiments/validation_cases.py (cases) and docs/VALIDATION.md §5."""
 
 import pytest
 

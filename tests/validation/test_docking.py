@@ -1,5 +1,5 @@
 """Docking with the three-party replicator dynamics (MODEL.md §7, issue 4); the checks
-and their theory are in experiments/validation.py and docs/VALIDATION.md §1-3."""
+and their theory are in experiments/validation.py (checks) and experiments/validation_cases.py (cases) and docs/VALIDATION.md §1-3."""
 
 import pytest
 

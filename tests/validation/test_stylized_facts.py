@@ -1,5 +1,5 @@
 """Stylized facts from the training literature (issue 4); checks in
-experiments/validation.py, discussion in docs/VALIDATION.md §4."""
+experiments/validation.py (cases in validation_cases.py), discussion in docs/VALIDATION.md §4."""
 
 import pytest
 
