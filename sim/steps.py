@@ -72,9 +72,10 @@ def model_step(
         for i in range(firms.size.size):
             depth_row[i] = firms.depth[i]
         _record_firms(out, firms, schools, tally[U_UNMATCHED], tally[U_HOSTED], p)
-        _record_labour(
-            out, tally[U_OUTCOMES : U_OUTCOMES + N_OUTCOMES], tally[U_MOVES:], students, tally[U_LAST]
-        )
+        outcomes = tally[U_OUTCOMES : U_OUTCOMES + N_OUTCOMES].copy()  # as the core's types
+        m = tally[U_MOVES:]
+        moves = (m[0], m[1], m[2], m[3], m[4], m[5])
+        _record_labour(out, outcomes, moves, students, tally[U_LAST])
         _record_money(out, money, spend, gov, row)
         out[S.S_EFFORT] = effort
         out[S.S_VACANCIES] = city.vacancy_history[year].sum()
