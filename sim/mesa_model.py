@@ -55,7 +55,18 @@ from sim.mesa_config import build_config
 from sim.rng import run_key
 from sim.series import N_SERIES, SERIES_NAMES
 from sim.state import allocate, init_city
-from sim.steps import ENROL, LABOUR, N_TALLY, PARTNERS, PAY_AND_RECORD, U_FIRST, U_HOSTED, U_LAST, model_step
+from sim.steps import (
+    COMPILE,
+    ENROL,
+    LABOUR,
+    N_TALLY,
+    PARTNERS,
+    PAY_AND_RECORD,
+    U_FIRST,
+    U_HOSTED,
+    U_LAST,
+    model_step,
+)
 
 AGENT_ORDERS = ("shuffle", "core")
 RULE_IMITATION = 1.0
@@ -133,6 +144,9 @@ class ConsortiumModel(mesa.Model):
             model_reporters=_model_reporters(), agent_reporters=AGENT_REPORTERS
         )
         self.datacollector.collect(self)
+        # compile (first use on a machine) or load the shared steps now, so that a first
+        # year takes as long as any other (the dashboard's first step, a user's loop)
+        self._market(COMPILE, 0)
 
     # ------------------------------------------------------------------ scheduling
     def _each(self, agents: mesa.agent.AgentSet, method: str, *args: Any) -> None:

@@ -33,6 +33,7 @@ from sim.loop import _record_firms, _record_labour, _record_money, mismatch_inde
 from sim.payments import pay_and_audit, record_realized, update_capital
 
 PARTNERS, ENROL, LABOUR, PAY_AND_RECORD = range(4)
+COMPILE = -1  # does nothing: calling it compiles (or loads) the entry point before a first step
 
 # Counters a phase leaves in ``tally`` (int64[N_TALLY]) for later phases and the model.
 U_UNMATCHED, U_HOSTED, U_FIRST, U_LAST = range(4)
