@@ -54,4 +54,13 @@ def _cache_dir() -> str:
 
 numba.config.CACHE_DIR = _cache_dir()  # type: ignore[attr-defined]
 
+
+def compiled_before(entry: str = "run_years") -> bool:
+    """Whether numba's cache for these sources already holds ``entry`` (the core's run):
+    False on a new machine or after the model's sources changed, when the first run
+    compiles the kernels.
+    """
+    return any(Path(numba.config.CACHE_DIR).rglob(f"*{entry}*.nbi"))  # type: ignore[attr-defined]
+
+
 kernel = njit(cache=True, no_cpython_wrapper=True)  # type: ignore[call-overload]

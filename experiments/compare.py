@@ -13,7 +13,7 @@ from hydra.core.hydra_config import HydraConfig
 from experiments.designs import build_design
 from experiments.figures import write_figures
 from experiments.report import build
-from experiments.runner import Progress, chunked, execute, runs_per_item, work_items
+from experiments.runner import Progress, chunked, execute, runs_per_item, warm_up, work_items
 from experiments.store import ChunkStore, read_table, write_config, write_parquet
 from policies.outcomes import FAILURE_MODE_CODES, FAILURE_MODES, MODE_BY_CODE
 from sim.api import package_names
@@ -67,7 +67,10 @@ def run_experiment(cfg: Any, folder: Path | None = None) -> pd.DataFrame:
     page = folder / "report" / ("report.html" if cfg.lang.name == "en" else f"{cfg.lang.name}/report.html")
     if cfg.experiment.report and len(runs) and not page.exists():
         try:
-            print(f"Report: {build(folder, cfg.lang.name)}")
+            print("Writing the report ...", file=sys.stderr, flush=True)
+            began = time.perf_counter()
+            written = build(folder, cfg.lang.name)
+            print(f"Report: {written} ({time.perf_counter() - began:.0f} s)")
         except Exception as error:  # the results are complete; the report can be redone alone
             message = f"the report failed ({type(error).__name__}: {error})"
             print(
@@ -100,6 +103,8 @@ def _run_chunks(
         runs_total=len(items) * runs_per_item(cfg),
     )
     todo = [c for c in range(len(chunks)) if c not in store.done]
+    if todo:
+        warm_up(cfg, say=True)
     per_item = runs_per_item(cfg)
     progress = Progress(len(items) * per_item, (len(items) - sum(len(chunks[c]) for c in todo)) * per_item)
     try:

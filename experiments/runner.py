@@ -24,9 +24,11 @@ import pandas as pd
 from omegaconf import open_dict
 
 from experiments.designs import apply_scenario
-from sim.api import package_names, prepare, run_item
+from sim.api import kernels_compiled, package_names, prepare, run_item
 
 log = logging.getLogger(__name__)
+# What the first run on a machine spends compiling (benchmarks/bench_cold.py).
+COMPILE_NOTE = "about a minute on 2 cores"
 
 # State the forked workers inherit: (cfg, design rows by scenario, chunks).
 _JOB: dict[str, Any] = {}
@@ -90,7 +92,7 @@ def execute(cfg: Any, design: pd.DataFrame, chunks: list[list], todo: list[int],
     rows = {int(r["scenario"]): r for r in design.to_dict("records")}
     if not todo:
         return
-    _warm_up(cfg)
+    warm_up(cfg)
     if cfg.executor.name == "dask":
         yield from execute_dask(cfg, rows, chunks, todo)
         return
@@ -138,38 +140,70 @@ def execute_dask(
             cluster.close()
 
 
-def _warm_up(cfg: Any) -> None:
-    """Compile (or load from cache) the kernels once, before forking workers."""
+_WARM: set[int] = set()  # processes whose kernels are compiled or loaded
+
+
+def warm_up(cfg: Any, say: bool = False) -> None:
+    """Compile (or load from cache) the kernels once in this process, before forking
+    workers. With ``say``, one line before a compile (the first run on a machine) and one
+    with the time it took, so a waiting user knows why nothing moves yet.
+    """
+    if os.getpid() in _WARM:
+        return
+    cold = not kernels_compiled()
+    started = time.monotonic()
+    if say and cold:
+        print(f"Compiling the model's kernels (first run on this machine only; {COMPILE_NOTE}) ...",
+              file=sys.stderr, flush=True)  # fmt: skip
     tiny = apply_scenario(cfg, {})
     with open_dict(tiny):
         tiny.years = 2
     prepared = prepare(tiny)
     run_item(tiny, prepared, 0, 0)
+    _WARM.add(os.getpid())
+    if say and cold:
+        print(f"Compiled in {time.monotonic() - started:.0f} s.", file=sys.stderr, flush=True)
 
 
 class Progress:
-    """A bar on a terminal, plain periodic log lines otherwise."""
+    """A bar on a terminal, plain periodic log lines otherwise.
+
+    The rate and the time left are measured from the first chunk done on: until then
+    workers start and fill their first chunk, which says nothing of the steady rate (the
+    kernels are compiled before, by :func:`warm_up`).
+    """
 
     def __init__(self, total: int, done: int) -> None:
-        self.total, self.done, self.start, self.last = total, done, time.monotonic(), 0.0
-        self.first = done
+        self.total, self.done, self.last = total, done, 0.0
+        self.steady: tuple[float, int] | None = None  # (time, runs done) at the first chunk
         self.bar = None
         if sys.stderr.isatty():
-            from tqdm import tqdm
+            from tqdm import tqdm  # late: only a terminal shows a bar
 
-            self.bar = tqdm(total=total, initial=done, unit="run", desc="runs", file=sys.stderr)
+            self.bar = tqdm(total=total, initial=done, unit="run", desc="runs", file=sys.stderr,
+                            bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt}{postfix}")  # fmt: skip
+
+    def rate(self, now: float) -> float:
+        """Runs a second since the first chunk done (NaN before a second chunk)."""
+        if self.steady is None or now <= self.steady[0] or self.done <= self.steady[1]:
+            return float("nan")
+        return (self.done - self.steady[1]) / (now - self.steady[0])
 
     def update(self, n: int) -> None:
         """Count ``n`` more runs done."""
         self.done += n
+        now = time.monotonic()
+        if self.steady is None:
+            self.steady = (now, self.done)
+        rate = self.rate(now)
+        left = (self.total - self.done) / rate if rate > 0 else float("nan")
         if self.bar is not None:
+            shown = "measuring the rate" if rate != rate else f"{rate:.1f} runs/s, {left:.0f} s left"
+            self.bar.set_postfix_str(shown, refresh=False)
             self.bar.update(n)
             return
-        now = time.monotonic()
         if now - self.last >= 10 or self.done >= self.total:
-            rate = (self.done - self.first) / max(now - self.start, 1e-9)
-            eta = (self.total - self.done) / rate if rate > 0 else float("nan")
-            log.info("runs %d/%d, %.1f runs/s, ETA %.0f s", self.done, self.total, rate, eta)
+            log.info("runs %d/%d, %.1f runs/s, %.0f s left", self.done, self.total, rate, left)
             self.last = now
 
     def close(self) -> None:

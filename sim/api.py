@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from agents.jit import compiled_before
 from policies.packages import load_package
 from policies.params import build_params
 from policies.terms import LEVER_NAMES, build_terms
@@ -47,6 +48,11 @@ def simulate(cfg: Any, seeds: Iterable[int] | None = None) -> tuple[pd.DataFrame
         rows += item_rows
         frames += item_frames
     return pd.DataFrame(rows), pd.concat(frames, ignore_index=True)
+
+
+def kernels_compiled() -> bool:
+    """Whether the core's kernels are in numba's cache (False on a machine's first run)."""
+    return compiled_before()
 
 
 def prepare(cfg: Any) -> dict[str, Any]:
