@@ -11,8 +11,6 @@ import pandas as pd
 from hydra.core.hydra_config import HydraConfig
 
 from experiments.designs import build_design
-from experiments.figures import write_figures
-from experiments.report import build
 from experiments.runner import Progress, chunked, execute, runs_per_item, warm_up, work_items
 from experiments.store import ChunkStore, read_table, write_config, write_parquet
 from policies.outcomes import FAILURE_MODE_CODES, FAILURE_MODES, MODE_BY_CODE
@@ -52,6 +50,8 @@ def run_experiment(cfg: Any, folder: Path | None = None) -> pd.DataFrame:
     names = package_names(cfg)
     if cfg.experiment.figures and not (folder / "figures").exists() and len(runs):
         depth = ["package", "year", "money_active", *(f"depth_{d}" for d in range(5))]
+        from experiments.figures import write_figures  # late: matplotlib only when drawing
+
         write_figures(runs, read_table(folder, "series", columns=depth), folder / "figures", names)
     if not store.complete:
         store.save(
@@ -69,6 +69,8 @@ def run_experiment(cfg: Any, folder: Path | None = None) -> pd.DataFrame:
         try:
             print("Writing the report ...", file=sys.stderr, flush=True)
             began = time.perf_counter()
+            from experiments.report import build  # late: matplotlib and scipy only for a report
+
             written = build(folder, cfg.lang.name)
             print(f"Report: {written} ({time.perf_counter() - began:.0f} s)")
         except Exception as error:  # the results are complete; the report can be redone alone

@@ -29,7 +29,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
-from scipy.stats import qmc
 
 from policies.validate import DESIGN_KINDS, check_design
 
@@ -70,6 +69,8 @@ def _grid_values(spec: Any, points: int) -> list[Any]:
 def unit_sample(kind: str, n_factors: int, samples: int, seed: int, levels: int) -> np.ndarray:
     """Points in the unit hypercube for the sampled kinds (rows: scenarios)."""
     if kind == "lhs":
+        from scipy.stats import qmc  # late, as SALib below: scipy.stats costs 1.4 s to import
+
         return qmc.LatinHypercube(d=n_factors, seed=seed).random(samples)
     problem = {"num_vars": n_factors, "names": [f"x{k}" for k in range(n_factors)],
                "bounds": [[0.0, 1.0]] * n_factors}  # fmt: skip
