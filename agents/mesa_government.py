@@ -17,10 +17,8 @@ import numpy as np
 
 from agents.government import COLUMNS, G, effort_target, payoff_effort_target
 from agents.mesa_views import ConsortiumView
-from policies.params import P
+from policies.params import EFFORT_PAYOFF, P
 from policies.terms import T
-
-EFFORT_PAYOFF = 1.0  # city.government.effort_rule code, as sim.payments
 
 
 def _view(name: str) -> property:

@@ -47,7 +47,7 @@ from agents.mesa_school import School
 from agents.mesa_student import Student
 from agents.mesa_views import Tables
 from policies.outcomes import FAILURE_MODE_CODES
-from policies.params import P, build_params
+from policies.params import RULE_IMITATION, P, build_params
 from policies.terms import N_LEVERS, T, build_terms
 from policies.validate import ConfigError
 from sim.api import phase_out
@@ -69,7 +69,6 @@ from sim.steps import (
 )
 
 AGENT_ORDERS = ("shuffle", "core")
-RULE_IMITATION = 1.0
 
 
 class _Context:

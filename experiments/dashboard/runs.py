@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 import sim
+from policies.schema import SCHOOL_KINDS
 
 BASELINE_PACKAGE = "none"
-SCHOOL_KINDS = ("secondary_vocational", "higher_vocational", "undergraduate")  # blocks of cfg.city
 
 
 @dataclass(frozen=True)
