@@ -91,7 +91,7 @@ def place_apprentices(key, year, first, last, firms, schools, students, p) -> No
         partner = firms.partner[i]
         if firms.depth[i] < 3 or (partner < 0 and not any_school):
             continue
-        open_places = apprentice_slots(firms.size[i], firms.depth[i], p) - firms.apprentices[i]
+        open_places = apprentice_slots(firms.size[i], np.int64(firms.depth[i]), p) - firms.apprentices[i]
         for s in range(n_schools):
             if partner >= 0 and s != partner:
                 continue

@@ -72,9 +72,9 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
     for i in range(n_firms):
         reported = firms.depth[i] + firms.overreport[i]
         lever_claims(
-            row, firms.depth[i], reported, firms.apprentices[i], firms.trained_hires[i],
-            firms.invested_cny[i], firms.liability_cny[i], firms.constrained[i],
-            firms.land_need[i], float(firms.awarded[i]), 1.0, terms_row, p,
+            row, np.int64(firms.depth[i]), reported, np.int64(firms.apprentices[i]),
+            float(firms.trained_hires[i]), firms.invested_cny[i], firms.liability_cny[i],
+            firms.constrained[i], firms.land_need[i], float(firms.awarded[i]), 1.0, terms_row, p,
         )  # fmt: skip
         for k in range(N_LEVERS):
             claims[i, k] = row[k]
@@ -155,9 +155,9 @@ def record_realized(year, firms, city, terms_row, paid_firm, p) -> None:
     for i in range(firms.size.size):
         vacancies = expected_vacancies(firms.size[i], city.sector_growth[firms.sector[i]], year, p)
         firms.realized_cny[i] = paid_firm[i] + private_net_cny(
-            firms.depth[i], firms.size[i], vacancies, firms.productive_share[i], firms.retention_belief[i],
-            firms.hire_value_cny[i], firms.relationship[i], firms.training_capital_cny[i],
-            firms.constrained[i], terms_row, p,
+            np.int64(firms.depth[i]), firms.size[i], vacancies, firms.productive_share[i],
+            firms.retention_belief[i], firms.hire_value_cny[i], firms.relationship[i],
+            firms.training_capital_cny[i], firms.constrained[i], terms_row, p,
         )  # fmt: skip
 
 
