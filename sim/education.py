@@ -91,7 +91,8 @@ def place_apprentices(key, year, first, last, firms, schools, students, p) -> No
         partner = firms.partner[i]
         if firms.depth[i] < 3 or (partner < 0 and not any_school):
             continue
-        open_places = apprentice_slots(firms.size[i], np.int64(firms.depth[i]), p) - firms.apprentices[i]
+        depth = np.int64(firms.depth[i])  # int64 at every call, so the rule compiles once
+        open_places = apprentice_slots(firms.size[i], depth, p) - firms.apprentices[i]  # type: ignore[arg-type]
         for s in range(n_schools):
             if partner >= 0 and s != partner:
                 continue

@@ -144,7 +144,7 @@ def _record_firms(out, firms, schools, unmatched, hosted, p) -> None:
     for i in range(n):
         counts[firms.depth[i]] += 1.0
         if firms.depth[i] >= 3 and firms.apprentices[i] > 0:
-            share = output_share(firms.productive_share[i], np.int64(firms.depth[i]), p)
+            share = output_share(firms.productive_share[i], np.int64(firms.depth[i]), p)  # type: ignore[arg-type]
             weighted_net += firms.apprentices[i] * (1.0 - share)
             weight += firms.apprentices[i]
             hosts += 1.0

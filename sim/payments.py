@@ -155,7 +155,7 @@ def record_realized(year, firms, city, terms_row, paid_firm, p) -> None:
     for i in range(firms.size.size):
         vacancies = expected_vacancies(firms.size[i], city.sector_growth[firms.sector[i]], year, p)
         firms.realized_cny[i] = paid_firm[i] + private_net_cny(
-            np.int64(firms.depth[i]), firms.size[i], vacancies, firms.productive_share[i],
+            np.int64(firms.depth[i]), firms.size[i], vacancies, firms.productive_share[i],  # type: ignore[arg-type]
             firms.retention_belief[i], firms.hire_value_cny[i], firms.relationship[i],
             firms.training_capital_cny[i], firms.constrained[i], terms_row, p,
         )  # fmt: skip
