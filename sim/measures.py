@@ -10,13 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 from policies.levers import LEVER_NAMES
-from policies.outcomes import FAILURE_MODE_CODES, WINDOW_MEASURES, classify
+from policies.outcomes import WINDOW_MEASURES, classify
 from sim.engine import RunOutput
 from sim.series import SERIES_NAMES
 
 _IDX = {name: k for k, name in enumerate(SERIES_NAMES)}
-
-FAILURE_MODES = FAILURE_MODE_CODES  # the fm_* columns of a run row, in registry order
 
 
 def column(series: np.ndarray, name: str) -> np.ndarray:
@@ -123,7 +121,6 @@ def _persistence(run: RunOutput, baseline: RunOutput, window: int = 3) -> dict[s
 
 
 __all__ = [
-    "FAILURE_MODES",
     "AccountingError",
     "against_counterfactual",
     "check_accounting",

@@ -51,6 +51,8 @@ from policies.params import RULE_IMITATION, P, build_params
 from policies.terms import N_LEVERS, T, build_terms
 from policies.validate import ConfigError
 from sim.api import phase_out
+from sim.engine import RunOutput
+from sim.measures import against_counterfactual, classify, summarise
 from sim.mesa_config import build_config
 from sim.rng import run_key
 from sim.series import N_SERIES, SERIES_NAMES
@@ -282,8 +284,6 @@ class ConsortiumModel(mesa.Model):
 
     def run_output(self) -> Any:
         """The years so far as the core's ``RunOutput`` (at least one row)."""
-        from sim.engine import RunOutput
-
         n = max(1, self.year)
         return RunOutput(self.series[:n], self.depth_history[:n], self.paid_history[:n])
 
@@ -294,8 +294,6 @@ class ConsortiumModel(mesa.Model):
         (``sim.measures.against_counterfactual``: cost-effectiveness, deadweight and
         persistence after the money stops).
         """
-        from sim.measures import against_counterfactual, summarise
-
         summary = summarise(self.run_output(), int(self.cfg.experiment.summary_window_years))
         if baseline is not None:
             if baseline.year != self.year:
@@ -309,8 +307,6 @@ class ConsortiumModel(mesa.Model):
         ``healthy`` False before the first year. Collapse after the money stops needs the
         no-policy run as ``baseline`` (see :meth:`summary`); without it, it is never shown.
         """
-        from sim.measures import classify
-
         if self.year == 0:
             return dict.fromkeys((*FAILURE_MODE_CODES, "healthy"), False)
         return classify(self.summary(baseline), self.cfg.failure_modes)
