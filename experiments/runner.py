@@ -203,7 +203,10 @@ class Progress:
             self.bar.update(n)
             return
         if now - self.last >= 10 or self.done >= self.total:
-            log.info("runs %d/%d, %.1f runs/s, %.0f s left", self.done, self.total, rate, left)
+            if rate == rate:
+                log.info("runs %d/%d, %.1f runs/s, %.0f s left", self.done, self.total, rate, left)
+            else:
+                log.info("runs %d/%d (measuring the rate)", self.done, self.total)
             self.last = now
 
     def close(self) -> None:

@@ -32,8 +32,10 @@ def test_the_rate_ignores_the_time_before_the_first_chunk(clock, caplog):
     progress = runner.Progress(total=100, done=0)
     assert progress.bar is None  # not a terminal under pytest: log lines
     clock.now += 60
-    progress.update(10)
+    with caplog.at_level(logging.INFO, logger=runner.log.name):
+        progress.update(10)
     assert progress.rate(clock.now) != progress.rate(clock.now)  # NaN: one chunk says nothing
+    assert "runs 10/100 (measuring the rate)" in caplog.text and "nan" not in caplog.text
     with caplog.at_level(logging.INFO, logger=runner.log.name):
         for _ in range(5):
             clock.now += 2
