@@ -3,7 +3,7 @@
 A row says which schema block configures the lever (``policies/schema.py``), which
 yearly terms it writes for the core (``policies/terms.py``), how it pays (``claim``: firms
 claim it and are paid within the budget lines; ``fixed``: a programme the government
-pays first, whatever firms do), its unit, its English and Chinese label, its dashboard
+pays first, whatever firms do), the unit of each term, its English and Chinese label, its dashboard
 control, and the measure it must move and in which direction (what
 ``tests/policies/test_levers.py`` checks of every row). The term and spending columns, the
 dashboard's side bar, the report's labels and the tests' parameters all read this
@@ -75,11 +75,6 @@ class Lever:
     switch: bool = False  # writes a 0/1 term named after the lever while active
     cost_term: str | None = None  # fixed programmes: the term holding its yearly cost
     by_effort: bool = False  # fixed programmes: delivered in proportion to the effort
-
-    @property
-    def unit(self) -> str:
-        """The unit of the lever's headline amount (its first term)."""
-        return self.terms[0].unit
 
 
 LEVERS: tuple[Lever, ...] = (
