@@ -1,22 +1,31 @@
 """The ``consortium-sim`` command: a Hydra app that runs an experiment.
 
-Before Hydra starts (and creates a results folder), the overrides are composed and
-checked once; a user's mistake ends with one line naming the field and what is
-allowed, and exit status 2. Only a clean config reaches the experiment.
+A plain command line (``key=value`` overrides only, the usual case) is composed once:
+the config is composed with Hydra's ``compose`` API, checked, and the same config is run
+as Hydra's job (:func:`hydra.core.utils.run_job`: the results folder, ``.hydra/``, the
+log). ``@hydra.main`` would compose it twice more (once to find the mode, once to run),
+about a third of a second each. A command line with Hydra's flags (``--help``, ``--cfg``,
+``-m``, ``--config-dir`` ...) is handed to ``@hydra.main``, checked first unless it only
+prints or sweeps (then each job is checked). Either way a user's mistake ends, before
+any results folder exists, with one line naming the field and what is allowed, and exit
+status 2.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import hydra
 from hydra import compose, initialize_config_module
 from hydra.core.global_hydra import GlobalHydra
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 
 from policies.packages import available
 from policies.schema import Config, register
@@ -27,33 +36,45 @@ EXIT_USAGE = 2
 _PRINT_ONLY = {"-h", "--help", "--hydra-help", "--info", "-i", "--shell-completion", "-sc", "--cfg", "-c"}
 _FLAGS_WITH_VALUE = {"--cfg", "-c", "--package", "-p", "--config-path", "-cp", "--config-name", "-cn",
                      "--config-dir", "-cd", "--info", "-i", "--experimental-rerun"}  # fmt: skip
+_TASK_NAME = "cli"  # what @hydra.main names the job of this module (hydra.job.name is set in config.yaml)
 
 register()
 
 
 @hydra.main(config_path="pkg://configs", config_name="config", version_base="1.3")
 def _app(cfg: DictConfig) -> None:
-    from experiments.compare import run_experiment  # late: keeps `--help` fast
-
+    """Hydra's own entry (a command line with flags): every job is checked here."""
     try:
         validate(cfg)
+    except ConfigError as error:
+        _fail(str(error))
+    _job(cfg)
+
+
+def _job(cfg: DictConfig) -> None:
+    """Run the experiment of a checked config (the task of Hydra's job)."""
+    try:
         if cfg.experiment.name == "validate":
             from experiments.validation import report
 
             sys.exit(report(cfg))
+        from experiments.compare import run_experiment  # late: keeps `--help` and errors fast
+
         run_experiment(cfg)
     except ConfigError as error:
         _fail(str(error))
 
 
 def main() -> None:
-    """Console entry point: check the command line, then hand over to Hydra."""
+    """Console entry point: check the command line, then run it (or hand it to Hydra)."""
     args = sys.argv[1:]
+    if not any(a.startswith("-") or a.startswith("hydra.mode=") for a in args):
+        _run(args)
+        return
     multirun = any(a in ("-m", "--multirun") for a in args)
     if not multirun and not any(a in _PRINT_ONLY for a in args):
-        overrides = _overrides(args)
         try:
-            check_overrides(overrides)
+            check_overrides(_overrides(args))
         except ConfigError as error:
             _fail(str(error))
     _app()
@@ -72,22 +93,63 @@ def _overrides(args: list[str]) -> list[str]:
     return overrides
 
 
-def check_overrides(overrides: list[str]) -> DictConfig:
-    """Compose the config with ``overrides`` and validate it; raise ConfigError."""
-    own = [o for o in overrides if not o.lstrip("+~").startswith("hydra.")]
+@contextmanager
+def _configs() -> Iterator[None]:
+    """Hydra initialised on the shipped configs (as ``@hydra.main`` finds them)."""
     GlobalHydra.instance().clear()
     try:
-        with initialize_config_module("configs", version_base="1.3"):
-            cfg = compose("config", overrides=own)
-    except Exception as error:  # Hydra and OmegaConf raise many types; all mean bad input
-        raise _explain(error) from None
+        with initialize_config_module("configs", version_base="1.3", job_name=_TASK_NAME):
+            yield
     finally:
         GlobalHydra.instance().clear()
+
+
+def check_overrides(overrides: list[str]) -> DictConfig:
+    """Compose the config with ``overrides`` and check it; raise ConfigError. The config
+    returned keeps its ``hydra`` node (``hydra.*`` overrides applied).
+    """
+    with _configs():
+        return _composed_and_checked(overrides)
+
+
+def _composed_and_checked(overrides: list[str]) -> DictConfig:
+    try:
+        cfg = compose("config", overrides=overrides, return_hydra_config=True)
+    except Exception as error:  # Hydra and OmegaConf raise many types; all mean bad input
+        raise _explain(error) from None
     validate(cfg)
-    _refuse_other_results(overrides, cfg)
+    _refuse_other_results(cfg)
     if cfg.lang.name == "zh" and cfg.experiment.report:
         _need_chinese_font()
     return cfg
+
+
+def _run(overrides: list[str]) -> None:
+    """Compose and check once, then run that config as Hydra's job."""
+    from hydra._internal.utils import run_and_report  # Hydra's short error report, as @hydra.main
+
+    with _configs():
+        try:
+            cfg = _composed_and_checked([*overrides, "hydra.mode=RUN"])  # as @hydra.main adds it
+        except ConfigError as error:
+            _fail(str(error))
+        run_and_report(lambda: _run_job(cfg))
+
+
+def _run_job(cfg: DictConfig) -> None:
+    """What ``Hydra.run`` does with a composed config: callbacks, logging, the job."""
+    from hydra._internal.callbacks import Callbacks
+    from hydra.core.utils import configure_log, run_job
+    from hydra.types import HydraContext
+
+    configure_log(cfg.hydra.hydra_logging, cfg.hydra.verbose)
+    callbacks = Callbacks(cfg)
+    callbacks.on_run_start(config=cfg, config_name="config")
+    loader = GlobalHydra.instance().config_loader()
+    done = run_job(task_function=_job, config=cfg, job_dir_key="hydra.run.dir", job_subdir_key=None,
+                   hydra_context=HydraContext(config_loader=loader, callbacks=callbacks))  # fmt: skip
+    callbacks.on_run_end(config=cfg, config_name="config", job_return=done)
+    _ = done.return_value  # raises the job's exception, if any
 
 
 def _need_chinese_font() -> None:
@@ -101,22 +163,29 @@ def _need_chinese_font() -> None:
         raise ConfigError("lang", f"{error}") from None
 
 
-def _refuse_other_results(overrides: list[str], cfg: DictConfig) -> None:
+def _refuse_other_results(cfg: DictConfig) -> None:
     """A folder with results of another configuration is never touched."""
-    from experiments.store import config_fingerprint
+    folder = Path(str(cfg.hydra.run.dir))
+    manifest = folder / "manifest.json"
+    if not manifest.exists():
+        return
+    from experiments.store import config_fingerprint  # late: the store needs pandas
 
-    for override in overrides:
-        if override.startswith("hydra.run.dir="):
-            folder = Path(override.split("=", 1)[1])
-            manifest = folder / "manifest.json"
-            if manifest.exists():
-                held = json.loads(manifest.read_text()).get("config_fingerprint")
-                if held != config_fingerprint(cfg):
-                    raise ConfigError(
-                        "hydra.run.dir",
-                        f"'{folder}' holds results of a different configuration; choose a new folder "
-                        "(the same configuration resumes or reprints it)",
-                    )
+    held = json.loads(manifest.read_text()).get("config_fingerprint")
+    if held != config_fingerprint(_without_hydra(cfg)):
+        raise ConfigError(
+            "hydra.run.dir",
+            f"'{folder}' holds results of a different configuration; choose a new folder "
+            "(the same configuration resumes or reprints it)",
+        )
+
+
+def _without_hydra(cfg: DictConfig) -> DictConfig:
+    """The job's config (what the run stores and fingerprints): ``cfg`` without ``hydra``."""
+    job = copy.deepcopy(cfg)
+    with open_dict(job):
+        del job["hydra"]
+    return job
 
 
 def _explain(error: Exception) -> ConfigError:
@@ -127,9 +196,10 @@ def _explain(error: Exception) -> ConfigError:
     lines = [line.strip() for line in full.splitlines() if line.strip()]
     if "Could not find" in text:
         group = text.split("Could not find '", 1)[1].split("'", 1)[0]
-        group_name, _, wanted = group.partition("/")
+        group_name, _, wanted = group.rpartition("/")
         options = ", ".join(available(group_name)) if group_name else ""
-        return ConfigError(group_name or "config", f"unknown preset '{wanted}'; allowed: {options}")
+        allowed = f"allowed: {options}" if options else "see consortium-sim --hydra-help"
+        return ConfigError(group_name or "config", f"unknown preset '{wanted}'; {allowed}")
     key = next((ln.split("full_key:", 1)[1].strip() for ln in lines if ln.startswith("full_key:")), "")
     if "not in struct" in full or re.search(r"Key '[^']+' not in '", full):
         return ConfigError(key or "config", f"unknown key; {_allowed_keys(key)}")

@@ -56,6 +56,53 @@ def test_bad_input_is_one_line_naming_the_field_exit_2(
     assert not folder.exists()
 
 
+def test_a_plain_command_line_composes_the_config_once(tmp_path, monkeypatch):
+    """Checked and run from one composition (issue 11: Hydra's run composed it twice more);
+    the job still gets Hydra's folder, its .hydra/ record and the checked config."""
+    from hydra._internal.config_loader_impl import ConfigLoaderImpl
+
+    compositions, jobs = [], []
+    load = ConfigLoaderImpl.load_configuration
+
+    def counted(self, *args, **kwargs):
+        compositions.append(kwargs.get("overrides"))
+        return load(self, *args, **kwargs)
+
+    monkeypatch.setattr(ConfigLoaderImpl, "load_configuration", counted)
+    monkeypatch.setattr("experiments.compare.run_experiment", lambda cfg: jobs.append(cfg))
+    folder = tmp_path / "out"
+    quiet = ["hydra/job_logging=disabled", "hydra/hydra_logging=disabled"]
+    monkeypatch.setattr(sys, "argv", ["consortium-sim", *SMALL, *quiet, f"hydra.run.dir={folder}"])
+    cli.main()
+    assert len(compositions) == 1 and len(jobs) == 1
+    assert jobs[0].city.name == "small" and "hydra" not in jobs[0]
+    hydra_yaml = (folder / ".hydra" / "hydra.yaml").read_text()
+    assert "hydra.mode=RUN" in hydra_yaml and "mode: RUN" in hydra_yaml
+    assert (folder / ".hydra" / "overrides.yaml").read_text().count("city=small") == 1
+
+
+def test_a_command_line_with_hydra_flags_is_checked_before_hydra(capsys, monkeypatch, tmp_path):
+    """Flags go to @hydra.main, but a bad override still ends in one line, exit 2, no folder."""
+    folder = tmp_path / "out"
+    monkeypatch.setattr(sys, "argv", ["consortium-sim", "-cn", "config", "city=atlantis",
+                                      f"hydra.run.dir={folder}"])  # fmt: skip
+    with pytest.raises(SystemExit) as stop:
+        cli.main()
+    err = capsys.readouterr().err.strip()
+    assert stop.value.code == 2 and len(err.splitlines()) == 1 and "error: city:" in err, err
+    assert not folder.exists()
+
+
+def test_a_bad_hydra_override_is_one_line(capsys, monkeypatch, tmp_path):
+    folder = tmp_path / "out"
+    monkeypatch.setattr(sys, "argv", ["consortium-sim", "hydra.job.chdir=maybe", f"hydra.run.dir={folder}"])
+    with pytest.raises(SystemExit) as stop:
+        cli.main()
+    err = capsys.readouterr().err.strip()
+    assert stop.value.code == 2 and len(err.splitlines()) == 1 and "hydra.job.chdir" in err, err
+    assert not folder.exists()
+
+
 def _run(args, cwd):
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     return subprocess.run([sys.executable, "-m", "experiments.cli", *args], cwd=cwd, capture_output=True,
