@@ -49,23 +49,39 @@ def _outside_wage_cny(skill: float, p) -> float:
 
 
 @kernel
-def _offer(key, year, k, round_, firm, in_field, firms, students, p) -> bool:
-    """Graduate ``k`` weighs a local offer from ``firm``; returns True if hired."""
-    skill = students.skill[k] if in_field else 0.5 * students.skill[k]
-    wage = field_wage_cny(firms.wage_cny[firm], skill)
-    if not in_field:
-        wage *= p[P.off_field_wage_share]
+def _offer(key, year, k, round_, firm_wage_cny, skill_used, wage_share, skill, home, p) -> float:
+    """Graduate ``k`` weighs a local offer from a firm paying ``firm_wage_cny``, for
+    skills worth ``skill_used`` there (all of ``skill`` in field, half off field) at
+    ``wage_share`` of the field wage: returns the wage they take it at, or -1.0 if they
+    take the outside region's offer instead.
+
+    Scalars only: a kernel taking the state's named tuples increfs and decrefs each of
+    their arrays on every call, which in this per-graduate call cost more than the
+    decision itself (benchmarks/README.md). No literal arguments either (callers pass
+    ``np.int64``), so it compiles once.
+    """
+    wage = field_wage_cny(firm_wage_cny, skill_used) * wage_share
     noise = gumbel(key, STREAM_LABOUR, year, k, 2 * round_) - gumbel(
         key, STREAM_LABOUR, year, k, 2 * round_ + 1
     )
-    if leaves_region(wage, _outside_wage_cny(students.skill[k], p), students.home[k], noise, p):
-        students.state[k] = LEFT_REGION
+    if leaves_region(wage, _outside_wage_cny(skill, p), home, noise, p):
+        return -1.0
+    return wage
+
+
+@kernel
+def _settle(k, firm, wage, placed, state, employer, wage_cny, tenure_years, vacancies) -> bool:
+    """Record graduate ``k``'s answer to an offer (``wage`` from :func:`_offer`): hired
+    by ``firm`` into state ``placed`` (True), or gone to the outside region (False).
+    """
+    if wage < 0.0:
+        state[k] = LEFT_REGION
         return False
-    students.state[k] = IN_FIELD_LOCAL if in_field else OFF_FIELD_LOCAL
-    students.employer[k] = firm
-    students.wage_cny[k] = wage
-    students.tenure_years[k] = 0
-    firms.vacancies[firm] -= 1
+    state[k] = placed
+    employer[k] = firm
+    wage_cny[k] = wage
+    tenure_years[k] = 0
+    vacancies[firm] -= 1
     return True
 
 
@@ -99,11 +115,23 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
             n_grads += 1
     grads = grads[:n_grads]
     out[O_GRADUATES] = n_grads
+    state, skill, home = students.state, students.skill, students.home
+    employer, wage_cny, tenure, vacancies = (
+        students.employer,
+        students.wage_cny,
+        students.tenure_years,
+        firms.vacancies,
+    )
+    in_field, off_field = np.int8(IN_FIELD_LOCAL), np.int8(OFF_FIELD_LOCAL)
+    off_share = p[P.off_field_wage_share]
     # (a) first offer by the host
     for k in grads:
         host = students.trained_by[k]
         if host >= 0 and firms.depth[host] >= 3 and firms.vacancies[host] > 0:
-            if _offer(key, year, k, 0, host, True, firms, students, p):
+            wage = _offer(
+                key, year, k, np.int64(0), firms.wage_cny[host], skill[k], 1.0, skill[k], home[k], p
+            )
+            if _settle(k, host, wage, in_field, state, employer, wage_cny, tenure, vacancies):
                 students.hired_by_host_year[k] = year
                 firms.trained_hires[host] += 1
     # vacancy places by sector, in random order (counting sort, then shuffle by key)
@@ -119,8 +147,11 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
             m = students.major[k]
             if uniform(key, STREAM_LABOUR, year, k, 100 + round_) >= contact:
                 continue
-            firm = _next_open(slots, cursor, start, m, firms)
-            if firm >= 0 and _offer(key, year, k, round_, firm, True, firms, students, p):
+            firm = _next_open(slots, cursor, start, m, vacancies)
+            if firm < 0:
+                continue
+            wage = _offer(key, year, k, round_, firms.wage_cny[firm], skill[k], 1.0, skill[k], home[k], p)
+            if _settle(k, firm, wage, in_field, state, employer, wage_cny, tenure, vacancies):
                 if students.trained_by[k] >= 0:
                     firms.trained_hires[firm] += 1
     # (c) one off-field round: a random other sector with open places
@@ -132,9 +163,21 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
         m = min(n_sectors - 1, int(uniform(key, STREAM_LABOUR, year, k, 201) * n_sectors))
         if m == students.major[k]:
             continue
-        firm = _next_open(slots, cursor, start, m, firms)
+        firm = _next_open(slots, cursor, start, m, vacancies)
         if firm >= 0:
-            _offer(key, year, k, 50, firm, False, firms, students, p)
+            wage = _offer(
+                key,
+                year,
+                k,
+                np.int64(50),
+                firms.wage_cny[firm],
+                0.5 * skill[k],
+                off_share,
+                skill[k],
+                home[k],
+                p,
+            )
+            _settle(k, firm, wage, off_field, state, employer, wage_cny, tenure, vacancies)
     # (d) no job: stay unemployed at home, or leave
     for k in grads:
         if students.state[k] == UNEMPLOYED:
@@ -182,12 +225,12 @@ def _vacancy_slots(key, year, firms, n_sectors):
 
 
 @kernel
-def _next_open(slots, cursor, start, m, firms) -> int:
+def _next_open(slots, cursor, start, m, vacancies) -> int:
     """Next vacancy place of sector ``m`` whose firm still has a vacancy, or -1."""
     while cursor[m] < start[m + 1]:
         firm = slots[cursor[m]]
         cursor[m] += 1
-        if firms.vacancies[firm] > 0:
+        if vacancies[firm] > 0:
             return firm
     return -1
 
