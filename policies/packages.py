@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -26,6 +27,14 @@ def load_package(name: str) -> DictConfig:
     path = config_dir() / "policy" / f"{name}.yaml"
     if not path.is_file():
         raise KeyError(name)
-    package = OmegaConf.merge(OmegaConf.structured(Package), OmegaConf.load(path))
+    package = OmegaConf.merge(_schema(), OmegaConf.load(path))
     assert isinstance(package, DictConfig)
     return package
+
+
+@cache
+def _schema() -> DictConfig:
+    """The typed, empty package (built once: it costs more than the merge; ``merge``
+    copies it and never changes it).
+    """
+    return OmegaConf.structured(Package)

@@ -452,13 +452,13 @@ class Config:
 
 
 def register() -> None:
-    """Register the schemas with Hydra so that YAML files merge into them."""
+    """Register the schema with Hydra so that YAML files merge into it (once a process).
+
+    The root alone: every group's file merges into its typed node of ``Config``
+    (``config_schema`` comes first in ``config.yaml``'s defaults). Group schemas would be
+    offered as presets (``city=city_schema``) and copied with Hydra's store at every
+    composition (``--help`` composes once per group and option).
+    """
     store = ConfigStore.instance()
-    store.store(name="config_schema", node=Config)
-    store.store(group="city", name="city_schema", node=City)
-    store.store(group="policy", name="policy_schema", node=Package)
-    store.store(group="uncertainty", name="uncertainty_schema", node=Uncertainty)
-    store.store(group="behaviour", name="behaviour_schema", node=Behaviour)
-    store.store(group="failure_modes", name="failure_modes_schema", node=FailureModes)
-    store.store(group="experiment", name="experiment_schema", node=Experiment)
-    store.store(group="executor", name="executor_schema", node=Executor)
+    if "config_schema.yaml" not in store.repo:
+        store.store(name="config_schema", node=Config)

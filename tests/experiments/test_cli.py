@@ -156,6 +156,7 @@ def test_print_only_flags_pass_to_hydra(tmp_path):
     assert shown.returncode == 0 and "taicang_dual" in shown.stdout
     helped = _run(["--help"], cwd=tmp_path)
     assert helped.returncode == 0 and "consortium-sim" in helped.stdout
+    assert "city: small, suzhou_robotics" in helped.stdout and "_schema" not in helped.stdout
     assert not (tmp_path / "results").exists()
 
 

@@ -37,3 +37,15 @@ def test_membership_grant_and_outcome_based_share_a_budget():
         load_package("membership_grant").budget_cny_per_year
         == load_package("outcome_based").budget_cny_per_year
     )
+
+
+def test_a_loaded_package_is_its_own_copy():
+    """load_package builds on one cached typed schema; changing a loaded package changes
+    neither the next one loaded nor the schema."""
+    first = load_package("jczt")
+    first.budget_cny_per_year = 1.0
+    first.land.start_year = 9
+    again = load_package("jczt")
+    assert again.budget_cny_per_year != 1.0 and again.land.start_year != 9
+    assert OmegaConf.get_type(again) is OmegaConf.get_type(first)
+    assert load_package("none").budget_cny_per_year != 1.0
