@@ -36,22 +36,22 @@ def option_utility(wage_index: float, relevance: float, p) -> float:
 
 
 @njit(cache=True)
-def choose_place(weights, seats, total_weight: float, u: float) -> int:
+def choose_place(weights, open_places, n_open: int, total_weight: float, u: float) -> int:
     """Pick a school-major place by logit among those with seats left.
 
-    ``weights``: float64[n_places], exp(utility) of each place; ``seats``: int64[n_places]
-    seats left; ``total_weight``: the sum of weights of places with seats. One uniform
-    ``u`` is inverted on the cumulative weights (the same distribution as adding a
-    Gumbel draw to each utility and taking the best). Returns -1 if no seat is left.
+    ``weights``: float64[n_places], exp(utility) of each place; ``open_places``: the ids
+    of the ``n_open`` places with seats left, in id order; ``total_weight``: the sum of
+    their weights. One uniform ``u`` is inverted on the cumulative weights (the same
+    distribution as adding a Gumbel draw to each utility and taking the best). Returns
+    the chosen place's position in ``open_places``, -1 if no seat is left.
     """
     target = u * total_weight
     chosen, running = -1, 0.0
-    for place in range(weights.size):
-        if seats[place] > 0:
-            chosen = place
-            running += weights[place]
-            if running >= target:
-                break
+    for j in range(n_open):
+        chosen = j
+        running += weights[open_places[j]]
+        if running >= target:
+            break
     return chosen
 
 

@@ -40,12 +40,23 @@ def enrol_cohort(key, year, schools, students, city, p) -> tuple[int, int]:
                 utility = option_utility(city.sector_wage_index[m], schools.relevance[s, m], p)
                 weight[s * n_sectors + m] = np.exp(utility - top)
                 total += weight[s * n_sectors + m]
+    # the places with seats left, in id order: a full place leaves the list
+    open_places = np.empty(n_options, np.int64)
+    n_open = 0
+    for place in range(n_options):
+        if seats[place] > 0:
+            open_places[n_open] = place
+            n_open += 1
     for k in range(first, first + cohort):
-        chosen = choose_place(weight, seats, total, uniform(key, STREAM_ENROL, year, k, 0))
+        j = choose_place(weight, open_places, n_open, total, uniform(key, STREAM_ENROL, year, k, 0))
+        chosen = open_places[j]
         seats[chosen] -= 1
         if seats[chosen] == 0:
             total -= weight[chosen]
             weight[chosen] = 0.0
+            n_open -= 1
+            for i in range(j, n_open):
+                open_places[i] = open_places[i + 1]
         students.cohort[k] = year
         students.school[k] = chosen // n_sectors
         students.major[k] = chosen % n_sectors

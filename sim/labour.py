@@ -272,7 +272,9 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
             if payback and bound:
                 chance *= 1.0 - reduction
             if uniform(key, STREAM_TURNOVER, year, k, 1) < chance:
-                poacher = _random_non_trainer(key, year, k, firms.sector[employer], firms, city)
+                poacher = _random_non_trainer(
+                    key, year, k, firms.sector[employer], firms.depth, city.sector_start, city.firms_by_sector
+                )
                 if poacher >= 0:
                     students.employer[k] = poacher
                     students.wage_cny[k] *= 1.1
@@ -291,19 +293,19 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
 
 
 @kernel
-def _random_non_trainer(key, year, k, sector, firms, city) -> int:
+def _random_non_trainer(key, year, k, sector, depth, sector_start, firms_by_sector) -> int:
     """A random firm of the sector below depth 3 (the poacher), or -1 if there is none."""
-    lo, hi = city.sector_start[sector], city.sector_start[sector + 1]
+    lo, hi = sector_start[sector], sector_start[sector + 1]
     n = 0
     for j in range(lo, hi):
-        if firms.depth[city.firms_by_sector[j]] < 3:
+        if depth[firms_by_sector[j]] < 3:
             n += 1
     if n == 0:
         return -1
     pick = min(n - 1, int(uniform(key, STREAM_TURNOVER, year, k, 4) * n))
     for j in range(lo, hi):
-        i = city.firms_by_sector[j]
-        if firms.depth[i] < 3:
+        i = firms_by_sector[j]
+        if depth[i] < 3:
             if pick == 0:
                 return i
             pick -= 1

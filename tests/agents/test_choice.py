@@ -27,13 +27,14 @@ def test_huge_payoffs_do_not_overflow():
     assert np.all(np.isfinite(out)) and abs(out.sum() - 1.0) < 1e-12
 
 
-def test_choose_place_skips_full_places_and_follows_weights():
-    """Weights 1, 2, 1 with the middle place full: the choice is between the first and
-    the last, half and half (u below 0.5 -> 0, above -> 2)."""
+def test_choose_place_follows_the_weights_of_open_places():
+    """Weights 1, 2, 1 with the middle place full (so not among the open ones): the
+    choice is between the first and the last, half and half (u below 0.5 -> position 0,
+    above -> position 1, which is place 2)."""
     from agents.student import choose_place
 
     weights = np.array([1.0, 2.0, 1.0])
-    seats = np.array([3, 0, 3])
-    assert choose_place(weights, seats, 2.0, 0.3) == 0
-    assert choose_place(weights, seats, 2.0, 0.7) == 2
-    assert choose_place(weights, np.zeros(3, np.int64), 0.0, 0.5) == -1
+    open_places = np.array([0, 2, -1])
+    assert choose_place(weights, open_places, 2, 2.0, 0.3) == 0
+    assert choose_place(weights, open_places, 2, 2.0, 0.7) == 1
+    assert choose_place(weights, open_places, 0, 0.0, 0.5) == -1
