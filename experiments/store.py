@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -75,7 +76,7 @@ def write_manifest(folder: Path, status: str, **fields: Any) -> dict:
         "status": status,
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
-        "versions": _versions(),
+        "versions": dict(_versions()),
         "git_commit": _git_commit(),
         **fields,
     }
@@ -83,6 +84,7 @@ def write_manifest(folder: Path, status: str, **fields: Any) -> dict:
     return manifest
 
 
+@cache  # once a process, as the commit: a sweep rewrites the manifest after every chunk
 def _versions() -> dict[str, str | None]:
     found: dict[str, str | None] = {}
     for name in _PACKAGES:
@@ -93,6 +95,7 @@ def _versions() -> dict[str, str | None]:
     return found
 
 
+@cache
 def _git_commit() -> str | None:
     source = Path(__file__).resolve().parent.parent
     try:
