@@ -24,7 +24,7 @@ import pandas as pd
 from omegaconf import open_dict
 
 from experiments.designs import apply_scenario
-from sim.api import kernels_compiled, package_names, prepare, run_item
+from sim.api import compile_core, kernels_compiled, package_names, prepare, run_item
 
 log = logging.getLogger(__name__)
 # What the first run on a machine spends compiling (benchmarks/bench_cold.py).
@@ -159,6 +159,8 @@ def warm_up(cfg: Any, say: bool = False) -> None:
     with open_dict(tiny):
         tiny.years = 2
     prepared = prepare(tiny)
+    if cold:
+        compile_core(prepared)  # the two entry points at once, on two cores
     run_item(tiny, prepared, 0, 0)
     _WARM.add(os.getpid())
     if say and cold:

@@ -18,7 +18,7 @@ from agents.jit import compiled_before
 from policies.packages import load_package
 from policies.params import build_params
 from policies.terms import LEVER_NAMES, build_terms
-from sim.engine import RunOutput, run_one
+from sim.engine import RunOutput, compile_entries, run_one
 from sim.measures import AccountingError, against_counterfactual, check_accounting, classify, summarise
 from sim.rng import run_key
 from sim.series import SERIES_NAMES
@@ -53,6 +53,14 @@ def simulate(cfg: Any, seeds: Iterable[int] | None = None) -> tuple[pd.DataFrame
 def kernels_compiled() -> bool:
     """Whether the core's kernels are in numba's cache (False on a machine's first run)."""
     return compiled_before()
+
+
+def compile_core(prepared: dict[str, Any]) -> None:
+    """Compile the core for a prepared scenario (two processes at once where possible);
+    a no-op cost when the kernels are cached already.
+    """
+    yearly, lines = prepared["terms"][prepared["baseline"]]
+    compile_entries(prepared["city"], prepared["params"], yearly, lines)
 
 
 def prepare(cfg: Any) -> dict[str, Any]:

@@ -132,9 +132,10 @@ def train_students(key, year, last, firms, schools, students, p) -> int:
             continue
         s, m, host = students.school[k], students.major[k], students.host[k]
         host_depth = firms.depth[host] if host >= 0 else 0
-        students.skill[k] += skill_gain(
+        gain = skill_gain(
             students.ability[k], schools.relevance[s, m], schools.double_qualified[s], host_depth, p
         )
+        students.skill[k] += gain  # not `+= skill_gain(...)`: the array is then increfed per student
         if host >= 0:
             firms.apprentices[host] += 1
             hosted += 1
