@@ -49,3 +49,14 @@ def test_a_loaded_package_is_its_own_copy():
     assert again.budget_cny_per_year != 1.0 and again.land.start_year != 9
     assert OmegaConf.get_type(again) is OmegaConf.get_type(first)
     assert load_package("none").budget_cny_per_year != 1.0
+
+
+def test_an_edited_package_file_is_read_again(tmp_path, monkeypatch):
+    """Loaded packages are kept per version of their file: an edit is seen at once."""
+    monkeypatch.setattr("policies.packages.config_dir", lambda: tmp_path)
+    (tmp_path / "policy").mkdir()
+    path = tmp_path / "policy" / "mine.yaml"
+    path.write_text("name: mine\nbudget_cny_per_year: 1000.0\n")
+    assert load_package("mine").budget_cny_per_year == 1000.0
+    path.write_text("name: mine\nbudget_cny_per_year: 25000.0\n")
+    assert load_package("mine").budget_cny_per_year == 25000.0
