@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numba import typeof
 
-from sim.loop import run_years
+from sim.loop import compile_groups, run_years
 from sim.series import N_SERIES
 from sim.state import allocate, city_shape, init_city
 
@@ -43,36 +44,57 @@ def run_one(
 
 
 def compile_entries(city_cfg: Any, params: np.ndarray, terms: np.ndarray, lines: np.ndarray) -> bool:
-    """Compile the core's two entry points for these shapes, both at once when the
-    machine allows: ``init_city`` in a forked child process while this one compiles
-    ``run_years`` (they share no kernel). Both land in numba's on-disk cache, so the
-    first run afterwards loads them. Returns whether a child was used.
+    """Compile the core's entry points for these shapes on two cores at once when the
+    machine allows: a forked child compiles ``init_city`` and one group of the kernels
+    ``run_years`` calls (``sim.loop.compile_groups``) while this process compiles the
+    other group, then ``run_years`` itself, which finds the child's kernels in numba's
+    on-disk cache. Returns whether a child was used.
 
     On a machine's first run this is most of the start-up (benchmarks/README.md); on one
-    core, or where ``fork`` is not safe (not Linux), the two compile one after the other
-    when first called, as before.
+    core, or where ``fork`` is not safe (not Linux), everything compiles here, one after
+    the other, as before. A kernel of the plan that ``run_years`` calls with other types
+    is compiled again (a warning says so); the numbers never depend on any of this.
     """
     n_years = terms.shape[0]
     shape = city_shape(city_cfg)
     firms, schools, students, city, gov = allocate(shape, n_years)
     key = np.uint64(1)
+    series = np.full((n_years, N_SERIES), np.nan)
+    depth_history = np.zeros((n_years, shape.n_firms), dtype=np.int8)
+    paid_history = np.zeros((n_years, shape.n_firms))
+    groups = compile_groups(
+        key, params, terms, lines, firms, schools, students, city, gov, series, paid_history
+    )
     two_cores = len(os.sched_getaffinity(0)) > 1 if hasattr(os, "sched_getaffinity") else False
     child = 0
     if two_cores and sys.platform.startswith("linux"):
         child = os.fork()
-        if child == 0:  # the child: compile (and cache) init_city, then leave at once
+        if child == 0:  # the child: compile (and cache) its share, then leave at once
             code = 0
             try:
                 init_city(key, params, firms, schools, students, city, gov)
-            except BaseException:  # the parent compiles it again when it runs; nothing lost
+                _compile(groups[0])
+            except BaseException:  # whatever is not cached, the parent compiles when it runs
                 code = 1
             os._exit(code)
-    series = np.full((n_years, N_SERIES), np.nan)
-    depth_history = np.zeros((n_years, shape.n_firms), dtype=np.int8)
-    paid_history = np.zeros((n_years, shape.n_firms))
+    _compile(groups[1] if child else groups[0] + groups[1])
+    if child:
+        os.waitpid(child, 0)
     arguments = (key, params, terms, lines, firms, schools, students, city, gov, series,
                  depth_history, paid_history)  # fmt: skip
     run_years.compile(tuple(typeof(a) for a in arguments))
-    if child:
-        os.waitpid(child, 0)
+    stale = [kernel.py_func.__name__ for kernel, args in groups[0] + groups[1]
+             if kernel.signatures != [_signature(args)]]  # fmt: skip
+    if stale:
+        warnings.warn(f"sim.loop.compile_groups is out of step with run_years for {', '.join(stale)}: "
+                      "those kernels compiled twice", stacklevel=2)  # fmt: skip
     return bool(child)
+
+
+def _signature(args: tuple) -> tuple:
+    return tuple(typeof(a) for a in args)
+
+
+def _compile(group: list) -> None:
+    for kernel, args in group:
+        kernel.compile(_signature(args))

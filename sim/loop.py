@@ -112,6 +112,33 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
         out[S.S_MISMATCH] = mismatch_index(city.vacancy_history[year], students, graduating, cohort)
 
 
+def compile_groups(key, p, terms, lines, firms, schools, students, city, gov, series, paid_history):
+    """The largest kernels ``run_years`` calls, each with arguments of the types it passes
+    them, in two groups of about equal compile time (benchmarks/README.md): on a
+    machine's first run one process compiles each group while another compiles the
+    other (``sim.engine.compile_entries``), and ``run_years`` then finds them in numba's
+    cache. Keep in step with the calls above: a kernel whose arguments here differ in
+    type from the real call is compiled twice (``compile_entries`` says so), never wrong.
+    """
+    n_firms = firms.size.size
+    year, row = 0, terms[0]
+    claims, spend = np.zeros((n_firms, N_LEVERS)), np.zeros(N_LEVERS)
+    labour_and_money = [
+        (match_graduates, (key, year, year, firms, schools, students, city, row, p)),
+        (incumbents_turnover, (key, year, year, firms, city, students, row, p)),
+        (pay_and_audit, (key, year, firms, schools, gov, row, lines[0], claims, spend, paid_history[0], p)),
+    ]
+    firms_and_schools = [
+        (firms_choose, (key, year, firms, city, gov, row, p)),
+        (schools_plan, (key, year, firms, schools, city, row, p)),
+        (form_partnerships, (key, year, firms, schools, row, p)),
+        (enrol_cohort, (key, year, schools, students, city, p)),
+        (place_apprentices, (key, year, year, year, firms, schools, students, p)),
+        (train_students, (key, year, year, firms, schools, students, p)),
+    ]
+    return labour_and_money, firms_and_schools
+
+
 @kernel
 def mismatch_index(vacancies_by_sector, students, graduating, cohort) -> float:
     """0.5 x sum over sectors of |share of graduates - share of vacancies| (0 when no graduates)."""
