@@ -13,8 +13,12 @@ repeat, on a fresh copy of the folder without ``figures/`` and ``report/``:
   ``consortium-report FOLDER``, which draws every figure itself);
 - ``quick-look``: ``write_figures`` alone (a job with ``experiment.report=false``);
 - ``parts``: the report's phases one after another in one process (numbers, tables, each
-  figure drawn and saved, page), serially; the first figure carries matplotlib's first-use
-  costs.
+  figure drawn and saved, page), serially, in CPU seconds; the first figure carries
+  matplotlib's first-use costs.
+
+The first three also give their CPU seconds (``... cpu``: this process and the drawing
+workers it forked), which a machine busy with other jobs inflates less than the wall
+clock; ``report`` includes ``import``.
 
 ``--code`` names source trees to time (default: this checkout), e.g. a ``git archive`` of
 an older commit; with several, each repeat runs them one after another (interleaved), so
@@ -28,6 +32,7 @@ import contextlib
 import io
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -57,6 +62,25 @@ def fresh_copy(folder: Path, scratch: Path) -> Path:
     return copy
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the drawing workers)."""
+    mine, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return mine.ru_utime + mine.ru_stime + children.ru_utime + children.ru_stime
+
+
+class Stopwatch:
+    """Wall and CPU seconds from its start to each ``stop(name)``."""
+
+    def __init__(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), cpu_seconds()
+        self.seconds: dict[str, float] = {}
+
+    def stop(self, name: str) -> None:
+        """Record ``name`` (wall) and ``name cpu``."""
+        self.seconds[name] = time.perf_counter() - self.wall
+        self.seconds[f"{name} cpu"] = cpu_seconds() - self.cpu
+
+
 def child(measure: str, folder: Path) -> dict[str, float]:
     """One measure in this (fresh) process; seconds by phase."""
     with tempfile.TemporaryDirectory() as scratch:
@@ -72,22 +96,23 @@ def time_job(copy: Path) -> dict[str, float]:
     from experiments.validation_cases import compose_cfg
 
     cfg = compose_cfg("experiment.figures=true", "experiment.report=true")
-    began = time.perf_counter()
+    watch = Stopwatch()
     run_experiment(cfg, copy)
-    return {"job": time.perf_counter() - began}
+    watch.stop("job")
+    return watch.seconds
 
 
 def time_report(copy: Path) -> dict[str, float]:
     """``import experiments.report`` and ``build`` (every figure drawn by the report)."""
     import pandas  # noqa: F401  (imported before the report in every entry point)
 
-    began = time.perf_counter()
+    watch = Stopwatch()
     from experiments.report import build
 
-    imported = time.perf_counter()
+    watch.stop("import")
     build(copy)
-    return {"import": imported - began, "build": time.perf_counter() - imported,
-            "report": time.perf_counter() - began}  # fmt: skip
+    watch.stop("report")
+    return watch.seconds
 
 
 def time_quick_look(copy: Path) -> dict[str, float]:
@@ -96,7 +121,7 @@ def time_quick_look(copy: Path) -> dict[str, float]:
 
     from experiments.store import read_table
 
-    began = time.perf_counter()
+    watch = Stopwatch()
     from experiments.figures import write_figures
 
     runs = read_table(copy, "runs")
@@ -105,7 +130,8 @@ def time_quick_look(copy: Path) -> dict[str, float]:
     series = read_table(copy, "series", columns=depth)
     assert isinstance(series, pd.DataFrame)
     write_figures(runs, series, copy / "figures", packages)
-    return {"quick-look": time.perf_counter() - began}
+    watch.stop("quick-look")
+    return watch.seconds
 
 
 def time_parts(copy: Path) -> dict[str, float]:
@@ -115,10 +141,10 @@ def time_parts(copy: Path) -> dict[str, float]:
     from experiments.report.tables import failure_grid
 
     seconds: dict[str, float] = {}
-    clock = [time.perf_counter()]
+    clock = [time.process_time()]  # CPU seconds: a busy machine slows the wall clock, not these
 
     def lap(name: str) -> None:
-        now = time.perf_counter()
+        now = time.process_time()
         seconds[name] = now - clock[0]
         clock[0] = now
 
