@@ -9,8 +9,9 @@ Wilson interval), ties broken by fiscal cost. Intervals across replicates are 95
 t-intervals of the mean; failure-mode rates carry Wilson intervals.
 
 Modules, each importing only those above it: ``words`` (the report's language),
-``stats`` (the numbers), ``figures``, ``tables``, ``data`` (reading the folder),
-``page`` (Markdown and HTML), ``writer`` (:func:`build`), ``cli`` (:func:`main`).
+``stats`` (the numbers), ``figures``, ``drawing`` (figures drawn in parallel processes),
+``tables``, ``data`` (reading the folder), ``page`` (Markdown and HTML), ``writer``
+(:func:`build`), ``cli`` (:func:`main`).
 """
 
 from experiments.report.cli import main

@@ -1,12 +1,19 @@
-"""Writing a results folder's report: RUN_DIR/report/ (English) or RUN_DIR/report/zh/."""
+"""Writing a results folder's report: RUN_DIR/report/ (English) or RUN_DIR/report/zh/.
+
+The figures are drawn in worker processes (experiments/report/drawing.py) as soon as
+the numbers they show are known; the paired tests (scipy.stats), the tables and scenario
+discovery are computed here meanwhile, and the page waits for the figures last.
+"""
 
 from __future__ import annotations
 
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
 import pandas as pd
 
 from experiments.report.data import descriptions, experiment_settings, load
+from experiments.report.drawing import drawing
 from experiments.report.figures import (
     figure_depths,
     figure_failures,
@@ -33,9 +40,13 @@ from experiments.report.tables import failure_grid, write_table
 from experiments.report.words import Text
 from experiments.report_text import LANGUAGES
 
+Pictures = list[tuple[str, Future]]  # (title, future path of the PNG, or of None: nothing drawn)
 
-def build(run_dir: Path, lang: str = "en") -> Path:
-    """Write RUN_DIR/report/ (English) or RUN_DIR/report/zh/ and return report.html."""
+
+def build(run_dir: Path, lang: str = "en", workers: int = 0) -> Path:
+    """Write RUN_DIR/report/ (English) or RUN_DIR/report/zh/ and return report.html; the
+    figures are drawn by ``workers`` processes (0: one per core; 1: in this one).
+    """
     if lang not in LANGUAGES:
         raise SystemExit(
             f"consortium-report: error: lang: '{lang}' is not available; allowed: {', '.join(LANGUAGES)}"
@@ -45,65 +56,89 @@ def build(run_dir: Path, lang: str = "en") -> Path:
     runs, packages = data["runs"], data["packages"]
     out = run_dir / "report" if lang == "en" else run_dir / "report" / lang
     figures, tables = out / "figures", out / "tables"
-    with figure_style(lang):
-        figures.mkdir(parents=True, exist_ok=True)
-        tables.mkdir(parents=True, exist_ok=True)
-        settings = experiment_settings(run_dir)
-        baseline = settings["counterfactual"]
-        ranked = verdict(runs, packages)
+    figures.mkdir(parents=True, exist_ok=True)
+    tables.mkdir(parents=True, exist_ok=True)
+    settings = experiment_settings(run_dir)
+    baseline = settings["counterfactual"]
+    with figure_style(lang), drawing(workers, figures=7) as pool:
+        shown = {
+            "ranked": verdict(runs, packages),
+            "rates": failure_rates(runs, packages),
+            "robust": robustness(runs, packages, settings["targets"], settings["regret_measure"]),
+            "lasting": persistence(runs, packages, baseline),
+        }
+        pictures = _draw(pool, data, shown, settings, tx, figures)
+        ranked = shown["ranked"]
         ranked["p_vs_best"] = ranked["package"].map(versus_best(runs, ranked))
-        rates = failure_rates(runs, packages)
         ce = cost_effectiveness(runs, packages, baseline)
-        efficient = frontier(ranked)
-        robust = robustness(runs, packages, settings["targets"], settings["regret_measure"])
-        lasting = persistence(runs, packages, baseline)
-        write_table(ranked, tables, "verdict", "Packages ranked by the share of runs free of failure modes")
-        write_table(rates, tables, "failure_modes", "Failure-mode rates with 95\\% Wilson intervals")
-        write_table(ce, tables, "cost_effectiveness", "Cost-effectiveness against the no-policy twin")
-        write_table(robust, tables, "robustness", "Satisficing share and regret across futures")
-        pictures = [
-            (tx["fig_failures"], figure_failures(rates, packages, tx, figures)),
-            (tx["fig_tradeoff"], figure_tradeoff(ranked, packages, tx, figures)),
-            (tx["fig_depths"], figure_depths(data["series"], packages, tx, figures)),
-            (tx["fig_series"], figure_series(data["series"], packages, tx, figures)),
-        ]
-        if len(lasting):
-            write_table(
-                lasting, tables, "persistence", "Gain at exit and its persistence after the money stops"
-            )
-            drawn = figure_persistence(data["series"], runs, packages, tx, figures, baseline)
-            if drawn is not None:
-                pictures.append((tx["fig_persistence"], drawn))
-        pictures.append(
-            (
-                tx["fig_robustness"],
-                figure_robustness(robust, packages, settings["regret_measure"], tx, figures),
-            )
-        )
+        _write_tables(tables, ranked, shown, ce)
         boxes = scenario_boxes(run_dir, runs, packages, tx)
         if len(boxes):
-            write_table(
-                boxes,
-                tables,
-                "scenario_discovery",
-                "Regions of the futures where a failure mode happens (PRIM)",
-            )
+            caption = "Regions of the futures where a failure mode happens (PRIM)"
+            write_table(boxes, tables, "scenario_discovery", caption)
         if data["manifest"].get("design_kind") == "sobol":
-            design = pd.read_parquet(run_dir / "design.parquet").drop_duplicates("scenario")
-            own = settings["policy"].get("name", "")
-            varied = own if own in packages else packages[-1]
-            measure = settings["regret_measure"]
-            indices = sobol_indices(runs, design, varied, measure)
-            write_table(indices, tables, "sobol", f"Sobol indices of {measure} ({varied})")
-            pictures.append((tx["fig_sobol"], figure_sobol(indices, measure, tx, figures)))
+            pictures.append(_sobol(pool, run_dir, runs, packages, settings, tx, tables, figures))
+        drawn = [(title, future.result()) for title, future in pictures]
     config_path = run_dir / "config.yaml"
     data["config_text"] = config_path.read_text() if config_path.exists() else ""
     data.update(
         boxes=boxes,
-        lasting=lasting,
-        failures=failure_grid(rates, packages, tx),
+        lasting=shown["lasting"],
+        failures=failure_grid(shown["rates"], packages, tx),
         descriptions=descriptions(packages, settings["policy"], tx),
     )
-    (out / "report.md").write_text(markdown(data, ranked, ce, efficient, pictures, tx))
-    (out / "report.html").write_text(html_page(data, ranked, ce, efficient, pictures, tx))
+    drawn = [(title, path) for title, path in drawn if path is not None]
+    efficient = frontier(ranked)
+    (out / "report.md").write_text(markdown(data, ranked, ce, efficient, drawn, tx))
+    (out / "report.html").write_text(html_page(data, ranked, ce, efficient, drawn, tx))
     return out / "report.html"
+
+
+def _draw(pool: Executor, data: dict, shown: dict, settings: dict, tx: Text, folder: Path) -> Pictures:
+    """Every figure but the Sobol indices, handed to the workers in the page's order."""
+    series, runs, packages = data["series"], data["runs"], data["packages"]
+    pictures: Pictures = [
+        (tx["fig_failures"], pool.submit(figure_failures, shown["rates"], packages, tx, folder)),
+        (tx["fig_tradeoff"], pool.submit(figure_tradeoff, shown["ranked"], packages, tx, folder)),
+        (tx["fig_depths"], pool.submit(figure_depths, series, packages, tx, folder)),
+        (tx["fig_series"], pool.submit(figure_series, series, packages, tx, folder)),
+    ]
+    if len(shown["lasting"]):
+        baseline = settings["counterfactual"]
+        drawn = pool.submit(figure_persistence, series, runs, packages, tx, folder, baseline)
+        pictures.append((tx["fig_persistence"], drawn))
+    measure = settings["regret_measure"]
+    drawn = pool.submit(figure_robustness, shown["robust"], packages, measure, tx, folder)
+    pictures.append((tx["fig_robustness"], drawn))
+    return pictures
+
+
+def _write_tables(tables: Path, ranked: pd.DataFrame, shown: dict, ce: pd.DataFrame) -> None:
+    """The verdict, failure modes, cost-effectiveness, robustness and persistence tables."""
+    write_table(ranked, tables, "verdict", "Packages ranked by the share of runs free of failure modes")
+    write_table(shown["rates"], tables, "failure_modes", "Failure-mode rates with 95\\% Wilson intervals")
+    write_table(ce, tables, "cost_effectiveness", "Cost-effectiveness against the no-policy twin")
+    write_table(shown["robust"], tables, "robustness", "Satisficing share and regret across futures")
+    if len(shown["lasting"]):
+        caption = "Gain at exit and its persistence after the money stops"
+        write_table(shown["lasting"], tables, "persistence", caption)
+
+
+def _sobol(
+    pool: Executor,
+    run_dir: Path,
+    runs: pd.DataFrame,
+    packages: list[str],
+    settings: dict,
+    tx: Text,
+    tables: Path,
+    figures: Path,
+) -> tuple[str, Future]:
+    """The Sobol indices of the varied package: their table, and their figure submitted."""
+    design = pd.read_parquet(run_dir / "design.parquet").drop_duplicates("scenario")
+    own = settings["policy"].get("name", "")
+    varied = own if own in packages else packages[-1]
+    measure = settings["regret_measure"]
+    indices = sobol_indices(runs, design, varied, measure)
+    write_table(indices, tables, "sobol", f"Sobol indices of {measure} ({varied})")
+    return tx["fig_sobol"], pool.submit(figure_sobol, indices, measure, tx, figures)
