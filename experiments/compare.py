@@ -48,11 +48,13 @@ def run_experiment(cfg: Any, folder: Path | None = None) -> pd.DataFrame:
         _run_chunks(cfg, folder, design, items, chunks, store)
     runs = read_table(folder, "runs")
     names = package_names(cfg)
-    if cfg.experiment.figures and not (folder / "figures").exists() and len(runs):
-        depth = ["package", "year", "money_active", *(f"depth_{d}" for d in range(5))]
-        from experiments.figures import write_figures  # late: matplotlib only when drawing
-
-        write_figures(runs, read_table(folder, "series", columns=depth), folder / "figures", names)
+    lang = cfg.lang.name
+    page = folder / "report" / ("report.html" if lang == "en" else f"{lang}/report.html")
+    report = bool(cfg.experiment.report and len(runs) and not page.exists())
+    quick_look = bool(cfg.experiment.figures and len(runs) and not (folder / "figures").exists())
+    if quick_look and not (report and lang == "en"):  # no English report to take them from
+        _draw_quick_look(cfg, folder, runs, names)
+        quick_look = False
     if not store.complete:
         store.save(
             "complete",
@@ -64,23 +66,44 @@ def run_experiment(cfg: Any, folder: Path | None = None) -> pd.DataFrame:
     if store.failed:
         print(f"\n{len(store.failed)} run(s) failed; see manifest.json 'failed' (re-run one with "
               f"python -m experiments.rerun {folder} SCENARIO REPLICATE)")  # fmt: skip
-    page = folder / "report" / ("report.html" if cfg.lang.name == "en" else f"{cfg.lang.name}/report.html")
-    if cfg.experiment.report and len(runs) and not page.exists():
-        try:
-            print("Writing the report ...", file=sys.stderr, flush=True)
-            began = time.perf_counter()
-            from experiments.report import build  # late: matplotlib and scipy only for a report
-
-            written = build(folder, cfg.lang.name)
-            print(f"Report: {written} ({time.perf_counter() - began:.0f} s)")
-        except Exception as error:  # the results are complete; the report can be redone alone
-            message = f"the report failed ({type(error).__name__}: {error})"
-            print(
-                f"consortium-sim: {message}; results are complete, retry: consortium-report {folder}",
-                file=sys.stderr,
-            )
+    if report:
+        _write_report(cfg, folder, runs, names, quick_look)
     print(f"\nResults: {folder}")
     return table
+
+
+def _draw_quick_look(cfg: Any, folder: Path, runs: pd.DataFrame, names: list[str]) -> None:
+    """``figures/``: the depth distribution and failure modes, drawn here."""
+    depth = ["package", "year", "money_active", *(f"depth_{d}" for d in range(5))]
+    from experiments.figures import write_figures  # late: matplotlib only when drawing
+
+    series = read_table(folder, "series", columns=depth)
+    write_figures(runs, series, folder / "figures", names, cfg.experiment.workers)
+
+
+def _write_report(cfg: Any, folder: Path, runs: pd.DataFrame, names: list[str], quick_look: bool) -> None:
+    """``report/`` (or ``report/zh/``); with ``quick_look``, ``figures/`` too: the English
+    report's own two figures, copied rather than drawn twice.
+    """
+    try:
+        print("Writing the report ...", file=sys.stderr, flush=True)
+        began = time.perf_counter()
+        from experiments.report import build  # late: matplotlib and scipy only for a report
+
+        written = build(folder, cfg.lang.name, cfg.experiment.workers)
+        if quick_look:
+            from experiments.figures import copy_figures
+
+            copy_figures(written.parent / "figures", folder / "figures")
+        print(f"Report: {written} ({time.perf_counter() - began:.0f} s)")
+    except Exception as error:  # the results are complete; the report can be redone alone
+        message = f"the report failed ({type(error).__name__}: {error})"
+        print(
+            f"consortium-sim: {message}; results are complete, retry: consortium-report {folder}",
+            file=sys.stderr,
+        )
+        if quick_look and not (folder / "figures").exists():
+            _draw_quick_look(cfg, folder, runs, names)
 
 
 def _run_chunks(
