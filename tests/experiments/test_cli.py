@@ -2,6 +2,7 @@
 complete results folder; the same config and seed give identical runs.parquet."""
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -56,7 +57,20 @@ def test_bad_input_is_one_line_naming_the_field_exit_2(
     assert not folder.exists()
 
 
-def test_a_plain_command_line_composes_the_config_once(tmp_path, monkeypatch):
+@pytest.fixture
+def logging_restored():
+    """Hydra's ``disabled`` logging presets disable every logger that exists (dictConfig's
+    ``disable_existing_loggers``); put the process's logging back for the tests after."""
+    root = logging.getLogger()
+    loggers = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)]
+    state = [(lg, lg.disabled, lg.level, lg.propagate, list(lg.handlers)) for lg in [root, *loggers]]
+    yield
+    for lg, disabled, level, propagate, handlers in state:
+        lg.disabled, lg.propagate, lg.handlers = disabled, propagate, handlers
+        lg.setLevel(level)
+
+
+def test_a_plain_command_line_composes_the_config_once(tmp_path, monkeypatch, logging_restored):
     """Checked and run from one composition (issue 11: Hydra's run composed it twice more);
     the job still gets Hydra's folder, its .hydra/ record and the checked config."""
     from hydra._internal.config_loader_impl import ConfigLoaderImpl
