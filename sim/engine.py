@@ -83,8 +83,10 @@ def compile_entries(city_cfg: Any, params: np.ndarray, terms: np.ndarray, lines:
     arguments = (key, params, terms, lines, firms, schools, students, city, gov, series,
                  depth_history, paid_history)  # fmt: skip
     run_years.compile(tuple(typeof(a) for a in arguments))
+    # a kernel run_years typed with other arguments than planned holds another signature
+    # here (none at all when run_years itself came from the cache)
     stale = [kernel.py_func.__name__ for kernel, args in groups[0] + groups[1]
-             if kernel.signatures != [_signature(args)]]  # fmt: skip
+             if kernel.signatures and kernel.signatures != [_signature(args)]]  # fmt: skip
     if stale:
         warnings.warn(f"sim.loop.compile_groups is out of step with run_years for {', '.join(stale)}: "
                       "those kernels compiled twice", stacklevel=2)  # fmt: skip
