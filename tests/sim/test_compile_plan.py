@@ -29,7 +29,9 @@ def test_compile_plan_has_the_types_run_years_passes():
     firms, schools, students, city, gov = allocate(shape, cfg.years)
     series = np.full((cfg.years, N_SERIES), np.nan)
     paid = np.zeros((cfg.years, shape.n_firms))
-    groups = compile_groups(np.uint64(1), params, terms, lines, firms, schools, students, city, gov, series, paid)
+    groups = compile_groups(
+        np.uint64(1), params, terms, lines, firms, schools, students, city, gov, series, paid
+    )
     planned = [kernel for group in groups for kernel, _ in group]
     assert len(planned) == len(set(planned)) >= 8  # every large kernel once
     for group in groups:
