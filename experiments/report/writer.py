@@ -40,12 +40,20 @@ from experiments.report.tables import failure_grid, write_table
 from experiments.report.words import Text
 from experiments.report_text import LANGUAGES
 
+# Forked drawing workers each hold a pickled copy of their figure's inputs, and the
+# parent's pages count as theirs: on a 10,003-run sweep (150,045 series rows) the job's
+# peak went from 0.6 GB without the report to 1.23 GB with two drawing workers
+# (benchmarks/README.md). Above this many series rows the figures are drawn in this
+# process, where they take a few seconds more and no extra memory.
+PARALLEL_DRAWING_MAX_ROWS = 30_000
+
 Pictures = list[tuple[str, Future]]  # (title, future path of the PNG, or of None: nothing drawn)
 
 
 def build(run_dir: Path, lang: str = "en", workers: int = 0) -> Path:
     """Write RUN_DIR/report/ (English) or RUN_DIR/report/zh/ and return report.html; the
-    figures are drawn by ``workers`` processes (0: one per core; 1: in this one).
+    figures are drawn by ``workers`` processes (0: one per core; 1: in this one; always
+    in this one above ``PARALLEL_DRAWING_MAX_ROWS`` series rows).
     """
     if lang not in LANGUAGES:
         raise SystemExit(
@@ -54,6 +62,8 @@ def build(run_dir: Path, lang: str = "en", workers: int = 0) -> Path:
     tx = Text(lang)
     data = load(run_dir)
     runs, packages = data["runs"], data["packages"]
+    if len(data["series"]) > PARALLEL_DRAWING_MAX_ROWS:
+        workers = 1
     out = run_dir / "report" if lang == "en" else run_dir / "report" / lang
     figures, tables = out / "figures", out / "tables"
     figures.mkdir(parents=True, exist_ok=True)
