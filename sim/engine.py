@@ -13,7 +13,7 @@ from numba import typeof
 
 from sim.loop import compile_groups, run_years
 from sim.series import N_SERIES
-from sim.state import allocate, city_shape, init_city
+from sim.state import City, Firms, Schools, Students, allocate, city_shape, init_city
 
 
 @dataclass(frozen=True)
@@ -31,16 +31,23 @@ def run_one(
     """Simulate one city (its config or its ``sim.state.CityShape``) under one package's
     yearly terms with one random key.
     """
-    n_years = terms.shape[0]
+    state, output = _blank(city_cfg, terms.shape[0])
+    init_city(key, params, *state)
+    run_years(key, params, terms, lines, *state, output.series, output.depth_history, output.paid_history)
+    return output
+
+
+def _blank(
+    city_cfg: Any, n_years: int
+) -> tuple[tuple[Firms, Schools, Students, City, np.ndarray], RunOutput]:
+    """A run's zeroed state (firms, schools, students, city, government) and outputs."""
     shape = city_shape(city_cfg)
-    firms, schools, students, city, gov = allocate(shape, n_years)
-    init_city(key, params, firms, schools, students, city, gov)
-    series = np.full((n_years, N_SERIES), np.nan)
-    depth_history = np.zeros((n_years, shape.n_firms), dtype=np.int8)
-    paid_history = np.zeros((n_years, shape.n_firms))
-    run_years(key, params, terms, lines, firms, schools, students, city, gov, series,
-              depth_history, paid_history)  # fmt: skip
-    return RunOutput(series, depth_history, paid_history)
+    output = RunOutput(
+        np.full((n_years, N_SERIES), np.nan),
+        np.zeros((n_years, shape.n_firms), dtype=np.int8),
+        np.zeros((n_years, shape.n_firms)),
+    )
+    return allocate(shape, n_years), output
 
 
 def compile_entries(city_cfg: Any, params: np.ndarray, terms: np.ndarray, lines: np.ndarray) -> bool:
@@ -55,15 +62,11 @@ def compile_entries(city_cfg: Any, params: np.ndarray, terms: np.ndarray, lines:
     the other, as before. A kernel of the plan that ``run_years`` calls with other types
     is compiled again (a warning says so); the numbers never depend on any of this.
     """
-    n_years = terms.shape[0]
-    shape = city_shape(city_cfg)
-    firms, schools, students, city, gov = allocate(shape, n_years)
+    state, output = _blank(city_cfg, terms.shape[0])
+    firms, schools, students, city, gov = state
     key = np.uint64(1)
-    series = np.full((n_years, N_SERIES), np.nan)
-    depth_history = np.zeros((n_years, shape.n_firms), dtype=np.int8)
-    paid_history = np.zeros((n_years, shape.n_firms))
     groups = compile_groups(
-        key, params, terms, lines, firms, schools, students, city, gov, series, paid_history
+        key, params, terms, lines, firms, schools, students, city, gov, output.paid_history
     )
     two_cores = len(os.sched_getaffinity(0)) > 1 if hasattr(os, "sched_getaffinity") else False
     child = 0
@@ -72,7 +75,7 @@ def compile_entries(city_cfg: Any, params: np.ndarray, terms: np.ndarray, lines:
         if child == 0:  # the child: compile (and cache) its share, then leave at once
             code = 0
             try:
-                init_city(key, params, firms, schools, students, city, gov)
+                init_city(key, params, *state)
                 _compile(groups[0])
             except BaseException:  # whatever is not cached, the parent compiles when it runs
                 code = 1
@@ -80,9 +83,11 @@ def compile_entries(city_cfg: Any, params: np.ndarray, terms: np.ndarray, lines:
     _compile(groups[1] if child else groups[0] + groups[1])
     if child:
         os.waitpid(child, 0)
-    arguments = (key, params, terms, lines, firms, schools, students, city, gov, series,
-                 depth_history, paid_history)  # fmt: skip
-    run_years.compile(tuple(typeof(a) for a in arguments))
+    run_years.compile(
+        _signature(
+            (key, params, terms, lines, *state, output.series, output.depth_history, output.paid_history)
+        )
+    )
     # a kernel run_years typed with other arguments than planned holds another signature
     # here (none at all when run_years itself came from the cache)
     stale = [kernel.py_func.__name__ for kernel, args in groups[0] + groups[1]

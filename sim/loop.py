@@ -112,7 +112,7 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
         out[S.S_MISMATCH] = mismatch_index(city.vacancy_history[year], students, graduating, cohort)
 
 
-def compile_groups(key, p, terms, lines, firms, schools, students, city, gov, series, paid_history):
+def compile_groups(key, p, terms, lines, firms, schools, students, city, gov, paid_history):
     """The largest kernels ``run_years`` calls, each with arguments of the types it passes
     them, in two groups of about equal compile time (benchmarks/README.md): on a
     machine's first run one process compiles each group while another compiles the

@@ -11,7 +11,6 @@ from numba import typeof
 
 from sim.engine import run_one
 from sim.loop import compile_groups
-from sim.series import N_SERIES
 from sim.state import allocate, city_shape
 from tests.conftest import make_cfg
 
@@ -27,11 +26,8 @@ def test_compile_plan_has_the_types_run_years_passes():
     run_one(cfg.city, params, terms, lines, np.uint64(7))  # compiles (or loads) the core
     shape = city_shape(cfg.city)
     firms, schools, students, city, gov = allocate(shape, cfg.years)
-    series = np.full((cfg.years, N_SERIES), np.nan)
     paid = np.zeros((cfg.years, shape.n_firms))
-    groups = compile_groups(
-        np.uint64(1), params, terms, lines, firms, schools, students, city, gov, series, paid
-    )
+    groups = compile_groups(np.uint64(1), params, terms, lines, firms, schools, students, city, gov, paid)
     planned = [kernel for group in groups for kernel, _ in group]
     assert len(planned) == len(set(planned)) >= 8  # every large kernel once
     for group in groups:
