@@ -36,23 +36,28 @@ def option_utility(wage_index: float, relevance: float, p) -> float:
 
 
 @njit(cache=True)
-def choose_place(weights, open_places, n_open: int, total_weight: float, u: float) -> int:
+def choose_place(cumulative, n_open: int, total_weight: float, u: float) -> int:
     """Pick a school-major place by logit among those with seats left.
 
-    ``weights``: float64[n_places], exp(utility) of each place; ``open_places``: the ids
-    of the ``n_open`` places with seats left, in id order; ``total_weight``: the sum of
-    their weights. One uniform ``u`` is inverted on the cumulative weights (the same
-    distribution as adding a Gumbel draw to each utility and taking the best). Returns
-    the chosen place's position in ``open_places``, -1 if no seat is left.
+    ``cumulative``: float64[>= n_open], the running sum of exp(utility) over the places
+    with seats left, in id order (``cumulative[j]`` = weight of the first ``j + 1`` of
+    them, added left to right); ``total_weight``: the sum of their weights. One uniform
+    ``u`` is inverted on the cumulative weights (the same distribution as adding a Gumbel
+    draw to each utility and taking the best): the first position whose running sum
+    reaches ``u * total_weight`` (the last one if rounding leaves it short), found by
+    bisection. Returns the chosen position, -1 if no seat is left.
     """
+    if n_open <= 0:
+        return -1
     target = u * total_weight
-    chosen, running = -1, 0.0
-    for j in range(n_open):
-        chosen = j
-        running += weights[open_places[j]]
-        if running >= target:
-            break
-    return chosen
+    lo, hi = 0, n_open  # the answer is in [lo, hi]; hi = n_open: none reaches the target
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if cumulative[mid] >= target:
+            hi = mid
+        else:
+            lo = mid + 1
+    return min(lo, n_open - 1)
 
 
 @njit(cache=True)

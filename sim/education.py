@@ -40,27 +40,38 @@ def enrol_cohort(key, year, schools, students, city, p) -> tuple[int, int]:
                 utility = option_utility(city.sector_wage_index[m], schools.relevance[s, m], p)
                 weight[s * n_sectors + m] = np.exp(utility - top)
                 total += weight[s * n_sectors + m]
-    # the places with seats left, in id order: a full place leaves the list
+    # the places with seats left, in id order (a full place leaves the list), and the
+    # running sum of their weights, added left to right: when a place fills, the sums
+    # from it on are added again in the same order, so each is the same number a walk
+    # over the open places would reach (agents.student.choose_place)
     open_places = np.empty(n_options, np.int64)
+    cumulative = np.empty(n_options)
     n_open = 0
+    running = 0.0
     for place in range(n_options):
         if seats[place] > 0:
             open_places[n_open] = place
+            running += weight[place]
+            cumulative[n_open] = running
             n_open += 1
+    cohort_of, school_of, major_of, state = students.cohort, students.school, students.major, students.state
     for k in range(first, first + cohort):
-        j = choose_place(weight, open_places, n_open, total, uniform(key, STREAM_ENROL, year, k, 0))
+        j = choose_place(cumulative, n_open, total, uniform(key, STREAM_ENROL, year, k, 0))
         chosen = open_places[j]
         seats[chosen] -= 1
         if seats[chosen] == 0:
             total -= weight[chosen]
             weight[chosen] = 0.0
             n_open -= 1
+            running = cumulative[j - 1] if j > 0 else 0.0
             for i in range(j, n_open):
                 open_places[i] = open_places[i + 1]
-        students.cohort[k] = year
-        students.school[k] = chosen // n_sectors
-        students.major[k] = chosen % n_sectors
-        students.state[k] = IN_SCHOOL
+                running += weight[open_places[i]]
+                cumulative[i] = running
+        cohort_of[k] = year
+        school_of[k] = chosen // n_sectors
+        major_of[k] = chosen % n_sectors
+        state[k] = IN_SCHOOL
     return first, first + cohort
 
 
@@ -121,23 +132,27 @@ def place_apprentices(key, year, first, last, firms, schools, students, p) -> No
 def train_students(key, year, last, firms, schools, students, p) -> int:
     """Step 6: a year of training; some drop out. Returns apprentices hosted this year."""
     hosted = 0
-    for i in range(firms.size.size):
-        firms.apprentices[i] = 0
+    # the arrays bound once: reading ``students.skill[k]`` in the loop takes a reference
+    # to the array (an atomic incref and decref) per student (benchmarks/README.md)
+    apprentices, depth = firms.apprentices, firms.depth
+    state, host_of, school, major = students.state, students.host, students.school, students.major
+    ability, skill = students.ability, students.skill
+    relevance, double_qualified = schools.relevance, schools.double_qualified
+    dropout = p[P.dropout_share]
+    for i in range(apprentices.size):
+        apprentices[i] = 0
     for k in range(0, last):
-        if students.state[k] != IN_SCHOOL:
+        if state[k] != IN_SCHOOL:
             continue
-        if uniform(key, STREAM_TRAINING, year, k, 0) < p[P.dropout_share]:
-            students.state[k] = DROPPED_OUT
-            students.host[k] = -1
+        if uniform(key, STREAM_TRAINING, year, k, 0) < dropout:
+            state[k] = DROPPED_OUT
+            host_of[k] = -1
             continue
-        s, m, host = students.school[k], students.major[k], students.host[k]
-        host_depth = firms.depth[host] if host >= 0 else 0
-        gain = skill_gain(
-            students.ability[k], schools.relevance[s, m], schools.double_qualified[s], host_depth, p
-        )
-        students.skill[k] += gain  # not `+= skill_gain(...)`: the array is then increfed per student
+        s, m, host = school[k], major[k], host_of[k]
+        host_depth = depth[host] if host >= 0 else 0
+        skill[k] += skill_gain(ability[k], relevance[s, m], double_qualified[s], host_depth, p)
         if host >= 0:
-            firms.apprentices[host] += 1
+            apprentices[host] += 1
             hosted += 1
     return hosted
 

@@ -115,88 +115,73 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
             n_grads += 1
     grads = grads[:n_grads]
     out[O_GRADUATES] = n_grads
-    state, skill, home = students.state, students.skill, students.home
+    # the arrays bound once, not read through the named tuples per graduate (each such
+    # read takes and drops a reference to the array: benchmarks/README.md)
+    state, skill, home, major = students.state, students.skill, students.home, students.major
+    trained_by, hired_by_host_year = students.trained_by, students.hired_by_host_year
     employer, wage_cny, tenure, vacancies = (
         students.employer,
         students.wage_cny,
         students.tenure_years,
         firms.vacancies,
     )
+    depth, firm_wage_cny, trained_hires = firms.depth, firms.wage_cny, firms.trained_hires
     in_field, off_field = np.int8(IN_FIELD_LOCAL), np.int8(OFF_FIELD_LOCAL)
     off_share = p[P.off_field_wage_share]
     # (a) first offer by the host
     for k in grads:
-        host = students.trained_by[k]
-        if host >= 0 and firms.depth[host] >= 3 and firms.vacancies[host] > 0:
-            wage = _offer(
-                key, year, k, np.int64(0), firms.wage_cny[host], skill[k], 1.0, skill[k], home[k], p
-            )
+        host = np.int64(trained_by[k])
+        if host >= 0 and depth[host] >= 3 and vacancies[host] > 0:
+            wage = _offer(key, year, k, np.int64(0), firm_wage_cny[host], skill[k], 1.0, skill[k], home[k], p)
             if _settle(k, host, wage, in_field, state, employer, wage_cny, tenure, vacancies):
-                students.hired_by_host_year[k] = year
-                firms.trained_hires[host] += 1
+                hired_by_host_year[k] = year
+                trained_hires[host] += 1
     # vacancy places by sector, in random order (counting sort, then shuffle by key)
     slots, start = _vacancy_slots(key, year, firms, n_sectors)
     cursor = start[:n_sectors].copy()
     contact = p[P.platform_contact_share] if terms_row[T.info_platform] > 0.5 else p[P.contact_share]
-    skill_order = grads[np.argsort(-students.skill[grads])]
+    skill_order = grads[np.argsort(-skill[grads])]
     # (b) in-field rounds
     for round_ in range(1, int(p[P.search_rounds]) + 1):
         for k in skill_order:
-            if students.state[k] != UNEMPLOYED:
+            if state[k] != UNEMPLOYED:
                 continue
-            m = students.major[k]
             if uniform(key, STREAM_LABOUR, year, k, 100 + round_) >= contact:
                 continue
-            firm = _next_open(slots, cursor, start, m, vacancies)
+            firm = _next_open(slots, cursor, start, np.int64(major[k]), vacancies)
             if firm < 0:
                 continue
-            wage = _offer(key, year, k, round_, firms.wage_cny[firm], skill[k], 1.0, skill[k], home[k], p)
+            wage = _offer(key, year, k, round_, firm_wage_cny[firm], skill[k], 1.0, skill[k], home[k], p)
             if _settle(k, firm, wage, in_field, state, employer, wage_cny, tenure, vacancies):
-                if students.trained_by[k] >= 0:
-                    firms.trained_hires[firm] += 1
+                if trained_by[k] >= 0:
+                    trained_hires[firm] += 1
     # (c) one off-field round: a random other sector with open places
     for k in skill_order:
-        if students.state[k] != UNEMPLOYED:
+        if state[k] != UNEMPLOYED:
             continue
         if uniform(key, STREAM_LABOUR, year, k, 200) >= 0.5 * contact:
             continue
         m = min(n_sectors - 1, int(uniform(key, STREAM_LABOUR, year, k, 201) * n_sectors))
-        if m == students.major[k]:
+        if m == major[k]:
             continue
         firm = _next_open(slots, cursor, start, m, vacancies)
         if firm >= 0:
-            wage = _offer(
-                key,
-                year,
-                k,
-                np.int64(50),
-                firms.wage_cny[firm],
-                0.5 * skill[k],
-                off_share,
-                skill[k],
-                home[k],
-                p,
-            )
+            used = 0.5 * skill[k]  # half of the skills count off field
+            wage = _offer(key, year, k, np.int64(50), firm_wage_cny[firm], used, off_share, skill[k], home[k], p)
             _settle(k, firm, wage, off_field, state, employer, wage_cny, tenure, vacancies)
     # (d) no job: stay unemployed at home, or leave
     for k in grads:
-        if students.state[k] == UNEMPLOYED:
+        if state[k] == UNEMPLOYED:
             noise = gumbel(key, STREAM_LABOUR, year, k, 300) - gumbel(key, STREAM_LABOUR, year, k, 301)
-            if leaves_region(
-                0.5 * p[P.wage_mean_cny],
-                _outside_wage_cny(students.skill[k], p),
-                students.home[k],
-                noise,
-                p,
-            ):
-                students.state[k] = LEFT_REGION
+            if leaves_region(0.5 * p[P.wage_mean_cny], _outside_wage_cny(skill[k], p), home[k], noise, p):
+                state[k] = LEFT_REGION
     for k in grads:
-        state = students.state[k]
-        if state == IN_FIELD_LOCAL:
+        outcome = state[k]
+        if outcome == IN_FIELD_LOCAL:
             out[O_IN_FIELD] += 1
-        elif state == OFF_FIELD_LOCAL:
+        elif outcome == OFF_FIELD_LOCAL:
             out[O_OFF_FIELD] += 1
-        elif state == UNEMPLOYED:
+        elif outcome == UNEMPLOYED:
             out[O_UNEMPLOYED] += 1
         else:
             out[O_LEFT] += 1
@@ -254,39 +239,45 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
     for i in range(firms.size.size):
         firms.seen_graduates[i] = 0
         firms.seen_kept[i] = 0
+    # the arrays bound once (benchmarks/README.md)
+    state, home, employer_of = students.state, students.home, students.employer
+    trained_by, tenure, wage_cny = students.trained_by, students.tenure_years, students.wage_cny
+    depth, sector_of = firms.depth, firms.sector
+    sector_start, firms_by_sector = city.sector_start, city.firms_by_sector
+    intensity, quit_share = p[P.poaching_intensity_share], p[P.quit_share]
     for k in range(graduated_before):
-        state = students.state[k]
-        if state != IN_FIELD_LOCAL and state != OFF_FIELD_LOCAL:
+        status = state[k]
+        if status != IN_FIELD_LOCAL and status != OFF_FIELD_LOCAL:
             continue
-        students.tenure_years[k] += 1
-        if uniform(key, STREAM_TURNOVER, year, k, 0) < drain * (1.0 - students.home[k]):
-            students.state[k] = LEFT_REGION
-            students.employer[k] = -1
+        tenure[k] += 1
+        if uniform(key, STREAM_TURNOVER, year, k, 0) < drain * (1.0 - home[k]):
+            state[k] = LEFT_REGION
+            employer_of[k] = -1
             continue
-        employer = students.employer[k]
-        trained = students.trained_by[k] >= 0
-        if state == IN_FIELD_LOCAL and trained and firms.depth[employer] >= 3:
+        employer = employer_of[k]
+        trained = trained_by[k] >= 0
+        if status == IN_FIELD_LOCAL and trained and depth[employer] >= 3:
             exposed += 1
-            chance = p[P.poaching_intensity_share]
-            bound = students.trained_by[k] == employer and students.tenure_years[k] <= service
+            chance = intensity
+            bound = trained_by[k] == employer and tenure[k] <= service
             if payback and bound:
                 chance *= 1.0 - reduction
             if uniform(key, STREAM_TURNOVER, year, k, 1) < chance:
                 poacher = _random_non_trainer(
-                    key, year, k, firms.sector[employer], firms.depth, city.sector_start, city.firms_by_sector
+                    key, year, k, sector_of[employer], depth, sector_start, firms_by_sector
                 )
                 if poacher >= 0:
-                    students.employer[k] = poacher
-                    students.wage_cny[k] *= 1.1
-                    students.tenure_years[k] = 0
+                    employer_of[k] = poacher
+                    wage_cny[k] *= 1.1
+                    tenure[k] = 0
                     poached += 1
                     continue
-        if uniform(key, STREAM_TURNOVER, year, k, 2) < p[P.quit_share]:
-            m = firms.sector[employer]
-            lo, hi = city.sector_start[m], city.sector_start[m + 1]
+        if uniform(key, STREAM_TURNOVER, year, k, 2) < quit_share:
+            m = sector_of[employer]
+            lo, hi = sector_start[m], sector_start[m + 1]
             j = lo + min(hi - lo - 1, int(uniform(key, STREAM_TURNOVER, year, k, 3) * (hi - lo)))
-            students.employer[k] = city.firms_by_sector[j]
-            students.tenure_years[k] = 0
+            employer_of[k] = firms_by_sector[j]
+            tenure[k] = 0
     return (poached, exposed) + _host_retention(
         year, graduated_before, int(p[P.programme_years]), firms, students
     )

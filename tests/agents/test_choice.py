@@ -34,7 +34,25 @@ def test_choose_place_follows_the_weights_of_open_places():
     from agents.student import choose_place
 
     weights = np.array([1.0, 2.0, 1.0])
-    open_places = np.array([0, 2, -1])
-    assert choose_place(weights, open_places, 2, 2.0, 0.3) == 0
-    assert choose_place(weights, open_places, 2, 2.0, 0.7) == 1
-    assert choose_place(weights, open_places, 0, 0.0, 0.5) == -1
+    open_places = np.array([0, 2])
+    cumulative = np.cumsum(weights[open_places])  # 1, 2: the running sum over the open places
+    assert choose_place(cumulative, 2, 2.0, 0.3) == 0
+    assert choose_place(cumulative, 2, 2.0, 0.7) == 1
+    assert choose_place(cumulative, 0, 0.0, 0.5) == -1
+
+
+def test_choose_place_is_the_walk_over_the_running_sums():
+    """Bisection returns what walking the open places does: the first position whose
+    running sum reaches u x total, the last one if rounding leaves every sum short;
+    checked against the walk at random weights (zeros included), sizes and draws."""
+    from agents.student import choose_place
+
+    rng = np.random.default_rng(11)
+    for _ in range(2000):
+        n = int(rng.integers(1, 40))
+        weights = rng.exponential(size=n) * (rng.random(n) > 0.2)
+        cumulative = np.cumsum(weights)
+        total = cumulative[-1] * (1.0 + rng.choice([0.0, 1e-15, -1e-15]))
+        u = rng.random() if rng.random() > 0.1 else rng.choice([0.0, 1.0])
+        walk = next((j for j in range(n) if cumulative[j] >= u * total), n - 1)
+        assert choose_place(cumulative, n, total, u) == walk
