@@ -167,7 +167,9 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
         firm = _next_open(slots, cursor, start, m, vacancies)
         if firm >= 0:
             used = 0.5 * skill[k]  # half of the skills count off field
-            wage = _offer(key, year, k, np.int64(50), firm_wage_cny[firm], used, off_share, skill[k], home[k], p)
+            wage = _offer(
+                key, year, k, np.int64(50), firm_wage_cny[firm], used, off_share, skill[k], home[k], p
+            )
             _settle(k, firm, wage, off_field, state, employer, wage_cny, tenure, vacancies)
     # (d) no job: stay unemployed at home, or leave
     for k in grads:

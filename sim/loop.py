@@ -39,6 +39,7 @@ from sim.labour import (
 )
 from sim.labour import turnover as incumbents_turnover
 from sim.payments import (
+    N_PAY,
     P_CLAWBACK,
     P_DUE,
     P_OVERREPORTERS,
@@ -113,28 +114,40 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
 
 
 def compile_groups(key, p, terms, lines, firms, schools, students, city, gov, paid_history):
-    """The largest kernels ``run_years`` calls, each with arguments of the types it passes
-    them, in two groups of about equal compile time (benchmarks/README.md): on a
-    machine's first run one process compiles each group while another compiles the
-    other (``sim.engine.compile_entries``), and ``run_years`` then finds them in numba's
-    cache. Keep in step with the calls above: a kernel whose arguments here differ in
-    type from the real call is compiled twice (``compile_entries`` says so), never wrong.
+    """Every kernel ``run_years`` calls, each with arguments of the types it passes them,
+    in two groups of about equal compile time (benchmarks/README.md): on a machine's
+    first run one process compiles each group while another compiles the other
+    (``sim.engine.compile_entries``), and ``run_years`` then finds them in numba's cache
+    and compiles only itself. Keep in step with the calls above: a kernel whose arguments
+    here differ in type from the real call is compiled twice (``compile_entries`` says
+    so, and ``tests/sim/test_compile_plan.py`` fails), never wrong.
     """
     n_firms = firms.size.size
     year, row = 0, terms[0]
     claims, spend = np.zeros((n_firms, N_LEVERS)), np.zeros(N_LEVERS)
+    out, outcomes, money = np.zeros(S.N_SERIES), np.zeros(7, np.int64), np.zeros(N_PAY)
+    moves = (0, 0, 0, 0, 0, 0)
     labour_and_money = [
         (match_graduates, (key, year, year, firms, schools, students, city, row, p)),
         (incumbents_turnover, (key, year, year, firms, city, students, row, p)),
         (pay_and_audit, (key, year, firms, schools, gov, row, lines[0], claims, spend, paid_history[0], p)),
+        (record_realized, (year, firms, city, row, paid_history[0], p)),
+        (update_capital, (firms, p)),
+        (_record_labour, (out, outcomes, moves, students, year)),
+        (_record_money, (out, money, spend, gov, row)),
+        (mismatch_index, (city.vacancy_history[0], students, year, year)),
     ]
     firms_and_schools = [
+        (update_firm_beliefs, (firms, p)),
+        (draw_vacancies, (key, year, firms, city, p)),
         (firms_choose, (key, year, firms, city, gov, row, p)),
         (schools_plan, (key, year, firms, schools, city, row, p)),
         (form_partnerships, (key, year, firms, schools, row, p)),
         (enrol_cohort, (key, year, schools, students, city, p)),
         (place_apprentices, (key, year, year, year, firms, schools, students, p)),
         (train_students, (key, year, year, firms, schools, students, p)),
+        (drift_relevance, (schools, p)),
+        (_record_firms, (out, firms, schools, year, year, p)),
     ]
     return labour_and_money, firms_and_schools
 
