@@ -100,7 +100,10 @@ def time_core(city: str, repeats: int, runs: int) -> dict:
 def time_runner(replicates: int, workers: int) -> float:
     """Runs per second of the whole runner, results store included (no figures)."""
     cfg = make_cfg(
-        f"experiment.replicates={replicates}", f"experiment.workers={workers}", "experiment.figures=false"
+        f"experiment.replicates={replicates}",
+        f"experiment.workers={workers}",
+        "experiment.figures=false",
+        "experiment.report=false",  # the report is timed by bench_report.py
     )
     with tempfile.TemporaryDirectory() as folder, contextlib.redirect_stdout(io.StringIO()):
         start = time.perf_counter()
@@ -109,10 +112,10 @@ def time_runner(replicates: int, workers: int) -> float:
     return replicates * len(cfg.experiment.packages) / elapsed
 
 
-def time_command_line() -> float:
+def time_command_line(*extra: str) -> float:
     with tempfile.TemporaryDirectory() as folder:
         args = [sys.executable, "-m", "experiments.cli", "experiment.replicates=1"]
-        args += ["experiment.packages=[none]", f"hydra.run.dir={folder}/run"]
+        args += ["experiment.packages=[none]", f"hydra.run.dir={folder}/run", *extra]
         start = time.perf_counter()
         subprocess.run(args, check=True, capture_output=True, cwd=ROOT)
         return time.perf_counter() - start
@@ -144,7 +147,10 @@ def main() -> None:
         f"{many:.1f} runs/s with {workers} ({many / one:.2f}x; {many / workers:.1f} runs/s per core)"
     )
     cli = statistics.median(time_command_line() for _ in range(3))
-    print(f"command line, one run, warm cache: {cli:.2f} s wall")
+    bare = statistics.median(
+        time_command_line("experiment.figures=false", "experiment.report=false") for _ in range(3)
+    )
+    print(f"command line, one run, warm cache: {cli:.2f} s wall ({bare:.2f} s without figures and report)")
 
 
 if __name__ == "__main__":

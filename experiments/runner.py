@@ -28,7 +28,7 @@ from sim.api import compile_core, kernels_compiled, package_names, prepare, run_
 
 log = logging.getLogger(__name__)
 # What the first run on a machine spends compiling (benchmarks/bench_cold.py).
-COMPILE_NOTE = "about 40 s on 2 cores"
+COMPILE_NOTE = "about 15-30 s on 2 cores"
 
 # State the forked workers inherit: (cfg, design rows by scenario, chunks).
 _JOB: dict[str, Any] = {}
