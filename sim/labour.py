@@ -24,6 +24,7 @@ from agents.student import (
 )
 from policies.params import P
 from policies.terms import T
+from sim.sorting import stable_argsort
 
 # Outcome counts returned by ``match_graduates`` (int64[N_OUTCOMES]).
 O_GRADUATES, O_IN_FIELD, O_OFF_FIELD, O_UNEMPLOYED, O_LEFT, O_VACANCIES, O_FILLED = range(7)
@@ -208,7 +209,7 @@ def _vacancy_slots(key, year, firms, n_sectors):
             slots[fill[m]] = i
             order[fill[m]] = m + uniform(key, STREAM_DEMAND, year, i, 1 + j)  # sector, then random
             fill[m] += 1
-    return slots[np.argsort(order)], start
+    return slots[stable_argsort(order)], start
 
 
 @kernel
