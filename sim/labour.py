@@ -141,7 +141,7 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
     slots, start = _vacancy_slots(key, year, firms, n_sectors)
     cursor = start[:n_sectors].copy()
     contact = p[P.platform_contact_share] if terms_row[T.info_platform] > 0.5 else p[P.contact_share]
-    skill_order = grads[np.argsort(-skill[grads])]
+    skill_order = grads[stable_argsort(-skill[grads])]  # best first; equal skills by id
     # (b) in-field rounds
     for round_ in range(1, int(p[P.search_rounds]) + 1):
         for k in skill_order:
