@@ -58,7 +58,8 @@ def outreach_payoffs(out: np.ndarray, kpi: int, members_nearby: float, deep_seek
 @njit(cache=True)
 def choose_outreach(payoffs: np.ndarray, u: float, p) -> int:
     """Choose an outreach level by logit."""
-    return logit_choice(payoffs, N_OUTREACH, p[P.school_logit_scale], u)
+    # int64, as the firms' call passes: a literal 3 would compile logit_choice a second time
+    return logit_choice(payoffs, np.int64(N_OUTREACH), p[P.school_logit_scale], u)
 
 
 @njit(cache=True)

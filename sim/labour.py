@@ -116,8 +116,8 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
             n_grads += 1
     grads = grads[:n_grads]
     out[O_GRADUATES] = n_grads
-    # the arrays bound once, not read through the named tuples per graduate (each such
-    # read takes and drops a reference to the array: benchmarks/README.md)
+    # the arrays the loops read, bound once rather than read through the named tuples per
+    # graduate (see train_students)
     state, skill, home, major = students.state, students.skill, students.home, students.major
     trained_by, hired_by_host_year = students.trained_by, students.hired_by_host_year
     employer, wage_cny, tenure, vacancies = (
@@ -242,7 +242,7 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
     for i in range(firms.size.size):
         firms.seen_graduates[i] = 0
         firms.seen_kept[i] = 0
-    # the arrays bound once (benchmarks/README.md)
+    # the arrays the loop reads, bound once (see sim.education.train_students)
     state, home, employer_of = students.state, students.home, students.employer
     trained_by, tenure, wage_cny = students.trained_by, students.tenure_years, students.wage_cny
     depth, sector_of = firms.depth, firms.sector
