@@ -59,7 +59,7 @@ def outreach_payoffs(out: np.ndarray, kpi: int, members_nearby: float, deep_seek
 def choose_outreach(payoffs: np.ndarray, u: float, p) -> int:
     """Choose an outreach level by logit."""
     # int64, as the firms' call passes: a literal 3 would compile logit_choice a second time
-    return logit_choice(payoffs, np.int64(N_OUTREACH), p[P.school_logit_scale], u)
+    return logit_choice(payoffs, np.int64(N_OUTREACH), p[P.school_logit_scale], u)  # type: ignore[arg-type]
 
 
 @njit(cache=True)

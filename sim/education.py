@@ -56,7 +56,7 @@ def enrol_cohort(key, year, schools, students, city, p) -> tuple[int, int]:
             n_open += 1
     cohort_of, school_of, major_of, state = students.cohort, students.school, students.major, students.state
     for k in range(first, first + cohort):
-        j = choose_place(cumulative, n_open, total, uniform(key, STREAM_ENROL, year, k, 0))
+        j = choose_place(cumulative, n_open, total, uniform(key, STREAM_ENROL, year, k, 0))  # type: ignore[arg-type]
         chosen = open_places[j]
         seats[chosen] -= 1
         if seats[chosen] == 0:
