@@ -29,6 +29,9 @@ def stable_argsort(keys):
     (negatives: every bit flipped; the others: the sign bit set).
     """
     n = keys.size
+    order = np.arange(n)
+    if n == 0:
+        return order
     raw = np.ascontiguousarray(keys).view(np.uint64)
     bits = np.empty(n, np.uint64)
     for i in range(n):  # the bits as integers in the floats' order (-0.0 as 0.0)
@@ -44,14 +47,13 @@ def stable_argsort(keys):
         b = bits[i]
         for d in range(8):
             counts[d, (b >> np.uint64(8 * d)) & _BYTE] += 1
-    order = np.arange(n)
     spare_order = np.empty(n, np.int64)
     spare_bits = np.empty(n, np.uint64)
+    start = np.empty(256, np.int64)
     for d in range(8):
         shift = np.uint64(8 * d)
         if counts[d, (bits[0] >> shift) & _BYTE] == n:  # every key has this byte: nothing to do
             continue
-        start = np.empty(256, np.int64)
         total = 0
         for v in range(256):
             start[v] = total
