@@ -117,19 +117,15 @@ def time_report(copy: Path) -> dict[str, float]:
 
 def time_quick_look(copy: Path) -> dict[str, float]:
     """The quick-look figures alone, as a job without a report writes them."""
-    import pandas as pd
-
     from experiments.store import read_table
 
     watch = Stopwatch()
     from experiments.figures import write_figures
+    from experiments.report.data import yearly
 
     runs = read_table(copy, "runs")
     packages = json.loads((copy / "manifest.json").read_text())["packages"]
-    depth = ["package", "year", "money_active", *(f"depth_{d}" for d in range(5))]
-    series = read_table(copy, "series", columns=depth)
-    assert isinstance(series, pd.DataFrame)
-    write_figures(runs, series, copy / "figures", packages)
+    write_figures(runs, yearly(copy, packages, runs), copy / "figures", packages)
     watch.stop("quick-look")
     return watch.seconds
 
@@ -137,7 +133,7 @@ def time_quick_look(copy: Path) -> dict[str, float]:
 def time_parts(copy: Path) -> dict[str, float]:
     """The report's phases one after another, each figure drawn and saved alone."""
     import experiments.report as r
-    from experiments.report.data import descriptions, experiment_settings
+    from experiments.report.data import descriptions, experiment_settings, yearly
     from experiments.report.tables import failure_grid
 
     seconds: dict[str, float] = {}
@@ -149,9 +145,10 @@ def time_parts(copy: Path) -> dict[str, float]:
         clock[0] = now
 
     tx, data = r.Text("en"), r.load(copy)
-    runs, packages, series = data["runs"], data["packages"], data["series"]
+    runs, packages = data["runs"], data["packages"]
     settings = experiment_settings(copy)
     baseline, measure = settings["counterfactual"], settings["regret_measure"]
+    series = yearly(copy, packages, runs, baseline)
     figures, tables = copy / "report" / "figures", copy / "report" / "tables"
     figures.mkdir(parents=True)
     tables.mkdir(parents=True)
@@ -176,7 +173,7 @@ def time_parts(copy: Path) -> dict[str, float]:
             ("tradeoff", lambda: r.figure_tradeoff(ranked, packages, tx, figures)),
             ("depth_distribution", lambda: r.figure_depths(series, packages, tx, figures)),
             ("time_series", lambda: r.figure_series(series, packages, tx, figures)),
-            ("persistence", lambda: r.figure_persistence(series, runs, packages, tx, figures, baseline)),
+            ("persistence", lambda: r.figure_persistence(series, packages, tx, figures)),
             ("robustness", lambda: r.figure_robustness(robust, packages, measure, tx, figures)),
         ):
             path = draw()

@@ -74,10 +74,10 @@ def run_experiment(cfg: Any, folder: Path | None = None) -> pd.DataFrame:
 
 def _draw_quick_look(cfg: Any, folder: Path, runs: pd.DataFrame, names: list[str]) -> None:
     """``figures/``: the depth distribution and failure modes, drawn here."""
-    depth = ["package", "year", "money_active", *(f"depth_{d}" for d in range(5))]
     from experiments.figures import write_figures  # late: matplotlib only when drawing
+    from experiments.report.data import yearly
 
-    series = read_table(folder, "series", columns=depth)
+    series = yearly(folder, names, runs, str(cfg.experiment.get("counterfactual", "none")))
     write_figures(runs, series, folder / "figures", names, cfg.experiment.workers)
 
 

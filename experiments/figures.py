@@ -19,16 +19,17 @@ import pandas as pd
 
 from experiments.report import Text, failure_rates, figure_depths, figure_failures, figure_style
 from experiments.report.drawing import drawing
+from experiments.report.stats import Yearly
 
 QUICK_LOOK = ("depth_distribution", "failure_modes")
 
 
 def write_figures(
-    runs: pd.DataFrame, series: pd.DataFrame, folder: Path, packages: list[str], workers: int = 0
+    runs: pd.DataFrame, series: Yearly, folder: Path, packages: list[str], workers: int = 0
 ) -> list[Path]:
     """Depth distribution over time and failure modes by package, PNG and PDF, into
     ``folder``, drawn side by side by ``workers`` processes (0: one per core); returns the
-    PNG paths. ``series`` needs year, depth_0..4 and money_active.
+    PNG paths. ``series``: the yearly summary (``experiments.report.data.yearly``).
     """
     tx = Text("en")
     with _filled(folder) as partial, figure_style("en"), drawing(workers, figures=2) as pool:

@@ -1,4 +1,6 @@
-"""What the report reads from a results folder: its tables, manifest and config."""
+"""What the report reads from a results folder: its runs table, manifest and config, and
+the yearly series one package at a time (:func:`yearly`).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +8,10 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.dataset as ds
 from omegaconf import OmegaConf
 
+from experiments.report.stats import SERIES_COLUMNS, Yearly, yearly_summary
 from experiments.report.words import Text
 from experiments.report_text import PACKAGES_ZH
 from policies.packages import load_package
@@ -28,24 +32,26 @@ def load(run_dir: Path) -> dict:
         raise SystemExit(
             f"consortium-report: error: {run_dir} is not complete (status {manifest.get('status')})"
         )
-    columns = [
-        "package",
-        "scenario",
-        "replicate",
-        "year",
-        "depth_0",
-        "depth_1",
-        "depth_2",
-        "depth_3",
-        "depth_4",
-        "hollow_share",
-        "mean_relevance",
-        "money_active",
-        "training_share",
-    ]
-    series = pd.read_parquet(run_dir / "series.parquet", columns=columns)
     order = list(dict.fromkeys(manifest.get("packages") or runs["package"]))
-    return {"runs": runs, "series": series, "manifest": manifest, "packages": order}
+    return {"runs": runs, "manifest": manifest, "packages": order}
+
+
+def yearly(run_dir: Path, packages: list[str], runs: pd.DataFrame, baseline: str = "none") -> Yearly:
+    """The figures' yearly numbers (``stats.Yearly``), reading the series one package at a
+    time: the report's memory does not grow with the number of runs' series rows.
+    """
+    table = series_dataset(run_dir)
+    return yearly_summary(lambda name: package_rows(table, name), packages, runs, baseline)
+
+
+def series_dataset(run_dir: Path) -> ds.Dataset:
+    """The folder's yearly series (every part file), to be read in pieces."""
+    return ds.dataset(run_dir / "series.parquet", format="parquet")
+
+
+def package_rows(table: ds.Dataset, name: str) -> pd.DataFrame:
+    """One package's series rows, the columns the figures read."""
+    return table.to_table(columns=SERIES_COLUMNS, filter=ds.field("package") == name).to_pandas()
 
 
 def experiment_settings(run_dir: Path) -> dict:

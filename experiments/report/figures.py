@@ -20,7 +20,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
 
 from experiments.fonts import FontError, cjk_family  # noqa: E402
-from experiments.report.stats import frontier  # noqa: E402
+from experiments.report.stats import BANDED, DEPTHS, Yearly, frontier  # noqa: E402
 from experiments.report.words import Text  # noqa: E402
 from experiments.report_text import MODES, characters  # noqa: E402
 
@@ -193,16 +193,23 @@ def figure_tradeoff(table: pd.DataFrame, packages: list[str], tx: Text, folder: 
     return _save(fig, folder, "tradeoff")
 
 
-def _mark_money(ax: plt.Axes, series: pd.DataFrame, tx: Text) -> None:
-    """Dotted lines where the money starts (if not at once) and where it stops."""
-    money = series[series["package"] != "none"].groupby("year")["money_active"].max()
-    paying = money[money > 0].index
+def _mark_money(ax: plt.Axes, paying_by_year: pd.Series, tx: Text) -> None:
+    """Dotted lines where the money starts (if not at once) and where it stops, from
+    whether any run paid each year (``Yearly.money``).
+    """
+    paying = paying_by_year[paying_by_year > 0].index
     if not len(paying):
         return
-    if paying.min() > money.index.min():
+    if paying.min() > paying_by_year.index.min():
         _event(ax, paying.min() - 0.5, tx["policy_starts"])
-    if paying.max() < money.index.max():
+    if paying.max() < paying_by_year.index.max():
         _event(ax, paying.max() + 0.5, tx["money_stops"])
+
+
+def _paying(yearly: Yearly, names: list[str]) -> pd.Series:
+    """By year, the most any of these packages' runs paid (``money_active``); none: empty."""
+    paid = [yearly.money[name] for name in names if name != "none" and name in yearly.money]
+    return pd.concat(paid, axis=1).max(axis=1) if paid else pd.Series(dtype=float)
 
 
 def _event(ax: plt.Axes, x: float, label: str) -> None:
@@ -219,17 +226,15 @@ def _event(ax: plt.Axes, x: float, label: str) -> None:
     )
 
 
-def figure_depths(series: pd.DataFrame, packages: list[str], tx: Text, folder: Path) -> Path:
+def figure_depths(yearly: Yearly, packages: list[str], tx: Text, folder: Path) -> Path:
     """Mean depth distribution of firms by year, one panel per package, exit marked."""
     n = len(packages)
     cols = min(4, n)
     rows = int(np.ceil(n / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(PAGE_WIDTH, 1.9 * rows + 1.0), sharex=True, sharey=True,
                              squeeze=False)  # fmt: skip
-    depth_cols = [f"depth_{d}" for d in range(5)]
     for ax, name in zip(axes.flat, packages, strict=False):
-        mine = series[series["package"] == name]
-        mean = mine.groupby("year")[depth_cols].mean()
+        mean = yearly.depths[name]
         ax.stackplot(mean.index, mean.T.values, colors=DEPTH_COLOURS, linewidth=0)
         ax.set_title(tx.package(name))
         ax.set_ylim(0, 1)
@@ -237,7 +242,7 @@ def figure_depths(series: pd.DataFrame, packages: list[str], tx: Text, folder: P
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if name != "none":
-            _mark_money(ax, mine, tx)
+            _mark_money(ax, _paying(yearly, [name]), tx)
     for ax in axes.flat[n:]:
         ax.axis("off")
     for ax in axes[:, 0]:
@@ -245,32 +250,32 @@ def figure_depths(series: pd.DataFrame, packages: list[str], tx: Text, folder: P
     for ax in axes[-1, :]:
         ax.set_xlabel(tx["year"])
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in DEPTH_COLOURS]
-    fig.legend(handles, [tx[c] for c in depth_cols], loc="lower center", ncol=5, frameon=False)
+    fig.legend(handles, [tx[c] for c in DEPTHS], loc="lower center", ncol=5, frameon=False)
     fig.suptitle(tx["depths_title"], fontsize=9)
     fig.tight_layout(rect=(0, 0.07, 1, 0.97))
     return _save(fig, folder, "depth_distribution")
 
 
-def figure_series(series: pd.DataFrame, packages: list[str], tx: Text, folder: Path) -> Path:
+def figure_series(yearly: Yearly, packages: list[str], tx: Text, folder: Path) -> Path:
     """Median and 10-90% band over runs, by year; policy start and exit marked."""
-    measures = [
-        ("depth_4", "series_depth4"),
-        ("hollow_share", "series_hollow"),
-        ("mean_relevance", "series_relevance"),
-    ]
+    titles = {
+        "depth_4": "series_depth4",
+        "hollow_share": "series_hollow",
+        "mean_relevance": "series_relevance",
+    }
     fig, axes = plt.subplots(1, 3, figsize=(PAGE_WIDTH, 3.2))
-    for ax, (column, title) in zip(axes, measures, strict=True):
+    for ax, column in zip(axes, BANDED, strict=True):
         for name in packages:
-            s = series[series["package"] == name].groupby("year")[column]
-            years = s.median().index
+            band = yearly.bands[name]
             tint = colour(packages, name)
-            ax.plot(years, s.median(), color=tint, lw=1.4, label=tx.package(name))
-            ax.fill_between(years, s.quantile(0.1), s.quantile(0.9), color=tint, alpha=0.12, lw=0)
-        _mark_money(ax, series, tx)
+            ax.plot(band.index, band[f"{column}_median"], color=tint, lw=1.4, label=tx.package(name))
+            low, high = band[f"{column}_q10"], band[f"{column}_q90"]
+            ax.fill_between(band.index, low, high, color=tint, alpha=0.12, lw=0)
+        _mark_money(ax, _paying(yearly, packages), tx)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if column != "mean_relevance":
             ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        ax.set_title(tx[title])
+        ax.set_title(tx[titles[column]])
         ax.set_xlabel(tx["year"])
     axes[0].set_ylabel(tx["series_y"])
     handles, labels = axes[0].get_legend_handles_labels()
@@ -279,34 +284,20 @@ def figure_series(series: pd.DataFrame, packages: list[str], tx: Text, folder: P
     return _save(fig, folder, "time_series")
 
 
-def figure_persistence(
-    series: pd.DataFrame,
-    runs: pd.DataFrame,
-    packages: list[str],
-    tx: Text,
-    folder: Path,
-    baseline: str = "none",
-) -> Path | None:
-    """The gain in training firms over the no-policy twin, by year relative to exit."""
-    exits = runs[np.isfinite(runs["exit_year"]) & (runs["package"] != baseline)]
-    if not len(exits) or baseline not in packages:
+def figure_persistence(yearly: Yearly, packages: list[str], tx: Text, folder: Path) -> Path | None:
+    """The gain in training firms over the no-policy twin, by year relative to exit
+    (``Yearly.after_exit``); None when no package's money stops before the end.
+    """
+    if not yearly.after_exit:
         return None
-    keys = ["scenario", "replicate", "year"]
-    twin = series[series["package"] == baseline][[*keys, "training_share"]]
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.8))
     for name in packages:
-        mine = exits[exits["package"] == name]
-        if name == baseline or not len(mine):
+        if name not in yearly.after_exit:
             continue
-        joined = series[series["package"] == name].merge(twin, on=keys, suffixes=("", "_twin"))
-        joined = joined.merge(mine[["scenario", "replicate", "exit_year"]], on=["scenario", "replicate"])
-        joined["since"] = joined["year"] - joined["exit_year"]
-        gain = (joined["training_share"] - joined["training_share_twin"]).groupby(joined["since"])
+        gain = yearly.after_exit[name]
         tint = colour(packages, name)
-        ax.plot(gain.median().index, gain.median(), color=tint, lw=1.4, label=tx.package(name))
-        ax.fill_between(
-            gain.median().index, gain.quantile(0.1), gain.quantile(0.9), color=tint, alpha=0.12, lw=0
-        )
+        ax.plot(gain.index, gain["median"], color=tint, lw=1.4, label=tx.package(name))
+        ax.fill_between(gain.index, gain["q10"], gain["q90"], color=tint, alpha=0.12, lw=0)
     ax.axhline(0, color="grey", lw=0.8)
     _event(ax, 0.5, tx["money_stops"])
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))

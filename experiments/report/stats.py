@@ -1,6 +1,7 @@
 """The report's numbers, from the runs table: the verdict and its intervals, failure-mode
 rates, cost-effectiveness, robustness across futures, persistence after the money stops,
-the efficient frontier, Sobol indices and scenario discovery.
+the efficient frontier, Sobol indices and scenario discovery; and from the yearly series,
+read one package at a time, the few numbers a year its figures show (:func:`yearly_summary`).
 
 Intervals across replicates are 95% t-intervals of the mean; shares of runs carry 95%
 Wilson intervals. The t quantile comes from ``scipy.special`` (what ``scipy.stats.t.ppf``
@@ -11,6 +12,8 @@ being drawn (experiments/report/writer.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -264,3 +267,70 @@ def scenario_boxes(run_dir: Path, runs: pd.DataFrame, packages: list[str], tx: T
                     }
                 )
     return pd.DataFrame(rows)
+
+
+# The yearly series columns the figures read (experiments/report/figures.py).
+DEPTHS = [f"depth_{d}" for d in range(5)]
+BANDED = ("depth_4", "hollow_share", "mean_relevance")
+SERIES_COLUMNS = ["scenario", "replicate", "year", "money_active", *DEPTHS, *BANDED[1:], "training_share"]
+BAND = ((0.5, "median"), (0.1, "q10"), (0.9, "q90"))
+
+
+@dataclass(frozen=True)
+class Yearly:
+    """What the figures show of the yearly series, per package: a few numbers a year,
+    however many runs there are (a 100,000-run sweep has 1.5 million series rows).
+
+    ``depths[package]``: mean share of firms at each depth by year (columns ``depth_0`` ...
+    ``depth_4``); ``bands[package]``: median, 10% and 90% over runs by year of each measure
+    in ``BANDED`` (columns ``<measure>_median``, ``_q10``, ``_q90``); ``money[package]``:
+    by year, whether any of its runs paid (``money_active``'s largest value);
+    ``after_exit[package]``: by year since the money stopped, the median, 10% and 90% of
+    the gain in the training share over the run's no-policy twin (packages whose money
+    stops before the end only).
+    """
+
+    depths: dict[str, pd.DataFrame]
+    bands: dict[str, pd.DataFrame]
+    money: dict[str, pd.Series]
+    after_exit: dict[str, pd.DataFrame]
+
+
+def yearly_summary(
+    read: Callable[[str], pd.DataFrame], packages: list[str], runs: pd.DataFrame, baseline: str = "none"
+) -> Yearly:
+    """The figures' numbers from the series, holding one package's rows at a time.
+
+    ``read(package)`` returns that package's series rows with ``SERIES_COLUMNS`` (in any
+    order); ``runs`` gives the exit year of each run; ``baseline`` is the twin the gain
+    after exit is measured against.
+    """
+    keys = ["scenario", "replicate", "year"]
+    exits = runs[np.isfinite(runs["exit_year"]) & (runs["package"] != baseline)]
+    twin = None
+    if len(exits) and baseline in packages:
+        twin = read(baseline)[[*keys, "training_share"]]
+    depths, bands, money, after_exit = {}, {}, {}, {}
+    for name in packages:
+        mine = read(name)
+        by_year = mine.groupby("year")
+        depths[name] = by_year[DEPTHS].mean()
+        band = {}
+        for column in BANDED:
+            values = by_year[column]
+            for q, suffix in BAND:
+                band[f"{column}_{suffix}"] = values.median() if q == 0.5 else values.quantile(q)
+        bands[name] = pd.DataFrame(band)
+        money[name] = by_year["money_active"].max()
+        stopped = exits[exits["package"] == name]
+        if twin is not None and name != baseline and len(stopped):
+            joined = mine.merge(twin, on=keys, suffixes=("", "_twin"))
+            exit_years = stopped[["scenario", "replicate", "exit_year"]]
+            joined = joined.merge(exit_years, on=["scenario", "replicate"])
+            gain = (joined["training_share"] - joined["training_share_twin"]).groupby(
+                joined["year"] - joined["exit_year"]
+            )
+            after_exit[name] = pd.DataFrame(
+                {suffix: gain.median() if q == 0.5 else gain.quantile(q) for q, suffix in BAND}
+            )
+    return Yearly(depths, bands, money, after_exit)

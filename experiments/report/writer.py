@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.report.data import descriptions, experiment_settings, load
+from experiments.report.data import descriptions, experiment_settings, load, yearly
 from experiments.report.drawing import drawing
 from experiments.report.figures import (
     figure_depths,
@@ -26,6 +26,7 @@ from experiments.report.figures import (
 )
 from experiments.report.page import html_page, markdown
 from experiments.report.stats import (
+    Yearly,
     cost_effectiveness,
     failure_rates,
     frontier,
@@ -43,9 +44,9 @@ from experiments.report_text import LANGUAGES
 # Forked drawing workers each hold a pickled copy of their figure's inputs, and the
 # parent's pages count as theirs: on a 10,003-run sweep (150,045 series rows) the job's
 # peak went from 0.6 GB without the report to 1.23 GB with two drawing workers
-# (benchmarks/README.md). Above this many series rows the figures are drawn in this
-# process, where they take a few seconds more and no extra memory.
-PARALLEL_DRAWING_MAX_ROWS = 30_000
+# (benchmarks/README.md). Above this many runs (30,000 series rows of 15 years) the
+# figures are drawn in this process, where they take a few seconds more and no extra memory.
+PARALLEL_DRAWING_MAX_RUNS = 2_000
 
 Pictures = list[tuple[str, Future]]  # (title, future path of the PNG, or of None: nothing drawn)
 
@@ -53,7 +54,7 @@ Pictures = list[tuple[str, Future]]  # (title, future path of the PNG, or of Non
 def build(run_dir: Path, lang: str = "en", workers: int = 0) -> Path:
     """Write RUN_DIR/report/ (English) or RUN_DIR/report/zh/ and return report.html; the
     figures are drawn by ``workers`` processes (0: one per core; 1: in this one; always
-    in this one above ``PARALLEL_DRAWING_MAX_ROWS`` series rows).
+    in this one above ``PARALLEL_DRAWING_MAX_RUNS`` runs).
     """
     if lang not in LANGUAGES:
         raise SystemExit(
@@ -62,7 +63,7 @@ def build(run_dir: Path, lang: str = "en", workers: int = 0) -> Path:
     tx = Text(lang)
     data = load(run_dir)
     runs, packages = data["runs"], data["packages"]
-    if len(data["series"]) > PARALLEL_DRAWING_MAX_ROWS:
+    if len(runs) > PARALLEL_DRAWING_MAX_RUNS:
         workers = 1
     out = run_dir / "report" if lang == "en" else run_dir / "report" / lang
     figures, tables = out / "figures", out / "tables"
@@ -77,7 +78,8 @@ def build(run_dir: Path, lang: str = "en", workers: int = 0) -> Path:
             "robust": robustness(runs, packages, settings["targets"], settings["regret_measure"]),
             "lasting": persistence(runs, packages, baseline),
         }
-        pictures = _draw(pool, data, shown, settings, tx, figures)
+        series = yearly(run_dir, packages, runs, baseline)  # one package's rows at a time
+        pictures = _draw(pool, series, shown, packages, settings, tx, figures)
         ranked = shown["ranked"]
         ranked["p_vs_best"] = ranked["package"].map(versus_best(runs, ranked))
         ce = cost_effectiveness(runs, packages, baseline)
@@ -104,9 +106,10 @@ def build(run_dir: Path, lang: str = "en", workers: int = 0) -> Path:
     return out / "report.html"
 
 
-def _draw(pool: Executor, data: dict, shown: dict, settings: dict, tx: Text, folder: Path) -> Pictures:
+def _draw(
+    pool: Executor, series: Yearly, shown: dict, packages: list[str], settings: dict, tx: Text, folder: Path
+) -> Pictures:
     """Every figure but the Sobol indices, handed to the workers in the page's order."""
-    series, runs, packages = data["series"], data["runs"], data["packages"]
     pictures: Pictures = [
         (tx["fig_failures"], pool.submit(figure_failures, shown["rates"], packages, tx, folder)),
         (tx["fig_tradeoff"], pool.submit(figure_tradeoff, shown["ranked"], packages, tx, folder)),
@@ -114,8 +117,7 @@ def _draw(pool: Executor, data: dict, shown: dict, settings: dict, tx: Text, fol
         (tx["fig_series"], pool.submit(figure_series, series, packages, tx, folder)),
     ]
     if len(shown["lasting"]):
-        baseline = settings["counterfactual"]
-        drawn = pool.submit(figure_persistence, series, runs, packages, tx, folder, baseline)
+        drawn = pool.submit(figure_persistence, series, packages, tx, folder)
         pictures.append((tx["fig_persistence"], drawn))
     measure = settings["regret_measure"]
     drawn = pool.submit(figure_robustness, shown["robust"], packages, measure, tx, folder)

@@ -8,6 +8,7 @@ import pytest
 from experiments.compare import run_experiment
 from experiments.figures import QUICK_LOOK, write_figures
 from experiments.report import load
+from experiments.report.data import yearly
 from experiments.report.drawing import drawing
 from tests.conftest import make_cfg
 
@@ -30,7 +31,8 @@ def _finished_copy(folder, tmp_path):
 
 def _draw(folder, out, workers):
     data = load(folder)
-    return write_figures(data["runs"], data["series"], out, data["packages"], workers)
+    series = yearly(folder, data["packages"], data["runs"])
+    return write_figures(data["runs"], series, out, data["packages"], workers)
 
 
 def test_figures_drawn_by_workers_are_those_drawn_here(folder, tmp_path):
