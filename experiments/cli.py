@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from hydra import compose, initialize_config_module
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig, OmegaConf, open_dict
 
+from experiments.processes import signal_number, stop_on_signals
 from policies.packages import available
 from policies.schema import Config, register
 from policies.validate import ConfigError, validate
@@ -66,8 +68,23 @@ def _job(cfg: DictConfig) -> None:
 
 
 def main() -> None:
-    """Console entry point: check the command line, then run it (or hand it to Hydra)."""
-    args = sys.argv[1:]
+    """Console entry point: check the command line, then run it (or hand it to Hydra).
+
+    Ctrl-C or SIGTERM stops it with one line (what is stored is kept; the same command
+    resumes) and the shell's status for the signal (130, 143), never a traceback.
+    """
+    try:
+        with stop_on_signals():
+            _main(sys.argv[1:])
+    except KeyboardInterrupt as error:
+        signum = signal_number(error)
+        kept = "; ".join(getattr(error, "__notes__", [])) or "what was complete is kept"
+        print(f"\nconsortium-sim: interrupted ({signal.Signals(signum).name}); {kept}; "
+              "run the same command again to resume", file=sys.stderr)  # fmt: skip
+        sys.exit(128 + signum)
+
+
+def _main(args: list[str]) -> None:
     if not any(a.startswith("-") or a.startswith("hydra.mode=") for a in args):
         _run(args)
         return

@@ -132,11 +132,17 @@ def _run_chunks(
         warm_up(cfg, say=True)
     per_item = runs_per_item(cfg)
     progress = Progress(len(items) * per_item, (len(items) - sum(len(chunks[c]) for c in todo)) * per_item)
+    results = execute(cfg, design, chunks, todo, cfg.experiment.workers)
     try:
-        for chunk, runs, series, failed in execute(cfg, design, chunks, todo, cfg.experiment.workers):
+        for chunk, runs, series, failed in results:
             store.write_chunk(chunk, runs, series, failed)
             progress.update(len(chunks[chunk]) * per_item)
+    except KeyboardInterrupt as error:  # Ctrl-C, or SIGTERM (experiments.processes): said by the CLI
+        stored = sum(len(chunks[c]) for c in store.done) * per_item
+        error.add_note(f"{stored:,} of {len(items) * per_item:,} runs are stored in {folder}")
+        raise
     finally:
+        results.close()  # stops the workers at once if the loop did not finish
         progress.close()
 
 

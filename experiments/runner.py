@@ -16,14 +16,14 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Generator, Iterator
 from typing import Any
 
 import pandas as pd
 from omegaconf import open_dict
 
 from experiments.designs import apply_scenario
+from experiments.processes import forked_pool
 from sim.api import compile_core, kernels_compiled, package_names, prepare, run_item
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def _run_chunk_by_id(chunk: int):
     return run_chunk(_JOB["cfg"], _JOB["rows"], _JOB["chunks"][chunk], chunk)
 
 
-def execute(cfg: Any, design: pd.DataFrame, chunks: list[list], todo: list[int], workers: int) -> Iterator:
+def execute(cfg: Any, design: pd.DataFrame, chunks: list[list], todo: list[int], workers: int) -> Generator:
     """Yield ``(chunk, runs, series, failed)`` for each chunk in ``todo``, in any order."""
     rows = {int(r["scenario"]): r for r in design.to_dict("records")}
     if not todo:
@@ -102,9 +102,12 @@ def execute(cfg: Any, design: pd.DataFrame, chunks: list[list], todo: list[int],
             yield run_chunk(cfg, rows, chunks[chunk], chunk)
         return
     _JOB.update(cfg=cfg, rows=rows, chunks=chunks)
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context) as pool:
-        yield from pool.map(_run_chunk_by_id, todo)
+    with forked_pool(min(workers, len(todo))) as pool:  # workers that die with this process
+        # in order, as pool.map, but never cancelling the futures when stopped early:
+        # Python 3.11's pool then fails on them as it ends (InvalidStateError)
+        futures = [pool.submit(_run_chunk_by_id, chunk) for chunk in todo]
+        for future in futures:
+            yield future.result()
 
 
 def execute_dask(

@@ -22,6 +22,8 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
+from experiments.processes import forked_pool
+
 
 def cores() -> int:
     """The cores this process may run on."""
@@ -73,7 +75,7 @@ def drawing(workers: int = 0, figures: int = 2) -> Iterator[Executor]:
         yield Inline()
         return
     _warm_up()
-    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+    with forked_pool(count) as pool:  # processes that die with this one
         yield Forked(pool)
 
 
