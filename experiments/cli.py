@@ -14,9 +14,7 @@ status 2.
 from __future__ import annotations
 
 import copy
-import json
 import re
-import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,7 +26,7 @@ from hydra import compose, initialize_config_module
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from experiments.processes import signal_number, stop_on_signals
+from experiments.processes import run_interruptible
 from policies.packages import available
 from policies.schema import Config, register
 from policies.validate import ConfigError, validate
@@ -55,6 +53,8 @@ def _app(cfg: DictConfig) -> None:
 
 def _job(cfg: DictConfig) -> None:
     """Run the experiment of a checked config (the task of Hydra's job)."""
+    from experiments.store import StoreError  # late: the store needs pandas
+
     try:
         if cfg.experiment.name == "validate":
             from experiments.validation import report
@@ -63,7 +63,7 @@ def _job(cfg: DictConfig) -> None:
         from experiments.compare import run_experiment  # late: keeps `--help` and errors fast
 
         run_experiment(cfg)
-    except ConfigError as error:
+    except (ConfigError, StoreError) as error:
         _fail(str(error))
 
 
@@ -73,15 +73,7 @@ def main() -> None:
     Ctrl-C or SIGTERM stops it with one line (what is stored is kept; the same command
     resumes) and the shell's status for the signal (130, 143), never a traceback.
     """
-    try:
-        with stop_on_signals():
-            _main(sys.argv[1:])
-    except KeyboardInterrupt as error:
-        signum = signal_number(error)
-        kept = "; ".join(getattr(error, "__notes__", [])) or "what was complete is kept"
-        print(f"\nconsortium-sim: interrupted ({signal.Signals(signum).name}); {kept}; "
-              "run the same command again to resume", file=sys.stderr)  # fmt: skip
-        sys.exit(128 + signum)
+    run_interruptible("consortium-sim", lambda: _main(sys.argv[1:]), "run the same command again to resume")
 
 
 def _main(args: list[str]) -> None:
@@ -186,9 +178,12 @@ def _refuse_other_results(cfg: DictConfig) -> None:
     manifest = folder / "manifest.json"
     if not manifest.exists():
         return
-    from experiments.store import config_fingerprint  # late: the store needs pandas
+    from experiments.store import StoreError, config_fingerprint, read_manifest  # late: needs pandas
 
-    held = json.loads(manifest.read_text()).get("config_fingerprint")
+    try:
+        held = read_manifest(folder).get("config_fingerprint")
+    except StoreError as error:
+        raise ConfigError("hydra.run.dir", str(error)) from None
     if held != config_fingerprint(_without_hydra(cfg)):
         raise ConfigError(
             "hydra.run.dir",

@@ -12,7 +12,7 @@ from hydra.core.hydra_config import HydraConfig
 
 from experiments.designs import build_design
 from experiments.runner import Progress, chunked, execute, runs_per_item, warm_up, work_items
-from experiments.store import ChunkStore, read_table, write_config, write_parquet
+from experiments.store import ChunkStore, lock, read_table, write_config, write_parquet
 from policies.outcomes import FAILURE_MODE_CODES, FAILURE_MODES, MODE_BY_CODE
 from sim.api import package_names
 from sim.rng import run_key
@@ -39,11 +39,18 @@ def run_experiment(cfg: Any, folder: Path | None = None) -> pd.DataFrame:
     print the comparison and return its table.
     """
     folder = output_folder() if folder is None else folder
+    with lock(folder):  # one process at a time writes a results folder
+        return _experiment(cfg, folder)
+
+
+def _experiment(cfg: Any, folder: Path) -> pd.DataFrame:
     started = time.perf_counter()
     design = build_design(cfg.experiment, cfg.seed)
     items = work_items(design, cfg.experiment.replicates)
     chunks = chunked(items, cfg.experiment.chunk_runs)
     store = ChunkStore(folder, cfg, len(chunks))
+    for reason in store.damaged.values():
+        print(f"consortium-sim: {reason}; its chunk is recomputed", file=sys.stderr)
     if not store.complete:
         _run_chunks(cfg, folder, design, items, chunks, store)
     runs = read_table(folder, "runs")

@@ -3,20 +3,21 @@
 A sweep's and a report's forked workers (:func:`forked_pool`) ask the kernel to kill them
 when their parent ends, however it ends (``prctl(PR_SET_PDEATHSIG)`` on Linux: a SIGKILL of
 the parent too), and leave Ctrl-C to their parent. A pool left by an error or an
-interruption has its workers terminated at once instead of waited for. The command line
-turns SIGTERM into :class:`Interrupted` (a ``KeyboardInterrupt``, as SIGINT raises), so
-both stop the same way: workers ended, what was complete kept, one line saying so
-(:func:`stop_on_signals`).
+interruption has its workers killed at once instead of waited for. The commands turn
+SIGTERM into :class:`Interrupted` (a ``KeyboardInterrupt``, as SIGINT raises), so both stop
+the same way: workers ended, what was complete kept, one line saying so
+(:func:`run_interruptible`).
 """
 
 from __future__ import annotations
 
 import ctypes
+import logging
 import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
@@ -36,19 +37,31 @@ def _raise_interrupted(signum: int, _frame: Any) -> None:
     raise Interrupted(signum)
 
 
-@contextmanager
-def stop_on_signals() -> Iterator[None]:
-    """SIGTERM raises :class:`Interrupted` here (SIGINT raises KeyboardInterrupt already)."""
+def run_interruptible(program: str, body: Callable[[], Any], resume: str) -> None:
+    """Run a command's ``body`` so that SIGTERM stops it as Ctrl-C does: one line on stderr
+    (the notes the interruption collected on its way, else that what was complete is
+    kept, then ``resume``: how to go on), and the shell's status for the signal (130 for
+    SIGINT, 143 for SIGTERM), never a traceback.
+
+    It exits without joining the process pools' threads: a pool whose workers were killed
+    while one was sending a result has its manager thread blocked for ever on the rest of
+    that message (Python 3.11), and joining it, as the interpreter does on a normal exit,
+    would hang.
+    """
     previous = signal.signal(signal.SIGTERM, _raise_interrupted)
     try:
-        yield
+        body()
+    except KeyboardInterrupt as error:
+        signum = error.signum if isinstance(error, Interrupted) else int(signal.SIGINT)
+        kept = "; ".join(getattr(error, "__notes__", [])) or "what was complete is kept"
+        print(f"\n{program}: interrupted ({signal.Signals(signum).name}); {kept}; {resume}",
+              file=sys.stderr)  # fmt: skip
+        sys.stdout.flush()
+        sys.stderr.flush()
+        logging.shutdown()
+        os._exit(128 + signum)
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def signal_number(error: KeyboardInterrupt) -> int:
-    """The signal that raised ``error``: SIGTERM for :class:`Interrupted` by it, else SIGINT."""
-    return error.signum if isinstance(error, Interrupted) else int(signal.SIGINT)
 
 
 def die_with_parent(parent: int) -> None:
@@ -80,6 +93,6 @@ def forked_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
         for child in multiprocessing.active_children():
             if child.pid not in before:
                 child.kill()  # a worker holds nothing to save: this process writes
-        pool.shutdown(wait=True)  # returns at once: the pool sees its workers gone
+        pool.shutdown(wait=False)  # not joined: see run_interruptible
         raise
     pool.shutdown(wait=True)

@@ -1,11 +1,17 @@
 """The results folder: config, manifest, Parquet tables; every write atomic.
 
 A folder counts as finished only when ``manifest.json`` says ``"status": "complete"``;
-it is written last, so an interrupted run never looks complete.
+it is written last, so an interrupted run never looks complete. The manifest lists every
+part file with its row count and SHA-256 (``parts``); every read checks the folder against
+it (:func:`part_files`) and refuses, with one line naming the file, a part missing,
+damaged or not the folder's own; a rerun of the same command recomputes the chunks whose
+parts are missing or damaged (:class:`ChunkStore`). One process at a time writes a
+folder (:func:`lock`).
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -21,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 from omegaconf import OmegaConf
 
 _PACKAGES = ("consortium-sim", "numpy", "numba", "pandas", "pyarrow", "hydra-core", "omegaconf",
@@ -59,10 +66,12 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         os.fsync(handle.fileno())
 
 
-def write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Write a table as Parquet, atomically."""
-    with _atomic_path(path) as tmp:
-        frame.to_parquet(tmp, index=False)
+def write_parquet(frame: pd.DataFrame, path: Path) -> dict:
+    """Write a table as Parquet, atomically; return its ``rows`` and ``sha256``."""
+    data = frame.to_parquet(index=False)
+    assert isinstance(data, bytes)
+    atomic_write_bytes(path, data)
+    return {"rows": len(frame), "sha256": hashlib.sha256(data).hexdigest()}
 
 
 def write_config(cfg: Any, folder: Path) -> None:
@@ -114,6 +123,91 @@ class StoreMismatch(ValueError):
     """The folder holds results of another experiment."""
 
 
+class StoreError(ValueError):
+    """A results folder that does not hold what its manifest says, or is in use: the
+    message is one line naming the file and what to do.
+    """
+
+
+TABLES = ("runs", "series")
+
+
+def part_name(chunk: int) -> str:
+    """The file of a chunk in each table's folder."""
+    return f"part-{chunk:06d}.parquet"
+
+
+def read_manifest(folder: Path) -> dict:
+    """The folder's manifest; StoreError if it is not one."""
+    path = folder / "manifest.json"
+    try:
+        manifest = json.loads(path.read_bytes())
+    except (OSError, ValueError) as error:
+        reason = "cannot be read" if isinstance(error, OSError) else "is damaged (not JSON)"
+        raise StoreError(f"{path} {reason}; the folder's results cannot be checked: move it aside "
+                         "and run again into a new folder") from None  # fmt: skip
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("chunks_done", []), list):
+        raise StoreError(f"{path} is damaged (not a results manifest); move the folder aside "
+                         "and run again into a new folder")  # fmt: skip
+    return manifest
+
+
+def damaged_parts(folder: Path, manifest: dict, checksums: tuple[str, ...] = TABLES) -> dict[int, str]:
+    """Chunks listed done whose part files are missing or, for the tables in
+    ``checksums``, differ from the SHA-256 the manifest recorded when they were written,
+    each with the reason; raise StoreError for a file in a table's folder that is none of
+    the listed parts (a copy, a stray file).
+    """
+    parts = manifest.get("parts", {})
+    expected: dict[str, set[str]] = {table: set() for table in TABLES}
+    damaged: dict[int, str] = {}
+    for chunk in manifest.get("chunks_done", []):
+        written = parts.get(str(chunk))
+        for table in TABLES:
+            if written is not None and table not in written:
+                continue  # a chunk whose runs all failed has no part
+            expected[table].add(part_name(chunk))
+            path = folder / f"{table}.parquet" / part_name(chunk)
+            if not path.exists():
+                damaged[chunk] = f"{path} is missing"
+            elif table in checksums and written is not None:
+                if hashlib.sha256(path.read_bytes()).hexdigest() != written[table]["sha256"]:
+                    damaged[chunk] = f"{path} is damaged (its checksum differs from the manifest's)"
+    for table in TABLES:
+        directory = folder / f"{table}.parquet"
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.iterdir()):
+            if not path.name.startswith(".") and path.name not in expected[table]:
+                raise StoreError(f"{path} is not one of the folder's results (manifest.json lists "
+                                 f"{len(expected[table])} parts); remove it, then run again")  # fmt: skip
+    return damaged
+
+
+@contextmanager
+def lock(folder: Path) -> Iterator[None]:
+    """Hold the folder for this process (an advisory lock on ``folder/.lock``); a second
+    process gets StoreError at once, never a share of the writing.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "a+") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise StoreError(f"{folder} is in use by {holder}; wait for it to finish, "
+                             "or choose another hydra.run.dir") from None  # fmt: skip
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def config_fingerprint(cfg: Any) -> str:
     """A hash of everything that determines the numbers (not the worker count)."""
     container = OmegaConf.to_container(cfg, resolve=True)
@@ -141,18 +235,25 @@ class ChunkStore:
         self.fingerprint = config_fingerprint(cfg)
         self.n_chunks = n_chunks
         self.manifest: dict[str, Any] = {}
-        existing = folder / "manifest.json"
-        if existing.exists():
-            self.manifest = json.loads(existing.read_text())
+        if (folder / "manifest.json").exists():
+            self.manifest = read_manifest(folder)
             if self.manifest.get("config_fingerprint") != self.fingerprint:
                 raise StoreMismatch(
                     f"'{folder}' holds results of a different configuration; "
                     "use a new hydra.run.dir (or the same config to resume)"
                 )
-        for stale in folder.glob("*.parquet/.*.tmp"):
+        for stale in folder.glob("*.parquet/.*.tmp"):  # left by a write cut off (the caller holds the lock)
             stale.unlink(missing_ok=True)
-        self.done: set[int] = set(self.manifest.get("chunks_done", []))
+        self.damaged = damaged_parts(folder, self.manifest)
+        self.done: set[int] = set(self.manifest.get("chunks_done", [])) - set(self.damaged)
+        self.parts: dict[str, dict] = {k: v for k, v in self.manifest.get("parts", {}).items()
+                                       if int(k) in self.done}  # fmt: skip
         self.failed: list[dict] = list(self.manifest.get("failed", []))
+        if self.damaged:  # recomputed by the run: the folder is not complete until then
+            self.manifest["status"] = "running"
+            for chunk in self.damaged:
+                for table in TABLES:
+                    (folder / f"{table}.parquet" / part_name(chunk)).unlink(missing_ok=True)
 
     @property
     def complete(self) -> bool:
@@ -161,10 +262,12 @@ class ChunkStore:
 
     def write_chunk(self, chunk: int, runs: pd.DataFrame, series: pd.DataFrame, failed: list[dict]) -> None:
         """Store one chunk's tables, then record it as done."""
-        name = f"part-{chunk:06d}.parquet"
+        name = part_name(chunk)
+        written = {}
         if len(runs):
-            write_parquet(runs, self.folder / "runs.parquet" / name)
-            write_parquet(series, self.folder / "series.parquet" / name)
+            written["runs"] = write_parquet(runs, self.folder / "runs.parquet" / name)
+            written["series"] = write_parquet(series, self.folder / "series.parquet" / name)
+        self.parts[str(chunk)] = written
         self.done.add(chunk)
         self.failed = [f for f in self.failed if f.get("chunk") != chunk] + failed
         self.save("running")
@@ -176,6 +279,7 @@ class ChunkStore:
             config_fingerprint=self.fingerprint,
             chunks_total=self.n_chunks,
             chunks_done=sorted(self.done),
+            parts={str(c): self.parts[str(c)] for c in sorted(self.done) if str(c) in self.parts},
             failed_runs=len(self.failed),
             failed=self.failed,
             **fields,
@@ -189,10 +293,30 @@ class ChunkStore:
 
 
 def read_table(folder: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
-    """A stored table (all part files), sorted by package, scenario, replicate (and year)."""
-    path = folder / f"{name}.parquet"
-    if not path.exists():
+    """A stored table (the part files of the chunks done), sorted by package, scenario,
+    replicate (and year); StoreError if the folder does not match its manifest.
+    """
+    paths = part_files(folder, name)
+    if not paths:
         return pd.DataFrame()
-    frame = pd.read_parquet(path, columns=columns)
+    try:
+        frame = pq.read_table([str(p) for p in paths], columns=columns).to_pandas()
+    except (OSError, ValueError) as error:  # a part unreadable although its checksum matched
+        raise StoreError(f"{folder / f'{name}.parquet'} cannot be read ({error}); run again to "
+                         "recompute it") from None  # fmt: skip
     keys = [k for k in ("package", "scenario", "replicate", "year") if k in frame.columns]
     return frame.sort_values(keys, kind="stable").reset_index(drop=True) if keys else frame
+
+
+def part_files(folder: Path, name: str) -> list[Path]:
+    """The part files of table ``name`` the manifest lists, checked against it (rows and
+    SHA-256); StoreError naming the first file that is missing, damaged or a stranger.
+    """
+    manifest = read_manifest(folder)
+    damaged = damaged_parts(folder, manifest, checksums=(name,))
+    if damaged:
+        raise StoreError(f"{next(iter(damaged.values()))}; run the same command again to recompute it")
+    parts = manifest.get("parts", {})
+    chunks = sorted(manifest.get("chunks_done", []))
+    listed = [c for c in chunks if str(c) not in parts or name in parts[str(c)]]
+    return [folder / f"{name}.parquet" / part_name(c) for c in listed]

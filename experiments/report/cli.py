@@ -6,11 +6,17 @@ import argparse
 import sys
 from pathlib import Path
 
+from experiments.processes import run_interruptible
 from experiments.report.writer import build
+from experiments.store import StoreError
 
 
 def main() -> None:
-    """Console entry point."""
+    """Console entry point (Ctrl-C or SIGTERM: one line, status 130 or 143)."""
+    run_interruptible("consortium-report", _main, "run the same command again to write the report")
+
+
+def _main() -> None:
     parser = argparse.ArgumentParser(
         prog="consortium-report", description="Write RUN_DIR/report/ from a results folder."
     )
@@ -25,6 +31,9 @@ def main() -> None:
         sys.exit(2)
     try:
         print(build(args.run_dir, args.lang))
+    except StoreError as error:  # the folder does not match its manifest
+        print(f"consortium-report: error: {error}", file=sys.stderr)
+        sys.exit(2)
     except SystemExit as error:  # a message for the user: bad input, exit status 2
         if not isinstance(error.code, str):
             raise

@@ -4,7 +4,6 @@ the yearly series one package at a time (:func:`yearly`).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -14,12 +13,13 @@ from omegaconf import OmegaConf
 from experiments.report.stats import SERIES_COLUMNS, Yearly, yearly_summary
 from experiments.report.words import Text
 from experiments.report_text import PACKAGES_ZH
+from experiments.store import part_files, read_manifest, read_table
 from policies.packages import load_package
 
 
 def load(run_dir: Path) -> dict:
     """The folder's tables and metadata."""
-    manifest = json.loads((run_dir / "manifest.json").read_text())
+    manifest = read_manifest(run_dir)
     if manifest.get("experiment") == "validate":
         raise SystemExit(
             f"consortium-report: error: {run_dir} holds validation checks, not package runs; "
@@ -27,11 +27,11 @@ def load(run_dir: Path) -> dict:
         )
     if not (run_dir / "runs.parquet").exists():
         raise SystemExit(f"consortium-report: error: {run_dir} has no runs table (runs.parquet)")
-    runs = pd.read_parquet(run_dir / "runs.parquet")
     if manifest.get("status") != "complete":
         raise SystemExit(
             f"consortium-report: error: {run_dir} is not complete (status {manifest.get('status')})"
         )
+    runs = read_table(run_dir, "runs")  # checked against the manifest
     order = list(dict.fromkeys(manifest.get("packages") or runs["package"]))
     return {"runs": runs, "manifest": manifest, "packages": order}
 
@@ -45,8 +45,10 @@ def yearly(run_dir: Path, packages: list[str], runs: pd.DataFrame, baseline: str
 
 
 def series_dataset(run_dir: Path) -> ds.Dataset:
-    """The folder's yearly series (every part file), to be read in pieces."""
-    return ds.dataset(run_dir / "series.parquet", format="parquet")
+    """The folder's yearly series (the part files its manifest lists, checked against
+    it), to be read in pieces.
+    """
+    return ds.dataset([str(path) for path in part_files(run_dir, "series")], format="parquet")
 
 
 def package_rows(table: ds.Dataset, name: str) -> pd.DataFrame:

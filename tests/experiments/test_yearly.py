@@ -8,7 +8,7 @@ import pytest
 
 from experiments.report.data import yearly
 from experiments.report.stats import DEPTHS, SERIES_COLUMNS, yearly_summary
-from experiments.store import write_parquet
+from experiments.store import write_manifest, write_parquet
 
 
 def _series(rng, packages, replicates=5, years=4):
@@ -63,8 +63,12 @@ def test_one_package_at_a_time_equals_the_whole_table(seed, tmp_path):
     series = _series(rng, packages)
     folder = tmp_path / "run"
     half = len(series) // 2
-    write_parquet(series.iloc[:half], folder / "series.parquet" / "part-000000.parquet")
-    write_parquet(series.iloc[half:], folder / "series.parquet" / "part-000001.parquet")
+    parts = {}
+    for chunk, rows in enumerate((series.iloc[:half], series.iloc[half:])):
+        name = f"part-{chunk:06d}.parquet"
+        parts[str(chunk)] = {table: write_parquet(rows, folder / f"{table}.parquet" / name)
+                             for table in ("runs", "series")}  # fmt: skip
+    write_manifest(folder, "complete", chunks_done=[0, 1], parts=parts)
     runs = _runs(packages)
     summary = yearly(folder, packages, runs)
     whole = series.groupby(["package", "year"])

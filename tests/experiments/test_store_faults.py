@@ -1,0 +1,122 @@
+"""A finished results folder damaged the ways it was found damaged: a part file copied,
+deleted, cut short, emptied, overwritten or with one bit flipped, a stray file, a garbage
+manifest, a second process on the folder. Reads refuse it with one line naming the file;
+the same command recomputes exactly the damaged chunks, to the uninterrupted numbers."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments.compare import run_experiment
+from experiments.store import StoreError, lock, read_table
+from tests.conftest import make_cfg
+
+ROOT = Path(__file__).resolve().parents[2]
+SWEEP = ["city=small", "years=6", "experiment.replicates=3", "experiment.packages=[none,jczt]",
+         "experiment.figures=false", "experiment.report=false", "experiment.chunk_runs=1",
+         "experiment.workers=1"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("finished") / "run"
+    run_experiment(make_cfg(*SWEEP), folder)
+    return folder
+
+
+@pytest.fixture
+def folder(finished, tmp_path):
+    copy = tmp_path / "run"
+    shutil.copytree(finished, copy)
+    return copy
+
+
+def _tables(folder):
+    return read_table(folder, "runs"), read_table(folder, "series")
+
+
+def _report(folder):
+    return subprocess.run([sys.executable, "-m", "experiments.report", str(folder)], cwd=ROOT,
+                          capture_output=True, text=True)  # fmt: skip
+
+
+def test_a_copied_part_is_refused_by_the_report_and_the_rerun(folder):
+    """Before: both exited 0 with tables of one chunk's runs too many."""
+    part = folder / "runs.parquet" / "part-000001.parquet"
+    copy = part.with_name("part-000001 (copy).parquet")
+    shutil.copy(part, copy)
+    done = _report(folder)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and str(copy) in done.stderr
+    with pytest.raises(StoreError, match=r"part-000001 \(copy\)\.parquet is not one of the folder's results"):
+        run_experiment(make_cfg(*SWEEP), folder)
+    stray = folder / "series.parquet" / "notes.txt"
+    copy.unlink()
+    stray.write_text("my notes")
+    with pytest.raises(StoreError, match="notes.txt is not one of"):
+        read_table(folder, "series")
+
+
+def _cut(path):
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _flip(path):
+    data = bytearray(path.read_bytes())
+    data[len(data) // 3] ^= 0x10
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [lambda p: p.unlink(), _cut, lambda p: p.write_bytes(b""), lambda p: p.write_bytes(b"garbage" * 99), _flip],
+    ids=["deleted", "cut short", "emptied", "garbage", "one bit flipped"],
+)
+@pytest.mark.parametrize("table", ["runs", "series"])
+def test_a_damaged_part_is_refused_then_recomputed_by_the_same_command(finished, folder, damage, table, capsys):
+    before = _tables(finished)
+    part = folder / f"{table}.parquet" / "part-000002.parquet"
+    damage(part)
+    with pytest.raises(StoreError, match=f"{table}.parquet/part-000002.parquet is (missing|damaged)"):
+        read_table(folder, table)
+    run_experiment(make_cfg(*SWEEP), folder)
+    said = capsys.readouterr().err
+    assert "part-000002.parquet" in said and "recomputed" in said
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["status"] == "complete" and manifest["run_count"] == len(before[0])
+    after = _tables(folder)
+    pd.testing.assert_frame_equal(after[0], before[0])
+    pd.testing.assert_frame_equal(after[1], before[1])
+    for name in ("part-000000.parquet", "part-000001.parquet"):  # the sound chunks were not rewritten
+        assert (folder / "runs.parquet" / name).stat().st_mtime_ns == (
+            finished / "runs.parquet" / name
+        ).stat().st_mtime_ns
+
+
+def test_a_garbage_manifest_gets_one_line(folder):
+    (folder / "manifest.json").write_text("{not json")
+    done = _report(folder)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "manifest.json is damaged" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    command = [sys.executable, "-m", "experiments.cli", *SWEEP, f"hydra.run.dir={folder}"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"consortium-sim: error: hydra.run.dir: {folder / 'manifest.json'} is damaged (not JSON); "
+        "the folder's results cannot be checked: move it aside and run again into a new folder"
+    ]
+
+
+def test_a_second_process_is_refused_and_touches_nothing(folder):
+    """Before: both computed everything, and the second deleted the first one's temporary
+    files as it started."""
+    writing = folder / "runs.parquet" / ".part-000009.parquet.abc.tmp"
+    writing.write_bytes(b"being written")
+    with lock(folder), pytest.raises(StoreError, match="is in use by process"):
+        run_experiment(make_cfg(*SWEEP), folder)
+    assert writing.read_bytes() == b"being written"
