@@ -12,7 +12,15 @@ from hydra.core.hydra_config import HydraConfig
 
 from experiments.designs import build_design
 from experiments.runner import Progress, chunked, execute, runs_per_item, warm_up, work_items
-from experiments.store import ChunkStore, lock, read_table, write_config, write_parquet
+from experiments.store import (
+    ChunkStore,
+    artefacts_sound,
+    lock,
+    read_table,
+    record_artefacts,
+    write_config,
+    write_parquet,
+)
 from policies.outcomes import FAILURE_MODE_CODES, FAILURE_MODES, MODE_BY_CODE
 from sim.api import package_names
 from sim.rng import run_key
@@ -56,9 +64,10 @@ def _experiment(cfg: Any, folder: Path) -> pd.DataFrame:
     runs = read_table(folder, "runs")
     names = package_names(cfg)
     lang = cfg.lang.name
-    page = folder / "report" / ("report.html" if lang == "en" else f"{lang}/report.html")
-    report = bool(cfg.experiment.report and len(runs) and not page.exists())
-    quick_look = bool(cfg.experiment.figures and len(runs) and not (folder / "figures").exists())
+    # a report or figures the manifest records whole are kept; missing or damaged ones redone
+    group = "report" if lang == "en" else f"report/{lang}"
+    report = bool(cfg.experiment.report and len(runs) and not artefacts_sound(folder, group))
+    quick_look = bool(cfg.experiment.figures and len(runs) and not artefacts_sound(folder, "figures"))
     if quick_look and not (report and lang == "en"):  # no English report to take them from
         _draw_quick_look(cfg, folder, runs, names)
         quick_look = False
@@ -86,6 +95,7 @@ def _draw_quick_look(cfg: Any, folder: Path, runs: pd.DataFrame, names: list[str
 
     series = yearly(folder, names, runs, str(cfg.experiment.get("counterfactual", "none")))
     write_figures(runs, series, folder / "figures", names, cfg.experiment.workers)
+    record_artefacts(folder, "figures")
 
 
 def _write_report(cfg: Any, folder: Path, runs: pd.DataFrame, names: list[str], quick_look: bool) -> None:
@@ -102,6 +112,7 @@ def _write_report(cfg: Any, folder: Path, runs: pd.DataFrame, names: list[str], 
             from experiments.figures import copy_figures
 
             copy_figures(written.parent / "figures", folder / "figures")
+            record_artefacts(folder, "figures")
         print(f"Report: {written} ({time.perf_counter() - began:.0f} s)")
     except Exception as error:  # the results are complete; the report can be redone alone
         message = f"the report failed ({type(error).__name__}: {error})"
@@ -109,7 +120,7 @@ def _write_report(cfg: Any, folder: Path, runs: pd.DataFrame, names: list[str], 
             f"consortium-sim: {message}; results are complete, retry: consortium-report {folder}",
             file=sys.stderr,
         )
-        if quick_look and not (folder / "figures").exists():
+        if quick_look and not artefacts_sound(folder, "figures"):
             _draw_quick_look(cfg, folder, runs, names)
 
 

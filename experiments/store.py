@@ -58,6 +58,11 @@ def _atomic_path(path: Path) -> Iterator[str]:
         raise
 
 
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` atomically."""
+    atomic_write_bytes(path, text.encode())
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (flushed to disk before the rename)."""
     with _atomic_path(path) as tmp, open(tmp, "wb") as handle:
@@ -184,6 +189,39 @@ def damaged_parts(folder: Path, manifest: dict, checksums: tuple[str, ...] = TAB
     return damaged
 
 
+def record_artefacts(folder: Path, group: str, skip: tuple[str, ...] = ()) -> None:
+    """Record in the manifest the files now under ``folder/group`` (``figures``,
+    ``report``, ``report/zh``), but those under the subfolders ``skip``, with their
+    SHA-256: what the folder claims to hold of them.
+    """
+    manifest = read_manifest(folder)
+    excluded = tuple(f"{group}/{name}/" for name in skip)
+    files = {}
+    for path in sorted((folder / group).rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        if path.is_file() and not relative.startswith(excluded) and not path.name.startswith("."):
+            files[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
+    artefacts = {**manifest.get("artefacts", {}), group: files}
+    kept = {k: v for k, v in manifest.items() if k not in ("status", "written_at", "python", "versions",
+                                                           "git_commit", "artefacts")}  # fmt: skip
+    write_manifest(folder, manifest.get("status", "running"), **kept, artefacts=artefacts)
+
+
+def artefacts_sound(folder: Path, group: str) -> bool:
+    """Whether the manifest records ``group`` and every file of it is there, unchanged."""
+    try:
+        files = read_manifest(folder).get("artefacts", {}).get(group)
+    except StoreError:
+        return False
+    if not files:
+        return False
+    for relative, digest in files.items():
+        path = folder / relative
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            return False
+    return True
+
+
 @contextmanager
 def lock(folder: Path) -> Iterator[None]:
     """Hold the folder for this process (an advisory lock on ``folder/.lock``); a second
@@ -284,6 +322,9 @@ class ChunkStore:
             failed=self.failed,
             **fields,
         )
+        on_disk = self.folder / "manifest.json"
+        if on_disk.exists():  # what a report or figures recorded there meanwhile (record_artefacts)
+            self.manifest["artefacts"] = read_manifest(self.folder).get("artefacts", {})
         fixed = {
             k: v
             for k, v in self.manifest.items()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from experiments.processes import run_interruptible
 from experiments.report.writer import build
-from experiments.store import StoreError
+from experiments.store import StoreError, lock
 
 
 def main() -> None:
@@ -30,7 +30,8 @@ def _main() -> None:
         )
         sys.exit(2)
     try:
-        print(build(args.run_dir, args.lang))
+        with lock(args.run_dir):  # not while a sweep writes the folder, nor two reports at once
+            print(build(args.run_dir, args.lang))
     except StoreError as error:  # the folder does not match its manifest
         print(f"consortium-report: error: {error}", file=sys.stderr)
         sys.exit(2)

@@ -4,6 +4,7 @@ quick-look figures of a comparison (experiments/figures.py).
 
 from __future__ import annotations
 
+import io
 import logging
 import warnings
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from experiments.fonts import FontError, cjk_family  # noqa: E402
 from experiments.report.stats import BANDED, DEPTHS, Yearly, frontier  # noqa: E402
 from experiments.report.words import Text  # noqa: E402
 from experiments.report_text import MODES, characters  # noqa: E402
+from experiments.store import atomic_write_bytes  # noqa: E402
 
 # Okabe-Ito, the low-contrast yellow last; a package keeps its colour in every figure
 PALETTE = ["#000000", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0072B2", "#F0E442"]
@@ -97,8 +99,11 @@ def _lean_font_subsets() -> Iterator[None]:
 
 
 def _save(fig: plt.Figure, folder: Path, name: str) -> Path:
-    fig.savefig(folder / f"{name}.png", dpi=150)
-    fig.savefig(folder / f"{name}.pdf")
+    """The figure as PNG and PDF, each file written whole or not at all."""
+    for suffix, dpi in (("png", 150), ("pdf", "figure")):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=suffix, dpi=dpi)
+        atomic_write_bytes(folder / f"{name}.{suffix}", buffer.getvalue())
     plt.close(fig)
     return folder / f"{name}.png"
 

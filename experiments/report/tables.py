@@ -12,6 +12,7 @@ import pandas as pd
 
 from experiments.report.words import Text
 from experiments.report_text import MODES
+from experiments.store import atomic_write_text
 
 
 def to_latex(frame: pd.DataFrame, caption: str) -> str:
@@ -35,8 +36,8 @@ def to_latex(frame: pd.DataFrame, caption: str) -> str:
 
 def write_table(frame: pd.DataFrame, folder: Path, name: str, caption: str) -> None:
     """A table as CSV and as LaTeX."""
-    frame.to_csv(folder / f"{name}.csv", index=False)
-    (folder / f"{name}.tex").write_text(to_latex(frame, caption))
+    atomic_write_text(folder / f"{name}.csv", frame.to_csv(index=False))
+    atomic_write_text(folder / f"{name}.tex", to_latex(frame, caption))
 
 
 def markdown_rows(rows: list[list[str]]) -> str:

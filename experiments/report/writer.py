@@ -40,6 +40,7 @@ from experiments.report.stats import (
 from experiments.report.tables import failure_grid, write_table
 from experiments.report.words import Text
 from experiments.report_text import LANGUAGES
+from experiments.store import atomic_write_text, record_artefacts
 
 # Forked drawing workers each hold a pickled copy of their figure's inputs, and the
 # parent's pages count as theirs: on a 10,003-run sweep (150,045 series rows) the job's
@@ -101,8 +102,11 @@ def build(run_dir: Path, lang: str = "en", workers: int = 0) -> Path:
     )
     drawn = [(title, path) for title, path in drawn if path is not None]
     efficient = frontier(ranked)
-    (out / "report.md").write_text(markdown(data, ranked, ce, efficient, drawn, tx))
-    (out / "report.html").write_text(html_page(data, ranked, ce, efficient, drawn, tx))
+    atomic_write_text(out / "report.md", markdown(data, ranked, ce, efficient, drawn, tx))
+    atomic_write_text(out / "report.html", html_page(data, ranked, ce, efficient, drawn, tx))  # last
+    # what the folder now holds of this report, recorded for a resume to check
+    others = tuple(name for name in LANGUAGES if name != "en") if lang == "en" else ()
+    record_artefacts(run_dir, out.relative_to(run_dir).as_posix(), skip=others)
     return out / "report.html"
 
 

@@ -74,11 +74,19 @@ def _flip(path):
 
 @pytest.mark.parametrize(
     "damage",
-    [lambda p: p.unlink(), _cut, lambda p: p.write_bytes(b""), lambda p: p.write_bytes(b"garbage" * 99), _flip],
+    [
+        lambda p: p.unlink(),
+        _cut,
+        lambda p: p.write_bytes(b""),
+        lambda p: p.write_bytes(b"garbage" * 99),
+        _flip,
+    ],
     ids=["deleted", "cut short", "emptied", "garbage", "one bit flipped"],
 )
 @pytest.mark.parametrize("table", ["runs", "series"])
-def test_a_damaged_part_is_refused_then_recomputed_by_the_same_command(finished, folder, damage, table, capsys):
+def test_a_damaged_part_is_refused_then_recomputed_by_the_same_command(
+    finished, folder, damage, table, capsys
+):
     before = _tables(finished)
     part = folder / f"{table}.parquet" / "part-000002.parquet"
     damage(part)
@@ -120,3 +128,60 @@ def test_a_second_process_is_refused_and_touches_nothing(folder):
     with lock(folder), pytest.raises(StoreError, match="is in use by process"):
         run_experiment(make_cfg(*SWEEP), folder)
     assert writing.read_bytes() == b"being written"
+
+
+REPORTED = [*SWEEP[:4], "experiment.figures=true", "experiment.report=true", "experiment.chunk_runs=1",
+            "experiment.workers=1"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def reported(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("reported") / "run"
+    run_experiment(make_cfg(*REPORTED), folder)
+    return folder
+
+
+@pytest.mark.parametrize(
+    "name", ["figures/depth_distribution.png", "report/figures/time_series.png", "report/report.html",
+             "report/tables/verdict.csv"],
+)  # fmt: skip
+@pytest.mark.parametrize("damage", ["cut short", "deleted"])
+def test_a_damaged_figure_or_page_is_rebuilt_by_the_same_command(reported, tmp_path, name, damage):
+    """Before: a PNG cut at 65,668 of 96,463 bytes, or a page cut short, was kept for ever
+    (skipped because the file or its folder existed)."""
+    folder = tmp_path / "run"
+    shutil.copytree(reported, folder)
+    path = folder / name
+    if damage == "deleted":
+        path.unlink()
+    else:
+        _cut(path)
+    run_experiment(make_cfg(*REPORTED), folder)
+    assert path.read_bytes() == (reported / name).read_bytes()
+    artefacts = json.loads((folder / "manifest.json").read_text())["artefacts"]
+    assert set(artefacts) == {"figures", "report"} and name in {*artefacts["figures"], *artefacts["report"]}
+
+
+def test_a_report_cut_off_while_drawing_is_finished_by_the_same_command(finished, tmp_path, monkeypatch):
+    """Killed (here: interrupted) after some of its figures: nothing is recorded as written,
+    and the same command writes the whole report and the quick-look figures."""
+    import experiments.report.writer as writer
+
+    folder = tmp_path / "run"
+    shutil.copytree(finished, folder)
+
+    def cut_off(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(writer, "figure_series", cut_off)
+    with pytest.raises(KeyboardInterrupt):
+        run_experiment(make_cfg(*REPORTED), folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert "report" not in manifest.get("artefacts", {}) and not (folder / "report" / "report.html").exists()
+    monkeypatch.undo()
+    run_experiment(make_cfg(*REPORTED), folder)
+    artefacts = json.loads((folder / "manifest.json").read_text())["artefacts"]
+    assert "report/report.html" in artefacts["report"] and "figures/failure_modes.png" in artefacts["figures"]
+    for group in artefacts.values():
+        for relative in group:
+            assert (folder / relative).stat().st_size > 0
