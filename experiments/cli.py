@@ -81,6 +81,10 @@ def _main(args: list[str]) -> None:
         _run(args)
         return
     multirun = any(a in ("-m", "--multirun") for a in args)
+    try:
+        check_syntax(_overrides(args))
+    except ConfigError as error:
+        _fail(str(error))
     if not multirun and not any(a in _PRINT_ONLY for a in args):
         try:
             check_overrides(_overrides(args))
@@ -121,7 +125,32 @@ def check_overrides(overrides: list[str]) -> DictConfig:
         return _composed_and_checked(overrides)
 
 
+# The Hydra settings a user may give: where results go, how Hydra logs and what it prints.
+# Any other ``hydra.*`` override (callbacks, launchers, sweepers) would have Hydra create
+# and call objects named on the command line.
+HYDRA_SETTINGS = (
+    *("hydra.run.dir", "hydra.sweep.dir", "hydra.sweep.subdir", "hydra.mode", "hydra.verbose"),
+    *("hydra.job.chdir", "hydra.output_subdir", "hydra/job_logging", "hydra/hydra_logging"),
+)
+
+
+def check_syntax(overrides: list[str]) -> None:
+    """Refuse overrides that add or delete keys (``+key``, ``++key``, ``~key``): every
+    setting is a key of the schema, and an added one would be stored and never read; and
+    ``hydra.*`` settings other than :data:`HYDRA_SETTINGS`.
+    """
+    for override in overrides:
+        key = override.split("=", 1)[0]
+        if key.startswith(("+", "~")):
+            bare = key.lstrip("+~")
+            raise ConfigError(bare or key, f"adding or deleting keys ('{key[: len(key) - len(bare)]}') is "
+                              f"not allowed; set a known key as {bare}=VALUE")  # fmt: skip
+        if key.startswith(("hydra.", "hydra/")) and not key.startswith(HYDRA_SETTINGS):
+            raise ConfigError(key, f"not a setting users may change; allowed: {', '.join(HYDRA_SETTINGS)}")
+
+
 def _composed_and_checked(overrides: list[str]) -> DictConfig:
+    check_syntax(overrides)
     try:
         cfg = compose("config", overrides=overrides, return_hydra_config=True)
     except Exception as error:  # Hydra and OmegaConf raise many types; all mean bad input

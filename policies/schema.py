@@ -3,7 +3,9 @@
 Hydra merges each config group file into these dataclasses, so an unknown key or a
 wrong type is refused before anything runs. Ranges that types cannot express (a share
 in [0, 1], a non-negative amount) are declared next to the field with :func:`share`,
-:func:`amount` and :func:`count`, and checked by :mod:`policies.validate`.
+:func:`amount`, :func:`bounded`, :func:`integer` and :func:`positive`, and checked by
+:mod:`policies.validate`: every number has a lower and an upper bound, wide enough for any
+city studied, narrow enough that no value runs out of memory or overflows.
 
 Units are in the names: ``_cny`` yuan, ``_share`` a fraction in [0, 1], ``_years``.
 """
@@ -16,25 +18,34 @@ from typing import Any
 
 from hydra.core.config_store import ConfigStore
 
+# The largest yuan amount any field takes: 10 billion a year is beyond a city's whole
+# education budget, and far below where float arithmetic loses whole yuan.
+MAX_CNY = 1.0e10
+
 
 def share(default: float) -> Any:
     """Declare a fraction that must lie in [0, 1]."""
     return field(default=default, metadata={"min": 0.0, "max": 1.0})
 
 
-def amount(default: float | None) -> Any:
-    """Declare a non-negative amount (yuan, years, a rate per year)."""
-    return field(default=default, metadata={"min": 0.0})
+def amount(default: float | None, maximum: float = MAX_CNY) -> Any:
+    """Declare a non-negative amount (yuan, years, a rate per year), at most ``maximum``."""
+    return field(default=default, metadata={"min": 0.0, "max": maximum})
 
 
-def integer(default: int, minimum: int = 0) -> Any:
-    """Declare an integer count with a lower bound."""
-    return field(default=default, metadata={"min": minimum})
+def bounded(default: float, low: float, high: float) -> Any:
+    """Declare a number in [low, high] that may be negative."""
+    return field(default=default, metadata={"min": low, "max": high})
 
 
-def positive(default: float) -> Any:
-    """Declare a strictly positive number (a scale)."""
-    return field(default=default, metadata={"min_exclusive": 0.0})
+def integer(default: int | None, minimum: int = 0, *, maximum: int) -> Any:
+    """Declare an integer count in [minimum, maximum]."""
+    return field(default=default, metadata={"min": minimum, "max": maximum})
+
+
+def positive(default: float, maximum: float = MAX_CNY) -> Any:
+    """Declare a strictly positive number (a scale), at most ``maximum``."""
+    return field(default=default, metadata={"min_exclusive": 0.0, "max": maximum})
 
 
 class Conditionality(Enum):
@@ -83,8 +94,8 @@ class Lever:
     """Fields every lever has: a switch, a window of years and its own budget line."""
 
     enabled: bool = False
-    start_year: int = integer(0)
-    end_year: int | None = None  # last year the lever is active (inclusive); null: to the end
+    start_year: int = integer(0, maximum=100)
+    end_year: int | None = integer(None, maximum=100)  # last year active (inclusive); null: to the end
     budget_cny_per_year: float | None = amount(None)  # its own cap; null: only the total
 
 
@@ -144,7 +155,7 @@ class Awards(Lever):
     """表彰奖励: a prize to the deepest firms each year."""
 
     cny_per_award: float = amount(0.0)
-    awards_per_year: int = integer(0)
+    awards_per_year: int = integer(0, maximum=100_000)
 
 
 @dataclass
@@ -186,7 +197,7 @@ class Governance:
     penalty_cny: float = amount(0.0)  # credit-rating loss of a caught over-reporter
     school_kpi: SchoolKpi = SchoolKpi.agreements
     payback_clause: bool = False  # 服务期: training-cost repayment if a trainee leaves early
-    payback_service_years: int = integer(3)
+    payback_service_years: int = integer(3, maximum=30)
     payback_poaching_reduction_share: float = share(0.6)
 
 
@@ -217,9 +228,9 @@ class Package:
 class SchoolType:
     """One type of school in the city: how many, their yearly intake, majors each."""
 
-    count: int = integer(0)
-    capacity_per_year: int = integer(100)
-    majors_each: int = integer(3, minimum=1)
+    count: int = integer(0, maximum=1000)
+    capacity_per_year: int = integer(100, maximum=100_000)
+    majors_each: int = integer(3, minimum=1, maximum=200)
     double_qualified_share: float = share(0.3)  # 双师型 teachers at start
 
 
@@ -248,23 +259,23 @@ class City:
     """A city preset. Every number is sourced in the YAML or marked as an assumption."""
 
     name: str = "suzhou_robotics"
-    n_firms: int = integer(114, minimum=1)
-    n_sectors: int = integer(13, minimum=1)  # each sector has one matching major
-    n_research_institutes: int = integer(5)
-    firm_size_log_mean: float = 5.3  # log employees
-    firm_size_log_sd: float = amount(1.0)
+    n_firms: int = integer(114, minimum=1, maximum=100_000)
+    n_sectors: int = integer(13, minimum=1, maximum=200)  # each sector has one matching major
+    n_research_institutes: int = integer(5, maximum=1000)
+    firm_size_log_mean: float = bounded(5.3, 0.0, 12.0)  # log employees (e^12: 160,000)
+    firm_size_log_sd: float = amount(1.0, maximum=3.0)
     lead_firm_share: float = share(0.06)
     skilled_hire_rate_share: float = share(0.04)  # skilled vacancies per employee-year
-    wage_mean_cny: float = amount(90000.0)
+    wage_mean_cny: float = positive(90000.0, maximum=1.0e7)
     wage_sd_share: float = share(0.15)
     tax_liability_cny_per_employee: float = amount(20000.0)  # VAT+consumption tax payable
     credit_constrained_share: float = share(0.4)
     land_need_share: float = share(0.5)
-    initial_deep_firms: int = integer(0)  # firms already running a training centre (depth 4)
+    initial_deep_firms: int = integer(0, maximum=100_000)  # firms already running a training centre (depth 4)
     secondary_vocational: SchoolType = field(default_factory=SchoolType)
     higher_vocational: SchoolType = field(default_factory=SchoolType)
     undergraduate: SchoolType = field(default_factory=SchoolType)
-    programme_years: int = integer(3, minimum=1)
+    programme_years: int = integer(3, minimum=1, maximum=10)
     dropout_share: float = share(0.03)  # per student-year
     government: GovernmentSetup = field(default_factory=GovernmentSetup)
 
@@ -277,7 +288,7 @@ class Behaviour:
     decision_rule: DecisionRule = DecisionRule.logit
     firm_logit_scale_cny: float = positive(8000.0)
     imitation_max_gap_cny: float = positive(200000.0)  # firms: payoff gap that makes imitation certain
-    school_imitation_max_gap: float = positive(10.0)  # schools: the same, in KPI points
+    school_imitation_max_gap: float = positive(10.0, maximum=1.0e6)  # schools: the same, in KPI points
     imitation_exploration_share: float = share(0.05)  # under imitation, share choosing by logit instead
     inertia: bool = True  # at most one depth level up a year
     stay_bonus_cny: float = amount(5000.0)  # status-quo value of keeping last year's depth
@@ -295,11 +306,11 @@ class Behaviour:
     productive_share_mean: float = share(0.7)
     deep_productive_bonus_share: float = share(0.1)
     trainer_fixed_cost_cny: float = amount(20000.0)
-    apprentices_per_100_employees: float = amount(2.0)
-    deep_slot_multiplier: float = amount(1.5)
+    apprentices_per_100_employees: float = amount(2.0, maximum=100.0)
+    deep_slot_multiplier: float = amount(1.5, maximum=10.0)
     external_hiring_cost_cny: float = amount(30000.0)
     trained_hire_value_cny: float = amount(20000.0)
-    trained_hire_value_sd_share: float = amount(0.0)  # lognormal spread of that value across firms
+    trained_hire_value_sd_share: float = amount(0.0, maximum=3.0)  # lognormal spread across firms
     centre_investment_cny: float = amount(300000.0)
     centre_depreciation_share: float = share(0.1)
     centre_land_share: float = share(0.4)
@@ -313,26 +324,26 @@ class Behaviour:
     partner_match_share: float = share(0.7)
     entity_match_bonus_share: float = share(0.2)
     award_contenders_prior_share: float = share(0.2)  # share of firms a firm expects to compete for awards
-    school_logit_scale: float = positive(1.0)
-    school_outreach_cost: float = amount(1.0)  # KPI points per outreach level
-    school_kpi_weight_agreement: float = amount(1.0)  # KPI points per signed agreement
-    school_kpi_weight_active: float = amount(1.0)  # KPI points per active partnership
+    school_logit_scale: float = positive(1.0, maximum=1000.0)
+    school_outreach_cost: float = amount(1.0, maximum=1000.0)  # KPI points per outreach level
+    school_kpi_weight_agreement: float = amount(1.0, maximum=1000.0)  # KPI points per signed agreement
+    school_kpi_weight_active: float = amount(1.0, maximum=1000.0)  # KPI points per active partnership
     school_sign_share: float = share(0.8)
-    school_partner_capacity: int = integer(3)  # partners per outreach level
+    school_partner_capacity: int = integer(3, maximum=1000)  # partners per outreach level
     quota_adjust_share: float = share(0.3)
-    quota_lag_years: int = integer(2)
-    quota_noise_share: float = amount(0.3)
+    quota_lag_years: int = integer(2, maximum=20)
+    quota_noise_share: float = amount(0.3, maximum=3.0)
     relevance_initial_share: float = share(0.6)
     codesign_relevance_gain_share: float = share(0.25)
     teacher_relevance_gain_share: float = share(0.08)
     teacher_turnover_share: float = share(0.03)
     teacher_upgrade_cost_cny: float = amount(2.0e7)  # raise one school's 双师 share 0 -> 1
-    student_wage_weight: float = amount(2.0)
-    student_relevance_weight: float = amount(1.0)
+    student_wage_weight: float = amount(2.0, maximum=100.0)
+    student_relevance_weight: float = amount(1.0, maximum=100.0)
     apprentice_take_up_share: float = share(0.8)
     contact_share: float = share(0.6)  # chance a graduate reaches a vacancy in a round
     platform_contact_share: float = share(0.85)
-    search_rounds: int = integer(3, minimum=1)
+    search_rounds: int = integer(3, minimum=1, maximum=50)
     off_field_wage_share: float = share(0.85)
     moving_cost_cny: float = amount(20000.0)
     home_value_cny: float = amount(35000.0)
@@ -347,15 +358,15 @@ class Uncertainty:
     """What the world does, swept apart from the levers (XLRM's X)."""
 
     name: str = "central"
-    demand_growth_mean_share: float = 0.03  # per year, may be negative
-    demand_growth_sd_share: float = amount(0.03)  # across sectors
+    demand_growth_mean_share: float = bounded(0.03, -0.5, 0.5)  # per year, may be negative
+    demand_growth_sd_share: float = amount(0.03, maximum=1.0)  # across sectors
     tech_drift_share: float = share(0.08)  # yearly decay of curriculum relevance
     poaching_intensity_share: float = share(0.15)
     skill_generality_share: float = share(0.0)  # share of a trained hire's value the worker takes in wages
-    outside_wage_premium_share: float = amount(0.25)
-    firm_cost_heterogeneity_share: float = amount(0.15)  # sd of productive share
+    outside_wage_premium_share: float = amount(0.25, maximum=5.0)
+    firm_cost_heterogeneity_share: float = amount(0.15, maximum=2.0)  # sd of productive share
     local_preference_share: float = share(0.5)  # mean home attachment of students
-    recession_year: int | None = None
+    recession_year: int | None = integer(None, maximum=100)  # a year of the run, or null
     recession_demand_drop_share: float = share(0.3)
 
 
@@ -368,11 +379,11 @@ class FailureModes:
     hollow_min_hollow_share: float = share(0.3)
     shallow_min_active_share: float = share(0.1)  # depth >= 2 among firms
     shallow_max_training_share: float = share(0.35)  # depth >= 3 among depth >= 2
-    hot_cold_min_signed_per_school: float = amount(4.0)
+    hot_cold_min_signed_per_school: float = amount(4.0, maximum=1000.0)
     hot_cold_max_active_per_signed: float = share(0.2)
     mismatch_min_index: float = share(0.18)
     drain_max_local_retention: float = share(0.55)
-    collapse_window_years: int = integer(3, minimum=1)
+    collapse_window_years: int = integer(3, minimum=1, maximum=100)
     collapse_max_persistence_share: float = share(0.5)
     collapse_min_gain_share: float = share(0.05)  # training share above baseline at exit
 
@@ -392,9 +403,9 @@ class Design:
     """How the futures (and lever settings) of an experiment are chosen (XLRM)."""
 
     kind: str = "central"  # central, grid, lhs, sobol, morris
-    samples: int = integer(0)  # lhs: scenarios; sobol: N (a power of two); morris: trajectories
-    points: int = integer(3, minimum=1)  # grid: values per float factor
-    levels: int = integer(4, minimum=2)  # morris: grid levels
+    samples: int = integer(0, maximum=1_000_000)  # lhs: scenarios; sobol: N (power of 2); morris: paths
+    points: int = integer(3, minimum=1, maximum=1000)  # grid: values per float factor
+    levels: int = integer(4, minimum=2, maximum=1000)  # morris: grid levels
     factors: dict[str, Factor] = field(default_factory=dict)
 
 
@@ -412,13 +423,13 @@ class Experiment:
 
     name: str = "compare"
     packages: list[str] = field(default_factory=lambda: ["none"])
-    replicates: int = integer(30, minimum=1)
-    scenario: int = integer(0)  # the scenario number of a central design
+    replicates: int = integer(30, minimum=1, maximum=1_000_000)
+    scenario: int = integer(0, maximum=1_000_000)  # the scenario number of a central design
     counterfactual: str = "none"
-    summary_window_years: int = integer(5, minimum=1)
-    workers: int = integer(0)  # worker processes; 0: one per core. Results do not depend on it.
-    chunk_runs: int = integer(0)  # (scenario, replicate) pairs per stored chunk; 0: automatic
-    phase_out_year: int | None = None  # if set, every package's levers stop after this year
+    summary_window_years: int = integer(5, minimum=1, maximum=100)
+    workers: int = integer(0, maximum=1024)  # worker processes; 0: one per core. Results do not depend on it.
+    chunk_runs: int = integer(0, maximum=1_000_000)  # (scenario, replicate) pairs a chunk; 0: automatic
+    phase_out_year: int | None = integer(None, maximum=100)  # if set, every lever stops after this year
     design: Design = field(default_factory=Design)
     figures: bool = True
     report: bool = True  # write report/ (consortium-report) at the end
@@ -432,15 +443,15 @@ class Executor:
 
     name: str = "local"
     address: str | None = None  # dask: tcp://scheduler:8786; null starts a LocalCluster
-    n_workers: int = integer(0)  # dask LocalCluster workers (0: one per core)
+    n_workers: int = integer(0, maximum=1024)  # dask LocalCluster workers (0: one per core)
 
 
 @dataclass
 class Config:
     """The whole run configuration."""
 
-    seed: int = integer(0)
-    years: int = integer(15, minimum=1)
+    seed: int = integer(0, maximum=2**63 - 1)  # run keys are 64-bit; stored as int64
+    years: int = integer(15, minimum=1, maximum=100)
     lang: Language = Language.en  # the report's language; does not change any number
     city: City = field(default_factory=City)
     policy: Package = field(default_factory=Package)

@@ -10,6 +10,8 @@ import dataclasses
 import math
 from typing import Any
 
+from omegaconf import OmegaConf, read_write
+
 from policies.packages import available, load_package
 from policies.schema import Config, Lever, Package
 
@@ -20,6 +22,10 @@ class ConfigError(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
+
+
+# Students a run holds (every cohort's columns, about 60 bytes each): about 1.2 GB.
+MAX_STUDENTS = 20_000_000
 
 
 def validate(cfg: Any, experiment: bool = True) -> None:
@@ -33,11 +39,6 @@ def validate(cfg: Any, experiment: bool = True) -> None:
     if experiment:
         _check_experiment(cfg)
     _check_package(cfg.policy, "policy")
-    recession = cfg.uncertainty.recession_year
-    if recession is not None and recession < 0:
-        raise ConfigError("uncertainty.recession_year", f"must be a year >= 0 or null, got {recession}")
-    if cfg.uncertainty.demand_growth_mean_share <= -1.0:
-        raise ConfigError("uncertainty.demand_growth_mean_share", "must be greater than -1")
 
 
 def validate_package(package: Any, name: str) -> None:
@@ -73,11 +74,14 @@ def _check_value(path: str, value: Any, meta: Any) -> None:
     low, high = meta.get("min"), meta.get("max")
     if "min_exclusive" in meta and value <= meta["min_exclusive"]:
         raise ConfigError(path, f"must be greater than {meta['min_exclusive']:g}, got {value}")
-    if low is not None and high is not None and not low <= value <= high:
-        raise ConfigError(path, f"must be a share in [{low:g}, {high:g}], got {value}")
+    if (low, high) == (0.0, 1.0) and not low <= value <= high:
+        raise ConfigError(path, f"must be a share in [0, 1], got {value}")
     if low is not None and value < low:
         what = "a non-negative amount" if (low == 0 and isinstance(value, float)) else f"at least {low:g}"
         raise ConfigError(path, f"must be {what}, got {value}")
+    if high is not None and value > high:
+        shown = f"{high:,}" if isinstance(high, int) else f"{high:,g}"
+        raise ConfigError(path, f"must be at most {shown}, got {value}")
 
 
 def _check_package(package: Any, prefix: str) -> None:
@@ -110,11 +114,19 @@ def _check_city(cfg: Any) -> None:
         )
     if city.initial_deep_firms > city.n_firms:
         raise ConfigError("city.initial_deep_firms", f"must be at most n_firms ({city.n_firms})")
+    intake = sum(s.count * s.capacity_per_year for s in schools)
+    if intake * cfg.years > MAX_STUDENTS:
+        raise ConfigError(
+            "city",
+            f"schools admit {intake:,} a year for {cfg.years} years: a run holds at most {MAX_STUDENTS:,} "
+            "students (memory); fewer years, schools or places",
+        )
 
 
 def _check_experiment(cfg: Any) -> None:
     exp = cfg.experiment
     check_design(exp.design)
+    _check_factor_values(cfg)
     if cfg.executor.name not in ("local", "dask"):
         raise ConfigError("executor.name", f"unknown executor '{cfg.executor.name}'; allowed: local, dask")
     known = available("policy")
@@ -174,6 +186,34 @@ def check_design(design: Any) -> None:
             raise ConfigError(field, "needs low <= high")
         if spec.kind == "int" and (float(spec.low) != int(spec.low) or float(spec.high) != int(spec.high)):
             raise ConfigError(field, "an int factor needs whole-number low and high")
+
+
+def _check_factor_values(cfg: Any) -> None:
+    """Each value a design factor can take (its low and high, each choice) makes a config
+    that passes the same checks as the value given directly: ranges are intervals, so
+    their ends suffice. Two factors are checked one at a time, not jointly.
+    """
+    for name, spec in cfg.experiment.design.factors.items():
+        if spec.kind == "categorical":
+            ends = [(f"choices[{k}]", choice) for k, choice in enumerate(spec.choices)]
+        else:
+            ends = [("low", spec.low), ("high", spec.high)]
+        try:
+            given = OmegaConf.select(cfg, name, throw_on_missing=True)
+        except Exception as error:  # OmegaConf: not a path of the config
+            raise ConfigError(f"experiment.design.factors.{name}", _first_line(error)) from None
+        for label, value in ends:
+            try:  # set in place (a copy of the whole config costs 30 ms), put back after
+                with read_write(cfg):
+                    OmegaConf.update(cfg, name, int(value) if spec.kind == "int" else value, merge=False)
+                validate(cfg, experiment=False)
+            except ConfigError as error:
+                raise ConfigError(f"experiment.design.factors.{name}.{label}", f"gives {error}") from None
+            except Exception as error:  # OmegaConf: an unknown path or a wrong type
+                raise ConfigError(f"experiment.design.factors.{name}", _first_line(error)) from None
+            finally:
+                with read_write(cfg):
+                    OmegaConf.update(cfg, name, given, merge=False)
 
 
 def _first_line(error: Exception) -> str:
