@@ -153,7 +153,7 @@ def time_parts(copy: Path) -> dict[str, float]:
     figures.mkdir(parents=True)
     tables.mkdir(parents=True)
     lap("load")
-    ranked = r.verdict(runs, packages)
+    ranked = r.verdict(runs, packages, settings["targets"])
     ranked["p_vs_best"] = ranked["package"].map(r.versus_best(runs, ranked))
     rates, ce = r.failure_rates(runs, packages), r.cost_effectiveness(runs, packages, baseline)
     robust = r.robustness(runs, packages, settings["targets"], measure)

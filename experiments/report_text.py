@@ -70,7 +70,8 @@ TEXT = {
         "packages_heading": "Packages compared",
         "verdict_heading": "Verdict (95% intervals)",
         "verdict_note": (
-            "Ranked by the share of runs in which none of the failure modes happens, then by the "
+            "Ranked first by whether a package meets every target of the experiment, then by the "
+            "share of runs in which none of the failure modes happens, then by the "
             "fewest failure modes a run, then by the lower cost. 'p vs best': exact McNemar test "
             "of the healthy share against the first package, run paired with run."
         ),
@@ -88,6 +89,16 @@ TEXT = {
             "No package keeps any run free of every failure mode; the ranking then goes by the "
             "fewest failure modes a run."
         ),
+        "targets": (
+            "Targets of this experiment (experiment.targets), on each package's mean over runs: {targets}."
+        ),
+        "at_least": "at least",
+        "at_most": "at most",
+        "targets_missed": (
+            "Missing a target, and so ranked after every package that meets them all: {packages}."
+        ),
+        "targets_none": "No package meets every target; the ranking goes by the failure modes alone.",
+        "cheapest_tied": "Of the best and these, the cheapest is {package}, at {cost} million yuan a year.",
         "failures_table": "Failure-mode rates (share of runs, 95% interval)",
         "deep": "co-constructing firms",
         "in_field_local": "in-field local",
@@ -172,7 +183,8 @@ TEXT = {
         "packages_heading": "参与比较的政策包",
         "verdict_heading": "结论(95% 区间)",
         "verdict_note": (
-            "按未出现任何失效模式的运行占比排序;其次按每次运行的平均失效模式数(少者在前),再按成本(低者在前)。"
+            "先按是否达到实验的全部目标排序,再按未出现任何失效模式的运行占比;"
+            "其次按每次运行的平均失效模式数(少者在前),再按成本(低者在前)。"
             "“与最优比较的 p 值”:与第一名逐次配对的精确 McNemar 检验。"
         ),
         "evidence_heading": "依据",
@@ -186,6 +198,12 @@ TEXT = {
             "(同一组随机数的配对精确 McNemar 检验,p ≥ 0.05):{packages}。"
         ),
         "none_healthy": "没有一个政策包能让任何一次运行完全避免失效模式;此时按平均失效模式数排序。",
+        "targets": "本实验的目标(experiment.targets,按各政策包全部运行的均值):{targets}。",
+        "at_least": "不低于",
+        "at_most": "不高于",
+        "targets_missed": "未达到目标、因而排在所有达标政策包之后的:{packages}。",
+        "targets_none": "没有一个政策包达到全部目标;排序只按失效模式。",
+        "cheapest_tied": "在最优者及与其无显著差异的政策包中,成本最低的是 {package},每年 {cost} 百万元。",
         "failures_table": "失效模式发生率(运行占比,95% 区间)",
         "deep": "共建企业占比",
         "in_field_local": "本地对口就业",

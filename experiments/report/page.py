@@ -10,6 +10,7 @@ import json
 
 import pandas as pd
 
+from experiments.report.stats import shown, tied_with_best
 from experiments.report.tables import ce_rows, html_rows, markdown_rows, verdict_rows
 from experiments.report.words import Text
 
@@ -30,14 +31,40 @@ def _summary(data: dict, ranked: pd.DataFrame, efficient: list[str], tx: Text) -
             efficient=", ".join(tx.package(p) for p in efficient),
         )
         + (f" {tx['none_healthy']}" if best["healthy_share"] == 0 else "")
+        + _targets(data.get("targets") or {}, ranked, tx)
         + _ties(ranked, tx)
     )
 
 
+def _targets(targets: dict, ranked: pd.DataFrame, tx: Text) -> str:
+    """The experiment's targets, and which packages miss them (ranked after the others)."""
+    if not targets:
+        return ""
+    bounds = [(measure, bound, value) for measure, target in targets.items()
+              for bound, value in target.items() if value is not None]  # fmt: skip
+    stated = "; ".join(f"{measure} {tx[bound]} {shown(measure, value)}" for measure, bound, value in bounds)
+    text = f" {tx['targets'].format(targets=stated)}"
+    missing = ranked[~ranked["meets_targets"]]
+    if len(missing) == len(ranked):
+        return f"{text} {tx['targets_none']}"
+    if len(missing):
+        listed = "; ".join(f"{tx.package(r['package'])} ({r['missed']})" for _, r in missing.iterrows())
+        text += f" {tx['targets_missed'].format(packages=listed)}"
+    return text
+
+
 def _ties(ranked: pd.DataFrame, tx: Text) -> str:
-    """The packages whose healthy share the data cannot tell from the best's (p >= 0.05)."""
-    tied = [tx.package(r["package"]) for _, r in ranked.iloc[1:].iterrows() if r["p_vs_best"] >= 0.05]
-    return f" {tx['tied'].format(packages=', '.join(tied))}" if tied else ""
+    """The packages whose healthy share the data cannot tell from the best's (p >= 0.05),
+    and the cheapest of them all.
+    """
+    tied = tied_with_best(ranked)
+    others = [tx.package(name) for name in tied["package"] if name != ranked.iloc[0]["package"]]
+    if not others:
+        return ""
+    cheapest = tied.iloc[0]
+    return (f" {tx['tied'].format(packages=', '.join(others))} "
+            + tx["cheapest_tied"].format(package=tx.package(cheapest["package"]),
+                                         cost=f"{cheapest['fiscal_cost_cny_m']:.2f}"))  # fmt: skip
 
 
 def _provenance(data: dict, tx: Text) -> str:

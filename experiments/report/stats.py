@@ -47,13 +47,17 @@ def mean_ci(values: np.ndarray) -> tuple[float, float, float]:
     return mean, mean - half, mean + half
 
 
-def verdict(runs: pd.DataFrame, packages: list[str]) -> pd.DataFrame:
-    """One row per package, ranked by the share of runs free of every failure mode
-    (Wilson interval), then the fewest failure modes a run, then the lower cost.
+def verdict(runs: pd.DataFrame, packages: list[str], targets: dict | None = None) -> pd.DataFrame:
+    """One row per package, ranked first by whether it meets every one of ``targets``
+    (``experiment.targets``: a measure's mean over the runs at least / at most a value),
+    then by the share of runs free of every failure mode (Wilson interval), then the
+    fewest failure modes a run, then the lower cost. ``missed`` names the targets a
+    package misses (empty: it meets them all, or there are none).
     """
     rows = []
     for name in packages:
         r = runs[runs["package"] == name]
+        missed = missed_targets(r, targets or {})
         healthy = int(r["healthy"].sum())
         low, high = wilson(healthy, len(r))
         deep = mean_ci(r["deep_share"].to_numpy())
@@ -75,12 +79,46 @@ def verdict(runs: pd.DataFrame, packages: list[str]) -> pd.DataFrame:
                 "in_field_low": in_field[1],
                 "in_field_high": in_field[2],
                 "fiscal_cost_cny_m": r["fiscal_cost"].mean() / 1e6,
+                "meets_targets": not missed,
+                "missed": ", ".join(missed),
             }
         )
-    order = ["healthy_share", "failure_modes_per_run", "fiscal_cost_cny_m"]
-    table = pd.DataFrame(rows).sort_values(order, ascending=[False, True, True], kind="stable")
+    order = ["meets_targets", "healthy_share", "failure_modes_per_run", "fiscal_cost_cny_m"]
+    table = pd.DataFrame(rows).sort_values(order, ascending=[False, False, True, True], kind="stable")
     table.insert(0, "rank", range(1, len(table) + 1))
     return table.reset_index(drop=True)
+
+
+def shown(measure: str, value: float) -> str:
+    """A measure's value as a reader takes it: yuan in millions, shares and rates in %."""
+    if measure.endswith(("cost", "_cny")):
+        return f"{value / 1e6:.2f} m yuan"
+    if measure.endswith(("share", "rate")):
+        return f"{value:.1%}"
+    return f"{value:,.3g}"
+
+
+def missed_targets(runs: pd.DataFrame, targets: dict) -> list[str]:
+    """The targets the mean of ``runs`` misses, each as 'measure mean (at most X)'."""
+    missed = []
+    for measure, target in targets.items():
+        mean = float(runs[measure].mean()) if measure in runs.columns and len(runs) else float("nan")
+        low, high = target.get("at_least"), target.get("at_most")
+        if low is not None and not mean >= low:
+            missed.append(f"{measure} {shown(measure, mean)} (at least {shown(measure, low)})")
+        if high is not None and not mean <= high:
+            missed.append(f"{measure} {shown(measure, mean)} (at most {shown(measure, high)})")
+    return missed
+
+
+def tied_with_best(ranked: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+    """The best package and those the runs cannot tell from it on the healthy share (paired
+    p >= ``alpha``, ``p_vs_best``) that meet the targets as it does, cheapest first.
+    """
+    best = ranked.iloc[0]
+    same = (ranked["meets_targets"] == best["meets_targets"]) & (ranked["p_vs_best"] >= alpha)
+    tied = ranked[same | (ranked["package"] == best["package"])]
+    return tied.sort_values("fiscal_cost_cny_m", kind="stable")
 
 
 def versus_best(runs: pd.DataFrame, ranked: pd.DataFrame) -> pd.Series:

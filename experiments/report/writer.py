@@ -74,7 +74,7 @@ def build(run_dir: Path, lang: str = "en", workers: int = 0) -> Path:
     baseline = settings["counterfactual"]
     with figure_style(lang), drawing(workers, figures=7) as pool:
         shown = {
-            "ranked": verdict(runs, packages),
+            "ranked": verdict(runs, packages, settings["targets"]),
             "rates": failure_rates(runs, packages),
             "robust": robustness(runs, packages, settings["targets"], settings["regret_measure"]),
             "lasting": persistence(runs, packages, baseline),
@@ -95,6 +95,7 @@ def build(run_dir: Path, lang: str = "en", workers: int = 0) -> Path:
     config_path = run_dir / "config.yaml"
     data["config_text"] = config_path.read_text() if config_path.exists() else ""
     data.update(
+        targets=settings["targets"],
         boxes=boxes,
         lasting=shown["lasting"],
         failures=failure_grid(shown["rates"], packages, tx),
@@ -123,9 +124,10 @@ def _draw(
     if len(shown["lasting"]):
         drawn = pool.submit(figure_persistence, series, packages, tx, folder)
         pictures.append((tx["fig_persistence"], drawn))
-    measure = settings["regret_measure"]
-    drawn = pool.submit(figure_robustness, shown["robust"], packages, measure, tx, folder)
-    pictures.append((tx["fig_robustness"], drawn))
+    if shown["robust"]["futures"].max() > 1:  # across one future, all-or-nothing bars say nothing
+        measure = settings["regret_measure"]
+        drawn = pool.submit(figure_robustness, shown["robust"], packages, measure, tx, folder)
+        pictures.append((tx["fig_robustness"], drawn))
     return pictures
 
 

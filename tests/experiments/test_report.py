@@ -12,7 +12,10 @@ import pytest
 
 from experiments.compare import run_experiment
 from experiments.report import build, wilson
+from experiments.report_text import MODES
 from tests.conftest import make_cfg
+
+MODE_CODES = list(MODES["en"])
 
 
 @pytest.fixture(scope="module")
@@ -49,9 +52,47 @@ def test_report_builds_and_its_verdict_matches_the_runs(folder):
         modes = group[[c for c in group.columns if c.startswith("fm_")]].sum(axis=1).mean()
         assert verdict.loc[package, "failure_modes_per_run"] == pytest.approx(modes)
     assert list(verdict["rank"]) == list(range(1, len(verdict) + 1))
-    columns = verdict[["healthy_share", "failure_modes_per_run", "fiscal_cost_cny_m"]].to_numpy()
-    key = [(-h, m, c) for h, m, c in columns]
-    assert key == sorted(key), "ranked by healthy share, then fewest failure modes, then cost"
+    columns = verdict[
+        ["meets_targets", "healthy_share", "failure_modes_per_run", "fiscal_cost_cny_m"]
+    ].to_numpy()
+    key = [(not t, -h, m, c) for t, h, m, c in columns]
+    assert key == sorted(key), (
+        "ranked by the targets, then healthy share, then fewest failure modes, then cost"
+    )
+    assert not (report / "figures" / "robustness.png").exists(), "one future: no robustness figure"
+
+
+def _runs(rows):
+    """Runs of packages (name, healthy flags, fiscal cost a year) over the same replicates."""
+    frames = []
+    for name, healthy, cost in rows:
+        frames.append(pd.DataFrame({"package": name, "scenario": 0, "replicate": range(len(healthy)),
+                                    "healthy": healthy, "fiscal_cost": cost, "deep_share": 0.2,
+                                    "in_field_local_rate": 0.6, "training_share": 0.3,
+                                    **{code: 0 for code in MODE_CODES}}))  # fmt: skip
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_the_verdict_keeps_the_experiments_targets_and_names_the_cheapest_of_the_tied():
+    """A: healthy in 8 of 10 runs at 7 million yuan; B: 5 of 10 at 3 million; C: 4 of 10 at
+    2 million. Without targets A ranks first. With fiscal cost at most 6 million, A misses it
+    and ranks last, B is best; C differs from B in one run (McNemar p = 1): tied, and the
+    cheaper of the two."""
+    from experiments.report.stats import tied_with_best, verdict, versus_best
+
+    runs = _runs(
+        [("A", [1] * 8 + [0] * 2, 7e6), ("B", [1] * 5 + [0] * 5, 3e6), ("C", [1] * 4 + [0] * 6, 2e6)]
+    )
+    assert list(verdict(runs, ["A", "B", "C"])["package"]) == ["A", "B", "C"]
+    ranked = verdict(runs, ["A", "B", "C"], {"fiscal_cost": {"at_least": None, "at_most": 6e6}})
+    assert list(ranked["package"]) == ["B", "C", "A"]
+    assert (
+        list(ranked["meets_targets"]) == [True, True, False]
+        and "fiscal_cost 7.00 m yuan" in ranked["missed"][2]
+    )
+    ranked["p_vs_best"] = ranked["package"].map(versus_best(runs, ranked))
+    assert ranked.set_index("package").loc["C", "p_vs_best"] == pytest.approx(1.0)
+    assert list(tied_with_best(ranked)["package"]) == ["C", "B"], "cheapest first; A misses the target"
 
 
 def test_report_refuses_a_folder_that_is_not_results(tmp_path):
