@@ -40,16 +40,28 @@ def _source_hash() -> str:
 
 
 def _cache_dir() -> str:
+    """The user's cache folder for these sources; numba's cache files are pickles, so a
+    folder another user owns or may write into is never used. Then (and when the home
+    cache cannot be created) a new private folder is made for this process: it compiles
+    again, but loads nothing it did not write.
+    """
     base = (
         os.environ.get("NUMBA_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     )
     folder = Path(base) / "consortium-sim" / f"numba-{_source_hash()}"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if all(_private(path) for path in (folder.parent, folder)):
+            return str(folder)
     except OSError:
-        folder = Path(tempfile.gettempdir()) / "consortium-sim" / f"numba-{_source_hash()}"
-        folder.mkdir(parents=True, exist_ok=True)
-    return str(folder)
+        pass
+    return tempfile.mkdtemp(prefix=f"consortium-sim-numba-{_source_hash()}-")
+
+
+def _private(path: Path) -> bool:
+    """Owned by this user and writable by no one else."""
+    status = path.stat()
+    return (not hasattr(os, "getuid") or status.st_uid == os.getuid()) and not status.st_mode & 0o022
 
 
 numba.config.CACHE_DIR = _cache_dir()  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import ipaddress
 import os
 import socket
 import sys
@@ -44,6 +45,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _loopback(host: str) -> bool:
+    """Whether ``host`` is this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a name: resolved by the server, assume it may be reachable
+        return False
+
+
 def check_free(host: str, port: int) -> str | None:
     """Why ``host:port`` cannot be bound, or None if it can."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -65,6 +76,10 @@ def main(argv: list[str] | None = None) -> None:
     if problem is not None:
         print(f"consortium-dashboard: error: {problem}", file=sys.stderr)
         sys.exit(EXIT_USAGE)
+    if not _loopback(args.host):
+        print(f"consortium-dashboard: warning: serving on {args.host}, not this machine alone: anyone who "
+              f"can reach port {args.port} can use the dashboard and run simulations on it; the default "
+              "--host 127.0.0.1 keeps it to this machine", file=sys.stderr)  # fmt: skip
     os.environ["SOLARA_APP"] = APP_MODULE
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")  # a local tool phones no one
     os.environ.setdefault("SOLARA_THEME_LOADER", "plain")

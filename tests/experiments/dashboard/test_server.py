@@ -58,3 +58,16 @@ def test_import_writes_nothing(tmp_path):
                           capture_output=True, text=True, timeout=120)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("host", "warned"), [("0.0.0.0", True), ("192.168.1.5", True), ("::", True),
+                                              ("127.0.0.1", False), ("::1", False), ("localhost", False)])  # fmt: skip
+def test_binding_beyond_this_machine_is_warned(host, warned, capsys, monkeypatch):
+    """Before: --host 0.0.0.0 served on every interface without a word."""
+    started = []
+    monkeypatch.setattr(server, "check_free", lambda *_: None)
+    monkeypatch.setitem(sys.modules, "uvicorn", type(sys)("uvicorn"))
+    sys.modules["uvicorn"].run = lambda *args, **kwargs: started.append(kwargs["host"])  # type: ignore[attr-defined]
+    server.main(["--host", host])
+    err = capsys.readouterr().err
+    assert started == [host] and ("warning: serving on" in err) == warned
