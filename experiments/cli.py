@@ -14,6 +14,8 @@ status 2.
 from __future__ import annotations
 
 import copy
+import errno
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -65,6 +67,16 @@ def _job(cfg: DictConfig) -> None:
         run_experiment(cfg)
     except (ConfigError, StoreError) as error:
         _fail(str(error))
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES):
+            raise
+        from hydra.core.hydra_config import HydraConfig
+
+        folder = HydraConfig.get().runtime.output_dir if HydraConfig.initialized() else "the results folder"
+        print(f"consortium-sim: error: cannot write to {error.filename or folder} ({error.strerror}); "
+              "what was complete is kept: make room (or allow writing), then run the same command "
+              "again", file=sys.stderr)  # fmt: skip
+        sys.exit(1)
 
 
 def main() -> None:
@@ -157,6 +169,7 @@ def _composed_and_checked(overrides: list[str]) -> DictConfig:
         raise _explain(error) from None
     validate(cfg)
     _refuse_other_results(cfg)
+    _need_writable(Path(str(cfg.hydra.run.dir)))
     if cfg.lang.name == "zh" and cfg.experiment.report:
         _need_chinese_font()
     return cfg
@@ -199,6 +212,17 @@ def _need_chinese_font() -> None:
         cjk_family(characters("zh"))
     except FontError as error:
         raise ConfigError("lang", f"{error}") from None
+
+
+def _need_writable(folder: Path) -> None:
+    """The results folder (or the nearest folder that exists above it) must be writable:
+    Hydra writes its log there first, and would fail naming its log handler instead.
+    """
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ConfigError(
+            "hydra.run.dir", f"{existing} is not writable; choose another folder, or allow writing"
+        )
 
 
 def _refuse_other_results(cfg: DictConfig) -> None:
