@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import time
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -25,16 +27,42 @@ from policies.outcomes import FAILURE_MODE_CODES, FAILURE_MODES, MODE_BY_CODE
 from sim.api import package_names
 from sim.rng import run_key
 
-# Columns of the printed table: run-summary column -> (header, format).
-TABLE: dict[str, tuple[str, str]] = {
-    "membership_rate": ("members", "{:.0%}"),
-    "hollow_share": ("hollow", "{:.0%}"),
-    "deep_share": ("deep", "{:.1%}"),
-    "apprentices": ("apprentices", "{:.0f}"),
-    "in_field_local_rate": ("in-field local", "{:.0%}"),
-    "local_retention": ("retained", "{:.0%}"),
-    "fiscal_cost": ("CNY m/yr", "{:.2f}"),
+# Columns of the printed table: run-summary column -> (format, header in English, in Chinese).
+TABLE: dict[str, tuple[str, str, str]] = {
+    "membership_rate": ("{:.0%}", "members", "成员"),
+    "hollow_share": ("{:.0%}", "hollow", "挂名"),
+    "deep_share": ("{:.1%}", "deep", "共建"),
+    "apprentices": ("{:.0f}", "apprentices", "学徒"),
+    "in_field_local_rate": ("{:.0%}", "in-field local", "本地对口"),
+    "local_retention": ("{:.0%}", "retained", "留本地"),
+    "fiscal_cost": ("{:.2f}", "CNY m/yr", "百万元/年"),
 }
+WIDTH = 100  # columns of the printed comparison, whatever the language
+SHORT_EN = {  # the failure modes' column headers in English
+    **{"fm_hollow": "hollow", "fm_shallow": "shallow", "fm_school_hot_firm_cold": "hot-cold"},
+    **{"fm_mismatch": "mismatch", "fm_talent_drain": "drain", "fm_collapse_after_exit": "collapse"},
+}
+WORDS = {
+    "en": {
+        "title": "Incentive packages compared: city {city}, {years} years, {replicates} replicates each "
+                 "(common random numbers), means over the last {window} years",
+        "modes": "Failure modes, share of runs showing each: {names}; {healthy}: none of them",
+        "healthy": "healthy",
+        "legend": "members: share of firms in the consortium; hollow: members on paper only; deep: firms "
+                  "co-constructing (depth 4); apprentices: hosted a year; in-field local: graduates employed "
+                  "locally in their field; retained: graduates still in the region; CNY m/yr: fiscal cost a "
+                  "year while the package runs.",
+    },
+    "zh": {
+        "title": "政策包比较:城市 {city},{years} 年,每个政策包 {replicates} 次重复(共同随机数),"
+                 "取最后 {window} 年均值",
+        "modes": "失效模式:出现该模式的运行占比({names};{healthy}:一种也未出现)",
+        "healthy": "健康",
+        "legend": "成员:加入联合体的企业占比;挂名:只挂名的成员占比;共建:共建共管(深度 4)的企业占比;"
+                  "学徒:每年接收的学徒;本地对口:在本地对口就业的毕业生占比;留本地:仍在本地的毕业生占比;"
+                  "百万元/年:政策执行期间每年的财政成本。",
+    },
+}  # fmt: skip
 
 
 def output_folder() -> Path:
@@ -174,28 +202,59 @@ def comparison_table(runs: pd.DataFrame, packages: list[str]) -> pd.DataFrame:
 
 
 def render(table: pd.DataFrame, cfg: Any) -> str:
-    """The comparison as plain text a bureau can read."""
-    shown = pd.DataFrame(index=table.index)
-    for column, (header, fmt) in TABLE.items():
-        shown[header] = table[column].map(fmt.format)
+    """The comparison as plain text a bureau can read, at most ``WIDTH`` columns wide (a
+    Chinese character takes two), in the report's language (``lang``): the measures, then
+    the failure modes.
+    """
+    lang = cfg.lang.name if cfg.lang.name in WORDS else "en"
+    words, zh = WORDS[lang], lang == "zh"
+    measures = pd.DataFrame(index=table.index)
+    for column, (fmt, header_en, header_zh) in TABLE.items():
+        measures[header_zh if zh else header_en] = table[column].map(fmt.format)
+    modes = pd.DataFrame(index=table.index)
     for column in [*FAILURE_MODE_CODES, "healthy"]:
-        header = MODE_BY_CODE[column].name_zh if column in MODE_BY_CODE else column
-        shown[header] = table[column].map("{:.0%}".format)
-    shown.index.name = "package"
+        mode = MODE_BY_CODE.get(column)
+        header = (mode.name_zh if zh else SHORT_EN[column]) if mode else words["healthy"]
+        modes[header] = table[column].map("{:.0%}".format)
+    if zh:
+        names = ";".join(f"{m.name_zh}:{m.meaning_zh}" for m in FAILURE_MODES)
+    else:
+        names = "; ".join(f"{SHORT_EN[m.code]} = {m.name_zh} ({m.meaning_en})" for m in FAILURE_MODES)
     exp = cfg.experiment
-    title = (
-        f"Incentive packages compared - city {cfg.city.name}, {cfg.years} years, "
-        f"{exp.replicates} replicates each (common random numbers), "
-        f"means over the last {exp.summary_window_years} years"
-    )
-    legend = (
-        "members: share of firms in the consortium; hollow: members on paper only; "
-        "deep: firms co-constructing (depth 4);\napprentices: hosted a year; in-field local: "
-        "graduates employed locally in their field; retained: graduates still in the region;\n"
-        "CNY m/yr: fiscal cost a year while the package runs. Failure modes: share of runs showing "
-        + ", ".join(f"{mode.name_zh} ({mode.name_en})" for mode in FAILURE_MODES)
-        + "."
-    )
-    with pd.option_context("display.unicode.east_asian_width", True, "display.width", 200):
-        body = shown.to_string()
-    return f"{title}\n\n{body}\n\n{legend}"
+    title = words["title"].format(city=cfg.city.name, years=cfg.years, replicates=exp.replicates,
+                                  window=exp.summary_window_years)  # fmt: skip
+    heading = words["modes"].format(names=names, healthy=words["healthy"])
+    parts = [_wrap(title, zh), "", _frame(measures, zh), "", _wrap(words["legend"], zh), "",
+             _frame(modes, zh), "", _wrap(heading, zh)]  # fmt: skip
+    return "\n".join(parts)
+
+
+def _frame(frame: pd.DataFrame, zh: bool) -> str:
+    frame.index.name = "政策包" if zh else "package"
+    with pd.option_context("display.unicode.east_asian_width", True, "display.width", WIDTH):
+        return frame.to_string()
+
+
+def _wrap(text: str, zh: bool) -> str:
+    """Lines of at most ``WIDTH`` columns: breaks between words, or between any two Chinese
+    characters (each two columns wide).
+    """
+    lines, line = [], ""
+    for word in re.findall(r"\S+\s*", text):
+        pieces = list(word) if any(_wide(c) for c in word) else [word]
+        for piece in pieces:
+            if line and _width(line + piece.rstrip()) > WIDTH:
+                lines.append(line.rstrip())
+                line = piece.lstrip()
+            else:
+                line += piece
+    return "\n".join([*lines, line.rstrip()])
+
+
+def _wide(character: str) -> bool:
+    return unicodedata.east_asian_width(character) in "WF"
+
+
+def _width(text: str) -> int:
+    """Terminal columns of ``text`` (a wide character takes two)."""
+    return sum(2 if _wide(c) else 1 for c in text)
