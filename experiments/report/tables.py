@@ -53,6 +53,13 @@ def html_rows(rows: list[list[str]], css: str = "") -> str:
     return f"<table{f' class={css!r}' if css else ''}><tr>{head}</tr>{body}</table>"
 
 
+def p_value(p: float) -> str:
+    """A p-value in one style: two decimals, '< 0.001' below that (never 1.2e-07 beside 1)."""
+    if not np.isfinite(p):
+        return "-"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}" if p < 0.01 else f"{p:.2f}"
+
+
 def verdict_rows(ranked: pd.DataFrame, tx: Text) -> list[list[str]]:
     """Header and rows of the verdict table for reading."""
     keys = ("rank", "package", "healthy", "modes_per_run", "p_vs_best", "deep", "in_field_local", "cost")
@@ -62,7 +69,7 @@ def verdict_rows(ranked: pd.DataFrame, tx: Text) -> list[list[str]]:
             tx.package(r["package"]),
             f"{r['healthy_share']:.0%} ({r['healthy_low']:.0%}-{r['healthy_high']:.0%})",
             f"{r['failure_modes_per_run']:.2f}",
-            "-" if r["rank"] == 1 else f"{r['p_vs_best']:.2g}",
+            "-" if r["rank"] == 1 else p_value(r["p_vs_best"]),
             f"{r['deep_share']:.1%} ({r['deep_low']:.1%}-{r['deep_high']:.1%})",
             f"{r['in_field_local_rate']:.0%}",
             f"{r['fiscal_cost_cny_m']:.2f}",

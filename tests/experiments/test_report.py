@@ -274,3 +274,16 @@ def test_a_validation_folder_gets_a_clear_error_not_a_traceback(tmp_path):
         [sys.executable, "-m", "experiments.report", str(tmp_path)], capture_output=True, text=True
     )
     assert done.returncode == 2 and "validation checks" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_p_values_are_printed_in_one_style():
+    """Before: '1', '0.5' and '1.2e-07' in one column."""
+    from experiments.report.tables import p_value
+
+    assert [p_value(p) for p in (1.0, 0.5, 0.0312, 0.0042, 1.2e-7)] == [
+        "1.00",
+        "0.50",
+        "0.03",
+        "0.004",
+        "< 0.001",
+    ]
