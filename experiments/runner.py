@@ -104,10 +104,11 @@ def execute(cfg: Any, design: pd.DataFrame, chunks: list[list], todo: list[int],
     _JOB.update(cfg=cfg, rows=rows, chunks=chunks)
     with forked_pool(min(workers, len(todo))) as pool:  # workers that die with this process
         # in order, as pool.map, but never cancelling the futures when stopped early:
-        # Python 3.11's pool then fails on them as it ends (InvalidStateError)
-        futures = [pool.submit(_run_chunk_by_id, chunk) for chunk in todo]
-        for future in futures:
-            yield future.result()
+        # Python 3.11's pool then fails on them as it ends (InvalidStateError). Each is
+        # dropped once yielded, so the results of chunks already stored are not held.
+        pending = [pool.submit(_run_chunk_by_id, chunk) for chunk in reversed(todo)]
+        while pending:
+            yield pending.pop().result()
 
 
 def execute_dask(
