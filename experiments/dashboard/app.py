@@ -169,13 +169,8 @@ def SideBar() -> None:
     Heading(label("scenario", language), 4)
     PresetSelect("city", cities(), city.value, city.set, language)
     PresetSelect("package", packages(), policy.value, choose_policy, language)
-    with solara.Row():
-        solara.InputInt(label("seed", language), value=seed.value, on_value=seed.set)
-        solara.InputInt(label("years", language), value=years.value,
-                        on_value=lambda v: years.set(min(max(int(v), 1), 50)))  # fmt: skip
-    solara.InputInt(label("money_stops", language), value=money_stops.value,
-                    on_value=lambda v: money_stops.set(min(max(int(v), 0), 50)),
-                    classes=["money-stops"])  # fmt: skip
+    for name, reactive in (("seed", seed), ("years", years), ("money_stops", money_stops)):
+        NumberInput(name, reactive, language)
     Heading(label("levers", language), 4)
     solara.Text(label("levers_note", language), style={"font-size": "0.78rem", "color": "#555"})
     for lever in LEVERS:
@@ -187,6 +182,47 @@ def SideBar() -> None:
             LeverInput(lever, language)
     solara.Button(label("reset_levers", language), on_click=lambda: choose_policy(policy.value),
                   outlined=True, classes=["reset-levers"])  # fmt: skip
+
+
+# The whole numbers the side bar takes, and their ranges (the dashboard runs at most 50
+# years, to answer while the user waits; the command line takes up to 100).
+NUMBER_RANGES = {"seed": (0, 2**63 - 1), "years": (1, 50), "money_stops": (0, 50)}
+input_errors: solara.Reactive[dict[str, str]] = solara.reactive({})
+
+
+def checked_number(name: str, text: str, language: Lang) -> tuple[int | None, str | None]:
+    """``text`` typed into field ``name`` as its whole number, or None and one line saying
+    what is allowed: never clamped, never ignored without a word.
+    """
+    low, high = NUMBER_RANGES[name]
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        return None, label("whole_number", language).format(low=low, high=high)
+    return value, None
+
+
+def _enter(name: str, reactive: solara.Reactive[int], text: str, language: Lang) -> None:
+    value, problem = checked_number(name, text, language)
+    others = {k: v for k, v in input_errors.value.items() if k != name}
+    input_errors.set({**others, name: problem} if problem else others)
+    if value is not None:
+        reactive.set(value)
+
+
+@solara.component
+def NumberInput(name: str, reactive: solara.Reactive[int], language: Lang) -> None:
+    """A whole-number field; a value out of range leaves the setting as it was and says why
+    on a line of its own below the field (not in the field's clipped hint).
+    """
+    with solara.Div(classes=[f"input-{name}"]):
+        solara.InputText(label(name, language), value=str(reactive.value), continuous_update=False,
+                         on_value=lambda text: _enter(name, reactive, text, language))  # fmt: skip
+        problem = input_errors.value.get(name)
+        if problem:
+            solara.Text(problem, classes=["input-error"], style={"color": "#8a1c14", "font-size": "0.8rem"})
 
 
 # ---------------------------------------------------------------- main area

@@ -51,6 +51,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "finished": ("finished", "已结束"),
     "working": ("running the model…", "模型运行中…"),
     "error": ("The model raised an error", "模型运行出错"),
+    "whole_number": ("a whole number from {low:,} to {high:,}", "应为 {low:,} 到 {high:,} 之间的整数"),
     # arms
     "arm_policy": ("With the package", "实施政策包"),
     "arm_baseline": ("No policy", "无政策"),

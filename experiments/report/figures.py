@@ -328,7 +328,11 @@ def figure_robustness(table: pd.DataFrame, packages: list[str], measure: str, tx
     axes[1].barh(names, table[f"max_regret_{measure}"], color=tints)
     axes[1].set_xlabel(tx["robust_regret"].format(measure=tx.measure(measure)))
     axes[0].bar_label(axes[0].containers[0], fmt="{:.0%}", padding=3, fontsize=7)
-    axes[1].bar_label(axes[1].containers[0], fmt="{:.3g}", padding=3, fontsize=7)
+    if measure.endswith(("share", "rate")):  # a share's regret in percentage points, as its bars beside
+        axes[1].xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        axes[1].bar_label(axes[1].containers[0], fmt="{:.1%}", padding=3, fontsize=7)
+    else:
+        axes[1].bar_label(axes[1].containers[0], fmt="{:.3g}", padding=3, fontsize=7)
     axes[1].margins(x=0.15)
     axes[0].invert_yaxis()
     fig.suptitle(tx["robust_title"].format(n=int(table["futures"].max())), fontsize=9)
