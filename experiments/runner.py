@@ -106,7 +106,8 @@ def execute(cfg: Any, design: pd.DataFrame, chunks: list[list], todo: list[int],
         # in order, as pool.map, but never cancelling the futures when stopped early:
         # Python 3.11's pool then fails on them as it ends (InvalidStateError). Each is
         # dropped once yielded, so the results of chunks already stored are not held.
-        pending = [pool.submit(_run_chunk_by_id, chunk) for chunk in reversed(todo)]
+        pending = [pool.submit(_run_chunk_by_id, chunk) for chunk in todo]  # run in this order
+        pending.reverse()  # so that pop() takes them in it
         while pending:
             yield pending.pop().result()
 
