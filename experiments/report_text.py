@@ -41,6 +41,18 @@ FACTORS: dict[str, dict[str, str]] = {
 
 # The shipped packages' names and descriptions in Chinese; a package of the user's own
 # keeps its identifier and the description its YAML gives.
+# What a reader sees for each shipped package in English (a user's own package: its id).
+PACKAGES_EN = {
+    "none": "No incentives",
+    "membership_grant": "Membership grant",
+    "outcome_based": "Outcome-based grant",
+    "apprentice_subsidy": "Apprentice subsidy",
+    "tax_offset": "Tax offset",
+    "jczt": "Combined levers (jczt)",
+    "taicang_dual": "Taicang dual system",
+    "platform_only": "Information platform only",
+}
+
 PACKAGES_ZH = {
     "none": ("无激励", "不给任何激励(每个政策包都与之对照)"),
     "membership_grant": ("成员补贴", "每家成员企业每年5万元,只以入盟为条件"),

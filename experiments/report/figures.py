@@ -158,13 +158,15 @@ def figure_failures(rates: pd.DataFrame, packages: list[str], tx: Text, folder: 
         _heatmap(axes[1, 0], share, np.vectorize(lambda v: f"{v:.0%}")(share), rows, columns)
         axes[1, 0].set_title(f"{tx['futures_title']} (n = {futures})")
         axes[0, 0].tick_params(labelbottom=False)
-    fig.colorbar(
+    bar = fig.colorbar(
         image,
         ax=axes[:, 0].tolist(),
         label=tx["share_of_runs" if panels == 1 else "share"],
         fraction=0.03,
         pad=0.01,
     )
+    bar.set_ticks([0, 0.25, 0.5, 0.75, 1.0])  # in % as the cells, at even steps
+    bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     return _save(fig, folder, "failure_modes")
 
 

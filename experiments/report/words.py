@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from experiments.report_text import MEASURES, MODES, PACKAGES_ZH, TEXT
+from experiments.report_text import MEASURES, MODES, PACKAGES_EN, PACKAGES_ZH, TEXT
 
 
 class Text:
@@ -16,8 +16,10 @@ class Text:
         return self.words[key]
 
     def package(self, name: str) -> str:
-        """A package's display name (its identifier in English)."""
-        return PACKAGES_ZH[name][0] if self.lang == "zh" and name in PACKAGES_ZH else name
+        """A package's display name (a package of the user's own: its identifier)."""
+        if self.lang == "zh":
+            return PACKAGES_ZH[name][0] if name in PACKAGES_ZH else name
+        return PACKAGES_EN.get(name, name)
 
     def measure(self, name: str) -> str:
         """A run measure's display name (its column name when the table has none)."""

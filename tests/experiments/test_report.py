@@ -287,3 +287,18 @@ def test_p_values_are_printed_in_one_style():
         "0.004",
         "< 0.001",
     ]
+
+
+def test_every_shipped_package_has_a_name_for_readers_in_both_languages():
+    """Before: ids (jczt) in the English report's text, tables and figures."""
+    from experiments.report import Text
+    from experiments.report_text import PACKAGES_EN, PACKAGES_ZH
+    from policies.packages import available
+
+    for name in available("policy"):
+        assert name in PACKAGES_EN and name in PACKAGES_ZH
+    assert (
+        Text("en").package("jczt") == "Combined levers (jczt)"
+        and Text("zh").package("jczt") == "金融+财政+土地+信用"
+    )
+    assert Text("en").package("my_own") == "my_own"
