@@ -22,8 +22,8 @@ from matplotlib.patches import Patch
 from experiments.dashboard.labels import ALL_LABELS, Lang, label
 from experiments.dashboard.runs import Snapshot
 from experiments.fonts import FontError, cjk_family
+from experiments.palette import DEPTH_COLOURS  # depth 0 .. 4, as the report draws them
 
-DEPTH_COLOURS = ("#d0d0d0", "#c6dbef", "#6baed6", "#2171b5", "#08306b")  # depth 0 .. 4
 ACTIVE_COLOUR = "#2e9e44"
 SIGNED_COLOUR = "#9a9a9a"
 POLICY_COLOUR = "#1f5fa8"
@@ -111,8 +111,8 @@ def _network_figure(policy: Snapshot, baseline: Snapshot, lang: Lang) -> Figure:
         Line2D([], [], color=SIGNED_COLOUR, ls=(0, (3, 2)), label=label("signed_ties", lang)),
         Line2D([], [], color=ACTIVE_COLOUR, lw=1.5, label=label("active_ties", lang)),
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=8, frameon=False, fontsize=8.5)
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.9, bottom=0.08, wspace=0.04)
+    fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=8.5)  # two rows
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.9, bottom=0.12, wspace=0.04)
     return fig
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from experiments.report_text import TEXT
 from policies.levers import LEVERS, SETTINGS
 from policies.outcomes import FAILURE_MODES, MEASURES
 
@@ -107,16 +108,13 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "measures_over_time": ("Measures over time", "主要指标随时间变化"),
     "fiscal_axis": ("million yuan", "百万元"),
-    "depth_0": ("0 none", "0 未参与"),
-    "depth_1": ("1 member", "1 挂名成员"),
-    "depth_2": ("2 shallow", "2 浅层合作"),
-    "depth_3": ("3 training", "3 开展培养"),
-    "depth_4": ("4 deep", "4 深度融合"),
+    # the depths as the report names them (one set of words for both)
+    **{f"depth_{d}": (TEXT["en"][f"depth_{d}"], TEXT["zh"][f"depth_{d}"]) for d in range(5)},
     "depth": ("depth", "参与深度"),
     "school": ("school", "学校"),
     "firm": ("firm", "企业"),
     "points": ("{value:+.1f} pp", "{value:+.1f} 个百分点"),
-    "million_yuan": ("{value:.2f} M yuan", "{value_wan:,.1f} 万元"),
+    "million_yuan": ("{value:.2f} million yuan", "{value:.2f} 百万元"),  # the report's units
 }
 
 
@@ -167,5 +165,5 @@ def preset(group: str, name: str, lang: Lang) -> str:
 
 
 def money(yuan: float, lang: Lang) -> str:
-    """An amount of yuan as the page shows it (millions in English, 万元 in Chinese)."""
-    return label("million_yuan", lang, value=yuan / 1e6, value_wan=yuan / 1e4)
+    """An amount of yuan as the page shows it: millions, as in the report."""
+    return label("million_yuan", lang, value=yuan / 1e6)

@@ -21,15 +21,12 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
 
 from experiments.fonts import FontError, cjk_family  # noqa: E402
+from experiments.palette import DEPTH_COLOURS, PALETTE  # noqa: E402
 from experiments.report.stats import BANDED, DEPTHS, Yearly, frontier  # noqa: E402
 from experiments.report.words import Text  # noqa: E402
 from experiments.report_text import MODES, characters  # noqa: E402
 from experiments.store import atomic_write_bytes  # noqa: E402
 
-# Okabe-Ito, the low-contrast yellow last; a package keeps its colour in every figure
-PALETTE = ["#000000", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0072B2", "#F0E442"]
-# Colour-blind-safe sequential colours for depths 0-4 (cividis samples), light = not engaged.
-DEPTH_COLOURS = ("#e8e8e8", "#fde737", "#7fc97f", "#31688e", "#1b2f5b")
 PAGE_WIDTH = 7.5  # inches: a full-width figure on a printed page, at 100%
 ERRORS = {"ecolor": "#555555", "elinewidth": 0.8, "capsize": 2}
 

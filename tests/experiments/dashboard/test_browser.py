@@ -124,8 +124,8 @@ def test_dashboard_in_a_browser(server, tmp_path):
         assert page.locator("#current-year").inner_text() == "Year 3 of 15"
         assert _number(page, "deep_share-policy").endswith("%")
         spent = _number(page, "fiscal_total-policy")
-        assert spent != "0.00 M yuan", "jczt spends money within three years"
-        assert _number(page, "fiscal_total-baseline") == "0.00 M yuan"
+        assert spent != "0.00 million yuan", "jczt spends money within three years"
+        assert _number(page, "fiscal_total-baseline") == "0.00 million yuan"
         figure = page.locator("img.measures-figure").get_attribute("src")
 
         # a slider: the budget to zero re-runs the package to year 3 with no money
@@ -134,7 +134,7 @@ def test_dashboard_in_a_browser(server, tmp_path):
         thumb.press("Home")
         expect(page.locator(".lever-budget")).to_contain_text("Budget (yuan a year): 0 (changed)")
         expect(page.locator("#metric-fiscal_total-policy")).to_have_text(
-            "0.00 M yuan", timeout=ACTION_S * 1000
+            "0.00 million yuan", timeout=ACTION_S * 1000
         )
         _year(page, 3)
         expect(page.locator("img.measures-figure")).not_to_have_attribute("src", figure or "", timeout=10000)

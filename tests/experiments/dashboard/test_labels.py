@@ -81,9 +81,9 @@ def test_unknown_key_raises():
 
 
 def test_money_in_both_languages():
-    """Millions in English, 万元 in Chinese."""
-    assert money(1_234_567.0, "en") == "1.23 M yuan"
-    assert money(1_234_567.0, "zh") == "123.5 万元"
+    """Millions in both languages, the report's units (before: 万元 in Chinese, 'M yuan')."""
+    assert money(1_234_567.0, "en") == "1.23 million yuan"
+    assert money(1_234_567.0, "zh") == "1.23 百万元"
     assert label("year_of", "zh", year=3, n_years=15) == "第 3 年 / 共 15 年"
 
 
@@ -95,3 +95,15 @@ def test_shipped_presets_have_readable_names():
                 shown = preset(group, name, lang)
                 assert name in shown and shown != name, (group, name, lang)
     assert preset("package", "my_own_package", "zh") == "my_own_package"
+
+
+def test_the_dashboard_draws_and_names_depths_as_the_report_does():
+    """One palette and one set of depth words (before: blues and '4 deep' on the page,
+    cividis and '4 co-construction' in the report)."""
+    from experiments.dashboard import charts
+    from experiments.report import DEPTH_COLOURS
+    from experiments.report_text import TEXT
+
+    assert charts.DEPTH_COLOURS == DEPTH_COLOURS
+    for lang in ("en", "zh"):
+        assert [label(f"depth_{d}", lang) for d in range(5)] == [TEXT[lang][f"depth_{d}"] for d in range(5)]
