@@ -112,3 +112,38 @@ def test_sigterm_and_ctrl_c_stop_the_workers_with_one_line(tmp_path, signum, sta
     # yet listed, is redone by the resume)
     stored = {p.name for p in (folder / "runs.parquet").iterdir()}
     assert {f"part-{c:06d}.parquet" for c in manifest["chunks_done"]} <= stored
+
+
+def test_sigterm_while_the_report_draws_ends_its_workers_and_writes_no_page(tmp_path):
+    """consortium-report stopped while its forked workers draw: status 143, one line, no
+    page, no drawing worker left; the same command then writes the whole report."""
+    from experiments.compare import run_experiment
+    from tests.conftest import make_cfg
+
+    folder = tmp_path / "run"
+    run_experiment(make_cfg("city=small", "years=6", "experiment.replicates=4", "experiment.figures=false",
+                            "experiment.report=false", "experiment.workers=1"), folder)  # fmt: skip
+    command = [sys.executable, "-m", "experiments.report", str(folder)]
+    with open(tmp_path / "err", "w") as err:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
+    deadline = time.monotonic() + 120
+    drawing: list[int] = []
+    while time.monotonic() < deadline and process.poll() is None and not drawing:
+        drawing = [pid for pid in _children(process.pid) if _alive(pid)]
+        time.sleep(0.02)
+    if not drawing:
+        process.kill()
+        pytest.skip("the report finished before its drawing workers could be seen (one core?)")
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=60)
+    finally:
+        survivors = [pid for pid in drawing if not _gone([pid])]
+        for pid in survivors:
+            os.kill(pid, signal.SIGKILL)
+    text = (tmp_path / "err").read_text()
+    assert process.returncode == 143 and "Traceback" not in text and not survivors
+    assert text.strip().splitlines()[-1].startswith("consortium-report: interrupted (SIGTERM)")
+    assert not (folder / "report" / "report.html").exists()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0 and (folder / "report" / "report.html").exists()
