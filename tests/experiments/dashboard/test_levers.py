@@ -56,7 +56,8 @@ def test_every_setting_with_a_control_is_shown(setting):
 
 def test_the_side_bar_holds_the_registries_and_nothing_else():
     """One control per lever and per shown setting, the budget first, switches last."""
-    assert len(LEVERS) == len(registry.LEVERS) + len(SHOWN_SETTINGS) == 16
+    assert len(LEVERS) == len(registry.LEVERS) + len(SHOWN_SETTINGS) == 21
+    assert all(setting.control is not None for setting in registry.SETTINGS), "every setting has a control"
     assert LEVERS[0].key == "budget"
     groups = [lever.group for lever in LEVERS]
     assert groups == sorted(groups, key=["money", "governance"].index)
@@ -71,7 +72,7 @@ def test_unknown_kind_fails_loudly():
     with pytest.raises(ValueError, match="choice"):
         lever_control(replace(lever, control=replace(lever.control, kind="choice")))
     with pytest.raises(ValueError, match="no dashboard control"):
-        setting_control(next(s for s in registry.SETTINGS if s.control is None))
+        setting_control(replace(registry.SETTINGS[0], control=None))
 
 
 def test_unchanged_levers_give_no_overrides():
@@ -152,3 +153,20 @@ def test_sliders_reach_the_package_value(name):
             assert 0 <= float(values[lever.key]) <= slider_maximum(lever, values[lever.key])
         elif lever.kind == "choice":
             assert values[lever.key] in lever.choices
+
+
+def test_the_governance_settings_new_to_the_side_bar_set_their_fields():
+    """Clawback, penalty and the service-period clause (before: no control) set their
+    package fields."""
+    values = package_values("none")
+    values.update(
+        clawback=0.5, penalty=100000.0, payback_clause=True, payback_service=5, payback_reduction=0.3
+    )
+    changed = overrides("none", values)
+    assert changed == {
+        "policy__governance__clawback_share": 0.5,
+        "policy__governance__penalty_cny": 100000.0,
+        "policy__governance__payback_clause": True,
+        "policy__governance__payback_service_years": 5,
+        "policy__governance__payback_poaching_reduction_share": 0.3,
+    }
