@@ -79,6 +79,30 @@ def current_settings() -> Settings:
     )
 
 
+rerun: solara.Reactive[tuple[bool, int] | None] = solara.reactive(None)  # (moved, year) of the last re-run
+SETTING_ECHOES = ("budget_cny",)  # series columns that record a setting rather than an outcome
+
+
+def rerun_outcome(before: View | None, after: View) -> tuple[bool, int] | None:
+    """What a re-run for a changed lever did to the package's run: (whether any number of
+    its years moved, the year it was re-run to); None when it was not such a re-run (the
+    first pair, or a new city, package, seed or length: a new pair).
+    """
+    if before is None or before.settings.overrides == after.settings.overrides:
+        return None
+    if (before.settings.policy, before.settings.scenario()) != (
+        after.settings.policy,
+        after.settings.scenario(),
+    ):
+        return None
+    # the budget column records the setting itself, not what it did
+    kept = [c for c in after.policy.series.columns if c not in SETTING_ECHOES]
+    moved = before.policy.year != after.policy.year or not before.policy.series[kept].equals(
+        after.policy.series[kept]
+    )
+    return moved, after.policy.year
+
+
 def _publish(comparison: Comparison) -> None:
     policy_snapshot, baseline_snapshot = comparison.snapshots()
     view.set(View(comparison.settings, policy_snapshot, baseline_snapshot))
@@ -315,6 +339,10 @@ def Controls(language: Lang) -> None:
                     attributes={"id": "current-year", "data-year": year})  # fmt: skip
     if busy.value:
         solara.ProgressLinear(True)
+    elif rerun.value is not None:  # say what the last change did, even when nothing moved
+        moved, rerun_to = rerun.value
+        solara.Text(label("rerun_moved" if moved else "rerun_still", language, year=rerun_to),
+                    classes=["rerun-note"], style={"font-size": "0.8rem", "color": "#555"})  # fmt: skip
 
 
 @solara.component
@@ -353,8 +381,10 @@ def Page() -> None:
             old = pair.value
             comparison = Comparison(settings) if old is None else old.rebuilt(settings)
             if latest.current == settings:
+                before = view.value
                 pair.set(comparison)
                 _publish(comparison)
+                rerun.set(rerun_outcome(before, view.value) if view.value is not None else None)
                 error.set(None)
         except Exception:  # noqa: BLE001  (any model error is shown on the page)
             _fail()

@@ -51,6 +51,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "not_started": ("Year 0: press Step or Play.", "第 0 年：请点击“推进一年”或“播放”。"),
     "finished": ("finished", "已结束"),
     "working": ("running the model…", "模型运行中…"),
+    "rerun_moved": (
+        "Re-run from year 0 to year {year} with your change.",
+        "已按调整从第 0 年重新运行到第 {year} 年。",
+    ),
+    "rerun_still": (
+        "Re-run from year 0 to year {year} with your change: nothing moved (at this "
+        "setting the change binds nothing).",
+        "已按调整从第 0 年重新运行到第 {year} 年：结果没有变化（在当前设置下该调整不起作用）。",
+    ),
     "error": ("The model raised an error", "模型运行出错"),
     "whole_number": ("a whole number from {low:,} to {high:,}", "应为 {low:,} 到 {high:,} 之间的整数"),
     # arms

@@ -85,3 +85,28 @@ def test_money_stops_after_the_chosen_year():
     pair.advance_to(7)
     paid = pair.snapshots()[0].series["fiscal_cost_cny"].to_numpy()
     assert paid[:4].sum() > 0 and np.all(paid[4:] == 0)
+
+
+def test_a_rerun_says_whether_the_change_moved_anything():
+    """Before: a budget raise that binds nothing showed '(changed)' and no sign of a
+    re-run. jczt spends less than a 29-million budget would allow in the small city's first
+    years, so raising it moves no number but the budget's own column; a 20,000-yuan
+    apprentice subsidy moves the run; a new seed is a new pair, not a re-run."""
+    from experiments.dashboard.app import View, rerun_outcome
+
+    first = Comparison(Settings("small", "jczt", 0, 6, ()))
+    for _ in range(3):
+        first.step()
+    before = View(first.settings, *first.snapshots())
+
+    def after(settings):
+        again = first.rebuilt(settings)
+        return View(again.settings, *again.snapshots())
+
+    budget = after(Settings("small", "jczt", 0, 6, (("policy__budget_cny_per_year", 2.9e7),)))
+    assert rerun_outcome(before, budget) == (False, 3)
+    subsidy = (("policy__apprentice_subsidy__cny_per_apprentice_year", 20000.0),
+               ("policy__apprentice_subsidy__enabled", True))  # fmt: skip
+    assert rerun_outcome(before, after(Settings("small", "jczt", 0, 6, subsidy))) == (True, 3)
+    assert rerun_outcome(before, after(Settings("small", "jczt", 1, 6, subsidy))) is None
+    assert rerun_outcome(None, before) is None
