@@ -96,15 +96,15 @@ def _experiment(cfg: Any, folder: Path) -> pd.DataFrame:
     group = "report" if lang == "en" else f"report/{lang}"
     report = bool(cfg.experiment.report and len(runs) and not artefacts_sound(folder, group))
     quick_look = bool(cfg.experiment.figures and len(runs) and not artefacts_sound(folder, "figures"))
-    if quick_look and not (report and lang == "en"):  # no English report to take them from
-        _draw_quick_look(cfg, folder, runs, names)
-        quick_look = False
-    if not store.complete:
+    if not store.complete:  # the runs are; figures and report record themselves once written
         store.save(
             "complete",
             run_count=int(len(runs)),
             elapsed_seconds=round(time.perf_counter() - started, 2),
         )
+    if quick_look and not (report and lang == "en"):  # no English report to take them from
+        _draw_quick_look(cfg, folder, runs, names)
+        quick_look = False
     table = comparison_table(runs, names)
     print(render(table, cfg))
     if store.failed:

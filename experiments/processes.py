@@ -66,7 +66,7 @@ def run_interruptible(program: str, body: Callable[[], Any], resume: str) -> Non
 
 def die_with_parent(parent: int) -> None:
     """In a child: be killed when ``parent`` ends (Linux), leave Ctrl-C to it, and end on
-    SIGTERM (not the handler of :func:`stop_on_signals` it may have inherited).
+    SIGTERM (not the handler of :func:`run_interruptible` it may have inherited).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)

@@ -84,6 +84,10 @@ def write_config(cfg: Any, folder: Path) -> None:
     atomic_write_bytes(folder / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True).encode())
 
 
+# What write_manifest stamps itself on every write (not carried over from the last one).
+_STAMPED = ("status", "written_at", "python", "versions", "git_commit")
+
+
 def write_manifest(folder: Path, status: str, **fields: Any) -> dict:
     """Write ``manifest.json`` with versions, commit, and the given fields."""
     manifest = {
@@ -202,8 +206,7 @@ def record_artefacts(folder: Path, group: str, skip: tuple[str, ...] = ()) -> No
         if path.is_file() and not relative.startswith(excluded) and not path.name.startswith("."):
             files[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
     artefacts = {**manifest.get("artefacts", {}), group: files}
-    kept = {k: v for k, v in manifest.items() if k not in ("status", "written_at", "python", "versions",
-                                                           "git_commit", "artefacts")}  # fmt: skip
+    kept = {k: v for k, v in manifest.items() if k not in (*_STAMPED, "artefacts")}
     write_manifest(folder, manifest.get("status", "running"), **kept, artefacts=artefacts)
 
 
@@ -322,14 +325,7 @@ class ChunkStore:
             failed=self.failed,
             **fields,
         )
-        on_disk = self.folder / "manifest.json"
-        if on_disk.exists():  # what a report or figures recorded there meanwhile (record_artefacts)
-            self.manifest["artefacts"] = read_manifest(self.folder).get("artefacts", {})
-        fixed = {
-            k: v
-            for k, v in self.manifest.items()
-            if k not in ("status", "written_at", "python", "versions", "git_commit")
-        }
+        fixed = {k: v for k, v in self.manifest.items() if k not in _STAMPED}
         write_manifest(self.folder, status, **fixed)
 
 
