@@ -31,6 +31,26 @@ PAGE_WIDTH = 7.5  # inches: a full-width figure on a printed page, at 100%
 ERRORS = {"ecolor": "#555555", "elinewidth": 0.8, "capsize": 2}
 
 
+class Percent(PercentFormatter):
+    """Shares as percentages with as few decimals as the ticks need, the same for every
+    tick of the axis: 0%, 25%, 50% on a wide axis, 67.5%, 68.0%, 68.5% on a narrow one
+    (a fixed ``decimals=0`` printed those as 68%, 68%, 68%: labels that repeat or step
+    unevenly).
+    """
+
+    MAX_DECIMALS = 6
+
+    def __init__(self) -> None:
+        super().__init__(1.0, decimals=0)
+
+    def format_ticks(self, values: Any) -> list[str]:
+        """The ticks' labels, at the fewest decimals that write each tick exactly."""
+        percents = np.asarray(values, dtype=float) * 100.0
+        exact = (d for d in range(self.MAX_DECIMALS + 1) if np.allclose(percents, percents.round(d), 0, 1e-9))
+        self.decimals = next(exact, self.MAX_DECIMALS)
+        return super().format_ticks(values)
+
+
 def colour(packages: list[str], name: str) -> str:
     """The colour of a package, by its place in the experiment's list."""
     return PALETTE[packages.index(name) % len(PALETTE)]
@@ -163,7 +183,7 @@ def figure_failures(rates: pd.DataFrame, packages: list[str], tx: Text, folder: 
         pad=0.01,
     )
     bar.set_ticks([0, 0.25, 0.5, 0.75, 1.0])  # in % as the cells, at even steps
-    bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    bar.ax.yaxis.set_major_formatter(Percent())
     return _save(fig, folder, "failure_modes")
 
 
@@ -189,7 +209,7 @@ def figure_tradeoff(table: pd.DataFrame, packages: list[str], tx: Text, folder: 
         ax.plot(front["fiscal_cost_cny_m"], front[column], ls="--", color="grey", lw=1, label=tx["frontier"])
         ax.set_xlabel(tx["tradeoff_x"])
         ax.set_ylabel(tx[label])
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.yaxis.set_major_formatter(Percent())
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=min(4, len(labels)), frameon=False)
     fig.suptitle(tx["tradeoff_title"], fontsize=9)
@@ -243,7 +263,7 @@ def figure_depths(yearly: Yearly, packages: list[str], tx: Text, folder: Path) -
         ax.set_title(tx.package(name))
         ax.set_ylim(0, 1)
         ax.set_xlim(mean.index.min(), mean.index.max())
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.yaxis.set_major_formatter(Percent())
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if name != "none":
             _mark_money(ax, _paying(yearly, [name]), tx)
@@ -278,7 +298,7 @@ def figure_series(yearly: Yearly, packages: list[str], tx: Text, folder: Path) -
         _mark_money(ax, _paying(yearly, packages), tx)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if column != "mean_relevance":
-            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            ax.yaxis.set_major_formatter(Percent())
         ax.set_title(tx[titles[column]])
         ax.set_xlabel(tx["year"])
     axes[0].set_ylabel(tx["series_y"])
@@ -305,7 +325,7 @@ def figure_persistence(yearly: Yearly, packages: list[str], tx: Text, folder: Pa
     ax.axhline(0, color="grey", lw=0.8)
     _event(ax, 0.5, tx["money_stops"])
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.yaxis.set_major_formatter(Percent())
     ax.set_xlabel(tx["persistence_x"])
     ax.set_ylabel(tx["persistence_y"])
     ax.set_title(tx["persistence_title"])
@@ -322,13 +342,13 @@ def figure_robustness(table: pd.DataFrame, packages: list[str], measure: str, tx
     axes[0].barh(names, table["satisficing_share"], color=tints)
     axes[0].set_xlim(0, 1.15)  # room for the value labels beside a full bar
     axes[0].set_xticks([0, 0.25, 0.5, 0.75, 1.0])
-    axes[0].xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    axes[0].xaxis.set_major_formatter(Percent())
     axes[0].set_xlabel(tx["robust_share"])
     axes[1].barh(names, table[f"max_regret_{measure}"], color=tints)
     axes[1].set_xlabel(tx["robust_regret"].format(measure=tx.measure(measure)))
     axes[0].bar_label(axes[0].containers[0], fmt="{:.0%}", padding=3, fontsize=7)
     if measure.endswith(("share", "rate")):  # a share's regret in percentage points, as its bars beside
-        axes[1].xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        axes[1].xaxis.set_major_formatter(Percent())
         axes[1].bar_label(axes[1].containers[0], fmt="{:.1%}", padding=3, fontsize=7)
     else:
         axes[1].bar_label(axes[1].containers[0], fmt="{:.3g}", padding=3, fontsize=7)
