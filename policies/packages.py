@@ -23,6 +23,17 @@ def available(group: str) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.yaml"))
 
 
+def default_choice(group: str) -> str:
+    """The preset of ``group`` the main job uses when none is given (``configs/config.yaml``'s
+    defaults list): the one place the default city is named, so the dashboard opens on it too.
+    """
+    defaults = OmegaConf.load(config_dir() / "config.yaml").get("defaults", [])
+    for entry in defaults:
+        if isinstance(entry, DictConfig) and group in entry:
+            return str(entry[group])
+    raise KeyError(f"configs/config.yaml names no default for {group!r}")
+
+
 def load_package(name: str) -> DictConfig:
     """Load a shipped package by name, typed and checked against the schema (a copy of
     its own: callers may change it; a sweep loads every package once per chunk).

@@ -29,14 +29,18 @@ from experiments.dashboard.levers import (
     LeverValue,
     cities,
     package_values,
+    package_windows,
     packages,
     slider_maximum,
+    window_set,
+    years_shown,
 )
 from experiments.dashboard.levers import overrides as lever_overrides
 from experiments.dashboard.runs import Comparison, Settings, Snapshot
 from policies.outcomes import FAILURE_MODE_CODES
+from policies.packages import default_choice
 
-DEFAULT_CITY = "small"
+DEFAULT_CITY = default_choice("city")  # the main job's and the report's city
 DEFAULT_POLICY = "jczt"
 APPLY_DELAY_S = 0.35  # wait this long after the last lever change before re-running
 PLAY_INTERVAL_S = 0.4  # pause between years when playing
@@ -62,6 +66,7 @@ seed = solara.reactive(0)
 years = solara.reactive(15)
 money_stops = solara.reactive(0)  # the last year paid (1-based); 0: the package's own years
 lever_values = solara.reactive(package_values(DEFAULT_POLICY))
+lever_windows = solara.reactive(package_windows(DEFAULT_POLICY))  # each lever's years
 view: solara.Reactive[View | None] = solara.reactive(None)
 pair: solara.Reactive[Comparison | None] = solara.reactive(None)
 playing = solara.reactive(False)
@@ -71,7 +76,7 @@ error: solara.Reactive[str | None] = solara.reactive(None)
 
 def current_settings() -> Settings:
     """The settings the side bar describes now."""
-    changed = lever_overrides(policy.value, lever_values.value)
+    changed = lever_overrides(policy.value, lever_values.value, lever_windows.value)
     if money_stops.value > 0:  # every lever stops after that year (the model counts from 0)
         changed["experiment__phase_out_year"] = int(money_stops.value) - 1
     return Settings(
@@ -120,9 +125,10 @@ def Heading(text: str, level: int) -> None:
 
 
 def choose_policy(name: str) -> None:
-    """A new package: its own lever values."""
+    """A new package: its own lever values and years."""
     policy.set(name)
     lever_values.set(package_values(name))
+    lever_windows.set(package_windows(name))
 
 
 def _set_lever(key: str, value: LeverValue) -> None:
@@ -168,6 +174,26 @@ def LeverInput(lever: LeverControl, language: Lang) -> None:
                 value=choice_label(lever.key, str(value), language),
                 on_value=lambda text: _set_lever(lever.key, names[text]),
             )
+        if lever.lever is not None:
+            YearsInput(lever.lever, language)
+
+
+def _set_years(lever: str, first: int, last: int) -> None:
+    window = window_set(int(first), int(last), int(years.value))
+    lever_windows.set({**lever_windows.value, lever: window})
+
+
+@solara.component
+def YearsInput(lever: str, language: Lang) -> None:
+    """The years a lever pays in, as a range of the run's years (from 1, as the page counts)."""
+    first, last, top = years_shown(lever_windows.value[lever], int(years.value))
+    changed = lever_windows.value[lever] != package_windows(policy.value)[lever]
+    text = label("lever_years", language, first=first, last=last)
+    if changed:
+        text += f" ({label('changed', language)})"
+    with solara.Div(classes=[f"years-{lever}"]):
+        solara.SliderRangeInt(text, value=(first, last), min=1, max=top, step=1, thumb_label=False,
+                              on_value=lambda pair: _set_years(lever, *pair))  # fmt: skip
 
 
 @solara.component

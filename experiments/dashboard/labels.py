@@ -42,6 +42,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "governance": ("Governance", "治理"),
     "reset_levers": ("Package values", "恢复政策包取值"),
     "changed": ("changed", "已调整"),
+    "lever_years": ("paid in years {first}-{last}", "支付年份：第 {first}-{last} 年"),
     "reset": ("Reset", "重置"),
     "step": ("Step a year", "推进一年"),
     "play": ("Play", "播放"),

@@ -26,6 +26,7 @@ SLIDERS: tuple[Kind, ...] = ("amount", "share", "count")  # drawn as sliders; ab
 LEVER_KINDS: tuple[Kind, ...] = (*SLIDERS, "switch")  # a lever row has no labels for choices
 SETTING_KINDS: tuple[Kind, ...] = (*SLIDERS, "switch", "choice")
 LeverValue = float | int | bool | str
+Window = tuple[int, int | None]  # a lever's (start_year, end_year): from 0, end inclusive, None: to the end
 
 
 @dataclass(frozen=True)
@@ -158,14 +159,58 @@ def slider_maximum(lever: LeverControl, package_value: LeverValue) -> float:
     return max(lever.maximum, float(package_value))
 
 
-def overrides(package: str, values: dict[str, LeverValue]) -> dict[str, Any]:
-    """Model keyword overrides for the levers set away from the package's own values.
+def package_windows(package: str) -> dict[str, Window]:
+    """Each lever's window of years in a shipped package."""
+    return dict(_shipped_windows(package))
+
+
+@cache
+def _shipped_windows(package: str) -> tuple[tuple[str, Window], ...]:
+    config = load_package(package)
+    windows = []
+    for lever in registry.LEVERS:
+        block = config[lever.name]
+        windows.append(
+            (lever.name, (int(block.start_year), None if block.end_year is None else int(block.end_year)))
+        )
+    return tuple(windows)
+
+
+def years_shown(window: Window, n_years: int) -> tuple[int, int, int]:
+    """A window as the side bar's range of years shows it, counted from 1 as the page
+    counts years: (first year paid, last year paid, the range's upper end). The range
+    ends at the run's last year, or further if the package's window does (shown as it
+    is, never cut to fit).
+    """
+    start, end = window
+    top = max(n_years, start + 1, 0 if end is None else end + 1)
+    return start + 1, top if end is None else end + 1, top
+
+
+def window_set(first: int, last: int, n_years: int) -> Window:
+    """A range of years set on the side bar (from 1) as a lever's window (from 0); a range
+    that reaches the run's last year runs to the end.
+    """
+    if not 1 <= first <= last:
+        raise ValueError(f"a lever's years run from year 1 on, first before last; got {first}-{last}")
+    return first - 1, None if last == n_years else last - 1
+
+
+def overrides(
+    package: str, values: dict[str, LeverValue], windows: dict[str, Window] | None = None
+) -> dict[str, Any]:
+    """Model keyword overrides for the levers set away from the package's own values and
+    for the windows of years set away from the package's own.
 
     Only changed fields are passed, so the package stays as shipped in everything the
-    dashboard does not show (windows of years, a lever's second term, ...).
+    dashboard does not show (a lever's second term, its own budget line, ...).
     """
     shipped = package_values(package)
     result: dict[str, Any] = {}
+    shipped_windows = package_windows(package)
+    for name, window in (windows or {}).items():
+        if window != shipped_windows[name]:
+            result[f"policy__{name}__start_year"], result[f"policy__{name}__end_year"] = window
     for key, value in values.items():
         lever = BY_KEY[key]
         if value == shipped[key]:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 import sim
+from policies.packages import default_choice
 from policies.schema import SCHOOL_KINDS
 
 BASELINE_PACKAGE = "none"
@@ -26,7 +27,7 @@ BASELINE_PACKAGE = "none"
 class Settings:
     """What defines a pair of runs: the scenario and the levers changed from the package."""
 
-    city: str = "small"
+    city: str = field(default_factory=lambda: default_choice("city"))
     policy: str = "jczt"
     seed: int = 0
     years: int = 15

@@ -110,12 +110,14 @@ def test_dashboard_in_a_browser(server, tmp_path):
         page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
         page.goto(url)
 
-        # the page loads: both runs built at year 0 (default: city small, package jczt)
+        # the page loads: both runs built at year 0 (default: the main job's city, package jczt)
         _year(page, 0, FIRST_LOAD_S)
         assert "City-level industry-education consortium" in page.locator("h2").inner_text()
         assert _number(page, "deep_share-policy") == "–"
-        for lever in LEVERS:  # every registry lever has its control, named by its row
+        expect(page.locator(".v-navigation-drawer, body").first).to_contain_text("suzhou_robotics")
+        for lever in LEVERS:  # every registry lever has its control, named by its row, and its years
             expect(page.locator(f".lever-{lever.name}")).to_contain_text(lever.label_en)
+            expect(page.locator(f".years-{lever.name}")).to_contain_text("paid in years 1-15")
 
         # stepping advances the year, and the measures appear
         for year in (1, 2, 3):
@@ -138,6 +140,17 @@ def test_dashboard_in_a_browser(server, tmp_path):
         )
         _year(page, 3)
         expect(page.locator("img.measures-figure")).not_to_have_attribute("src", figure or "", timeout=10000)
+
+        # a lever's years: the land discount's last year two years earlier
+        upper = page.locator(".years-land [role=slider]").last
+        upper.focus()
+        upper.press("ArrowLeft")
+        upper.press("ArrowLeft")
+        expect(page.locator(".years-land")).to_contain_text("paid in years 1-13 (changed)")
+        # re-run to year 3, where a window ending in year 13 changes nothing, and the page says so
+        expect(page.locator(".rerun-note")).to_contain_text("nothing moved", timeout=ACTION_S * 1000)
+        expect(page.locator("button.play")).to_be_enabled(timeout=ACTION_S * 1000)
+        _year(page, 3)
 
         # play runs on by itself until paused
         page.locator("button.play").click()

@@ -170,3 +170,53 @@ def test_the_governance_settings_new_to_the_side_bar_set_their_fields():
         "policy__governance__payback_service_years": 5,
         "policy__governance__payback_poaching_reduction_share": 0.3,
     }
+
+
+def test_every_lever_has_its_years_as_the_package_sets_them():
+    """Each registry lever has a window of years in every package (before: no control)."""
+    for name in packages():
+        package = load_package(name)
+        windows = levers.package_windows(name)
+        assert set(windows) == set(registry.LEVER_NAMES)
+        for lever, (start, end) in windows.items():
+            assert start == package[lever].start_year and end == package[lever].end_year
+
+
+@pytest.mark.parametrize(
+    ("window", "n_years", "shown"),
+    [
+        ((0, None), 15, (1, 15, 15)),  # all years of the run
+        ((2, 5), 15, (3, 6, 15)),  # model years 2..5 are the page's years 3..6
+        ((0, 19), 15, (1, 20, 20)),  # a window beyond the run is shown as it is, not cut
+        ((20, None), 15, (21, 21, 21)),  # a lever that starts after the run
+    ],
+)
+def test_years_are_shown_from_1_as_the_page_counts_them(window, n_years, shown):
+    assert levers.years_shown(window, n_years) == shown
+
+
+def test_a_range_set_on_the_side_bar_is_the_levers_window():
+    """Years from 1 become the model's from 0; a range to the run's last year runs to the
+    end; a range that cannot be is refused, never turned into some other window."""
+    assert levers.window_set(3, 6, 15) == (2, 5)
+    assert levers.window_set(1, 15, 15) == (0, None)
+    assert levers.window_set(1, 20, 15) == (0, 19)
+    for first, last in ((0, 4), (5, 4)):
+        with pytest.raises(ValueError, match="first before last"):
+            levers.window_set(first, last, 15)
+    for window in ((0, None), (2, 5), (4, 4)):
+        assert levers.window_set(*levers.years_shown(window, 15)[:2], 15) == window
+
+
+def test_changed_years_give_their_overrides_and_only_those():
+    values = package_values("jczt")
+    windows = levers.package_windows("jczt")
+    assert overrides("jczt", values, windows) == {}
+    windows["land"] = (2, 5)
+    windows["credit"] = (3, None)
+    assert overrides("jczt", values, windows) == {
+        "policy__land__start_year": 2,
+        "policy__land__end_year": 5,
+        "policy__credit__start_year": 3,
+        "policy__credit__end_year": None,
+    }

@@ -110,3 +110,21 @@ def test_a_rerun_says_whether_the_change_moved_anything():
     assert rerun_outcome(before, after(Settings("small", "jczt", 0, 6, subsidy))) == (True, 3)
     assert rerun_outcome(before, after(Settings("small", "jczt", 1, 6, subsidy))) is None
     assert rerun_outcome(None, before) is None
+
+
+def test_a_levers_years_set_on_the_page_are_the_years_it_pays():
+    """Every lever of jczt paid in years 3-4 of 6 (the page's count; the model's 2-3): no
+    money is spent outside them (no lever is active, so nothing can be claimed or run),
+    though the package as shipped spends in the last two years; some is spent inside."""
+    from experiments.dashboard.levers import overrides, package_values, package_windows
+
+    windows = dict.fromkeys(package_windows("jczt"), (2, 3))
+    changed = overrides("jczt", package_values("jczt"), windows)
+    pair = Comparison(Settings("small", "jczt", 3, 6, tuple(sorted(changed.items()))))
+    full = Comparison(SMALL)
+    pair.advance_to(6)
+    full.advance_to(6)
+    spent = pair.snapshots()[0].series["fiscal_cost_cny"].to_numpy()
+    shipped = full.snapshots()[0].series["fiscal_cost_cny"].to_numpy()
+    assert list(spent[[0, 1, 4, 5]]) == [0.0] * 4
+    assert (spent[[2, 3]] > 0).all() and (shipped[[4, 5]] > 0).all()
