@@ -122,15 +122,21 @@ TEXT = {
         "fig_persistence": "Persistence after the money stops",
         "fig_robustness": "Robustness across futures",
         "fig_sobol": "Sensitivity (Sobol indices)",
-        "ce_heading": "Cost-effectiveness against the no-policy twin (median, quartiles)",
+        "ce_heading": "Cost-effectiveness against the no-policy twin (95% intervals)",
         "ce_note": (
             "Yuan of public money per extra firm-year at depth 4 and per extra graduate employed "
-            "locally in field, over the no-policy run with the same random numbers; deadweight: "
-            "the share of money paid for depth a firm chose anyway. Data: tables/cost_effectiveness.csv."
+            "locally in field, over the no-policy run with the same random numbers: the package's "
+            "spending over all its runs divided by its extra over all its runs, runs with no extra "
+            "included, with a 95% bootstrap interval over runs. Where the runs cannot tell the mean extra "
+            "a run from none (its 95% interval includes zero), no cost is given. Deadweight (median and "
+            "quartiles over runs): the share of money paid for depth a firm chose anyway. "
+            "Data: tables/cost_effectiveness.csv."
         ),
         "ce_deep": "yuan per extra deep member-year",
         "ce_graduate": "yuan per extra in-field local graduate",
         "ce_deadweight": "deadweight share",
+        "ce_no_deep": "no detectable extra deep member-years",
+        "ce_no_graduates": "no detectable extra in-field graduates",
         "boxes_heading": "Where failure happens (scenario discovery, PRIM)",
         "and": " and ",
         "everywhere": "in every future",
@@ -227,15 +233,20 @@ TEXT = {
         "fig_persistence": "退坡后的持续性",
         "fig_robustness": "跨情景的稳健性",
         "fig_sobol": "敏感性(Sobol 指数)",
-        "ce_heading": "相对无激励对照的成本效益(中位数、四分位数)",
+        "ce_heading": "相对无激励对照的成本效益(95% 区间)",
         "ce_note": (
             "与同一组随机数下的无激励运行相比:"
-            "每多一个深度 4 企业年、每多一名本地对口就业毕业生所花的财政资金(元);"
-            "无谓支出:支付给本来就会达到该深度的企业的资金占比。数据:tables/cost_effectiveness.csv。"
+            "每多一个深度 4 企业年、每多一名本地对口就业毕业生所花的财政资金(元),"
+            "即该政策包全部运行的支出之和除以全部运行的增量之和(没有增量的运行也计入),"
+            "附按运行自助抽样的 95% 区间;每次运行平均增量的 95% 区间包含零时,不给出成本。"
+            "无谓支出(各次运行的中位数、四分位数):支付给本来就会达到该深度的企业的资金占比。"
+            "数据:tables/cost_effectiveness.csv。"
         ),
         "ce_deep": "每增加一个共建企业年(元)",
         "ce_graduate": "每增加一名本地对口就业毕业生(元)",
         "ce_deadweight": "无谓支出占比",
+        "ce_no_deep": "未见可测的共建企业年增量",
+        "ce_no_graduates": "未见可测的本地对口就业增量",
         "boxes_heading": "失效发生在哪些情景(情景发现,PRIM)",
         "and": " 且 ",
         "everywhere": "在所有情景中",

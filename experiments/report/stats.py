@@ -4,10 +4,11 @@ the efficient frontier, Sobol indices and scenario discovery; and from the yearl
 read one package at a time, the few numbers a year its figures show (:func:`yearly_summary`).
 
 Intervals across replicates are 95% t-intervals of the mean; shares of runs carry 95%
-Wilson intervals. The t quantile comes from ``scipy.special`` (what ``scipy.stats.t.ppf``
-computes, bit for bit); ``scipy.stats`` itself (1.2 to 1.5 s to import) only for the
-paired test. Both are imported when first used, while the report's first figures are
-being drawn (experiments/report/writer.py).
+Wilson intervals; a cost per extra unit (a ratio of totals over runs) a 95% percentile
+bootstrap interval over runs, from a fixed seed. The t quantile comes from
+``scipy.special`` (what ``scipy.stats.t.ppf`` computes, bit for bit); ``scipy.stats``
+itself (1.2 to 1.5 s to import) only for the paired test. Both are imported when first
+used, while the report's first figures are being drawn (experiments/report/writer.py).
 """
 
 from __future__ import annotations
@@ -165,23 +166,79 @@ def failure_rates(runs: pd.DataFrame, packages: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# The costs per extra unit: (runs table column of the extra, name of the cost in the table).
+COSTS = (
+    ("additional_deep_member_years", "cost_per_additional_deep_member_cny"),
+    ("additional_in_field_local_graduates", "cost_per_additional_in_field_graduate_cny"),
+)
+BOOTSTRAP_RESAMPLES = 2000
+BOOTSTRAP_SEED = 13  # fixed: the same runs give the same report
+
+
+def ratio_of_totals(
+    spent: np.ndarray, extra: np.ndarray, resamples: int = BOOTSTRAP_RESAMPLES, seed: int = BOOTSTRAP_SEED
+) -> tuple[float, float, float]:
+    """Spending over all runs divided by the extra over all runs, and its 95% percentile
+    bootstrap interval (runs resampled with replacement, each run's spending with its
+    extra). A resample whose extra is zero or less bought nothing: its cost is infinite,
+    so more than 2.5% of such resamples leave the upper bound infinite. The ratio itself
+    is NaN when the total extra is zero or less.
+    """
+    n = spent.size
+    if n == 0:
+        return float("nan"), float("nan"), float("nan")
+    total = float(extra.sum())
+    ratio = float(spent.sum()) / total if total > 0 else float("nan")
+    rng = np.random.default_rng(seed)
+    step = max(1, 4_000_000 // n)  # resamples a draw: memory bounded for a sweep's many runs
+    costs = []
+    for start in range(0, resamples, step):
+        picked = rng.integers(0, n, size=(min(step, resamples - start), n))
+        s, e = spent[picked].sum(axis=1), extra[picked].sum(axis=1)
+        costs.append(np.where(e > 0, s / np.where(e > 0, e, 1.0), np.inf))
+    low, high = np.quantile(np.concatenate(costs), [0.025, 0.975], method="inverted_cdf")
+    return ratio, float(low), float(high)
+
+
 def cost_effectiveness(runs: pd.DataFrame, packages: list[str], baseline: str = "none") -> pd.DataFrame:
-    """Against the no-policy twin (common random numbers): medians and quartiles."""
+    """Against the no-policy twin (common random numbers), for each package but the twin.
+
+    The cost per extra deep member-year and per extra in-field local graduate: the
+    package's spending over all its runs (``fiscal_cost_total``) divided by its extra over
+    all its runs, with a 95% bootstrap interval over runs (:func:`ratio_of_totals`). Every
+    run counts, those whose extra is zero or negative too (a median of the runs' own
+    ratios left them out, and so overstated what the money bought); only a run missing a
+    number is left out. Beside it, the mean extra a run with its 95% t-interval. Where
+    that interval reaches zero, there is a single run, or the bootstrap's upper bound is
+    infinite, the runs cannot tell the extra from none: the cost and its interval are NaN
+    and ``no_detectable_<extra column>`` is true. Deadweight: median and quartiles of the
+    runs' shares (a run that paid nothing has none).
+    """
     rows = []
     for name in packages:
         if name == baseline:
             continue
         r = runs[runs["package"] == name]
-        row: dict[str, float | str] = {"package": name}
-        for column in (
-            "cost_per_additional_deep_member_cny",
-            "cost_per_additional_in_field_graduate_cny",
-            "deadweight_share",
-        ):
-            values = r[column].replace([np.inf, -np.inf], np.nan).dropna()
-            row[f"{column}_median"] = float(values.median()) if len(values) else float("nan")
-            row[f"{column}_q25"] = float(values.quantile(0.25)) if len(values) else float("nan")
-            row[f"{column}_q75"] = float(values.quantile(0.75)) if len(values) else float("nan")
+        row: dict[str, float | str | bool] = {"package": name, "runs": len(r)}
+        for extra_column, cost in COSTS:
+            spent = r["fiscal_cost_total"].to_numpy(float)
+            extra = r[extra_column].to_numpy(float)
+            known = np.isfinite(spent) & np.isfinite(extra)
+            spent, extra = spent[known], extra[known]
+            mean, mean_low, mean_high = mean_ci(extra)
+            ratio, low, high = ratio_of_totals(spent, extra)
+            # one run has no interval; NaN bounds fail the test too
+            unseen = not (extra.size > 1 and mean_low > 0 and np.isfinite(high))
+            row[f"{extra_column}_mean"] = mean
+            row[f"{extra_column}_low"] = mean_low
+            row[f"{extra_column}_high"] = mean_high
+            row[f"no_detectable_{extra_column}"] = unseen
+            row[cost] = float("nan") if unseen else ratio
+            row[f"{cost}_low"] = float("nan") if unseen else low
+            row[f"{cost}_high"] = float("nan") if unseen else high
+        values = r["deadweight_share"].replace([np.inf, -np.inf], np.nan).dropna()
+        for q, suffix in ((0.5, "median"), (0.25, "q25"), (0.75, "q75")):
+            row[f"deadweight_share_{suffix}"] = float(values.quantile(q)) if len(values) else float("nan")
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -89,22 +89,28 @@ def failure_grid(rates: pd.DataFrame, packages: list[str], tx: Text) -> list[lis
 
 
 def ce_rows(ce: pd.DataFrame, tx: Text) -> list[list[str]]:
-    """Header and rows of the cost-effectiveness table for reading: median (quartiles)."""
+    """Header and rows of the cost-effectiveness table for reading: each cost with its 95%
+    interval, or a sentence where the runs show no extra to divide by (see
+    experiments/report/stats.py::cost_effectiveness); deadweight as median (quartiles).
+    """
 
-    def spread(row: pd.Series, column: str, percent: bool = False) -> str:
+    def cost(row: pd.Series, extra: str, column: str, unseen: str) -> str:
+        value, low, high = (row[f"{column}{k}"] for k in ("", "_low", "_high"))
+        if row[f"no_detectable_{extra}"] or not np.isfinite([value, low, high]).all():
+            return tx[unseen]
+        return f"{value:,.0f} ({low:,.0f}-{high:,.0f})"
+
+    def spread(row: pd.Series, column: str) -> str:
         mid, low, high = (row[f"{column}_{k}"] for k in ("median", "q25", "q75"))
-        if not np.isfinite(mid):
-            return "-"
-        if percent:
-            return f"{mid:.0%} ({low:.0%}-{high:.0%})"
-        return f"{mid:,.0f} ({low:,.0f}-{high:,.0f})"
+        return "-" if not np.isfinite(mid) else f"{mid:.0%} ({low:.0%}-{high:.0%})"
 
     rows = [[tx["package"], tx["ce_deep"], tx["ce_graduate"], tx["ce_deadweight"]]]
     for _, r in ce.iterrows():
         rows.append([
             tx.package(r["package"]),
-            spread(r, "cost_per_additional_deep_member_cny"),
-            spread(r, "cost_per_additional_in_field_graduate_cny"),
-            spread(r, "deadweight_share", percent=True),
+            cost(r, "additional_deep_member_years", "cost_per_additional_deep_member_cny", "ce_no_deep"),
+            cost(r, "additional_in_field_local_graduates", "cost_per_additional_in_field_graduate_cny",
+                 "ce_no_graduates"),
+            spread(r, "deadweight_share"),
         ])  # fmt: skip
     return rows
