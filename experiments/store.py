@@ -165,9 +165,12 @@ def damaged_parts(folder: Path, manifest: dict, checksums: tuple[str, ...] = TAB
     """Chunks listed done whose part files are missing or, for the tables in
     ``checksums``, differ from the SHA-256 the manifest recorded when they were written,
     each with the reason; raise StoreError for a file in a table's folder that is none of
-    the listed parts (a copy, a stray file).
+    the listed parts (a copy, a stray file). The part of a chunk the manifest does not
+    list yet (written whole, then the run stopped before the manifest recorded it: a
+    kill, a full disk) is no result: reads pass over it, and a resume redoes the chunk.
     """
     parts = manifest.get("parts", {})
+    pending = unlisted_parts(manifest)
     expected: dict[str, set[str]] = {table: set() for table in TABLES}
     damaged: dict[int, str] = {}
     for chunk in manifest.get("chunks_done", []):
@@ -187,10 +190,16 @@ def damaged_parts(folder: Path, manifest: dict, checksums: tuple[str, ...] = TAB
         if not directory.is_dir():
             continue
         for path in sorted(directory.iterdir()):
-            if not path.name.startswith(".") and path.name not in expected[table]:
+            if not path.name.startswith(".") and path.name not in expected[table] | pending:
                 raise StoreError(f"{path} is not one of the folder's results (manifest.json lists "
                                  f"{len(expected[table])} parts); remove it, then run again")  # fmt: skip
     return damaged
+
+
+def unlisted_parts(manifest: dict) -> set[str]:
+    """Part file names of the chunks the manifest does not list as done."""
+    done = set(manifest.get("chunks_done", []))
+    return {part_name(c) for c in range(int(manifest.get("chunks_total", 0))) if c not in done}
 
 
 def record_artefacts(folder: Path, group: str, skip: tuple[str, ...] = ()) -> None:
@@ -285,6 +294,9 @@ class ChunkStore:
                 )
         for stale in folder.glob("*.parquet/.*.tmp"):  # left by a write cut off (the caller holds the lock)
             stale.unlink(missing_ok=True)
+        for name in unlisted_parts(self.manifest):  # written, then stopped before the manifest: redone
+            for table in TABLES:
+                (folder / f"{table}.parquet" / name).unlink(missing_ok=True)
         self.damaged = damaged_parts(folder, self.manifest)
         self.done: set[int] = set(self.manifest.get("chunks_done", [])) - set(self.damaged)
         self.parts: dict[str, dict] = {k: v for k, v in self.manifest.get("parts", {}).items()

@@ -185,3 +185,22 @@ def test_a_report_cut_off_while_drawing_is_finished_by_the_same_command(finished
     for group in artefacts.values():
         for relative in group:
             assert (folder / relative).stat().st_size > 0
+
+
+def test_a_part_written_before_its_manifest_entry_is_no_result_and_is_redone(finished, folder):
+    """A kill or a full disk between a chunk's part files and the manifest that lists them
+    (found with a full tmpfs once the series grew): reads hold what the manifest claims,
+    not the orphan part, and the same command redoes that chunk to the same numbers.
+    Before: 'part-000002.parquet is not one of the folder's results' on every read and rerun."""
+    before = _tables(finished)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["chunks_done"].remove(2)
+    del manifest["parts"]["2"]
+    manifest["status"] = "running"
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    orphan = len(pd.read_parquet(folder / "runs.parquet" / "part-000002.parquet"))
+    assert orphan > 0 and len(read_table(folder, "runs")) == len(before[0]) - orphan
+    run_experiment(make_cfg(*SWEEP), folder)
+    after = _tables(folder)
+    pd.testing.assert_frame_equal(after[0], before[0])
+    pd.testing.assert_frame_equal(after[1], before[1])
