@@ -14,7 +14,6 @@ counted by the core's partnership kernel (``sim/steps.py``).
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import mesa
@@ -29,6 +28,7 @@ from agents.school import (
     choose_outreach,
     imitate_outreach,
     outreach_payoffs,
+    perceived_demand,
     update_relevance,
 )
 from policies.params import P
@@ -73,10 +73,9 @@ class School(mesa.Agent):
         for m in range(n_sectors):
             if not offers[m]:
                 continue
-            demand = float(history[market.seen_year, m])
-            if not market.platform:
-                z = normal(model.key, STREAM_SCHOOL, year, s * n_sectors + m, 0)
-                demand *= math.exp(p[P.quota_noise_share] * z)
+            z = 0.0 if market.platform else normal(model.key, STREAM_SCHOOL, year, s * n_sectors + m, 0)
+            demand = perceived_demand(float(market.planned[m]), float(history[year, m]),
+                                      float(history[market.seen_year, m]), z, market.platform, p)  # fmt: skip
             target[m] = demand / market.offering[m]
             total += target[m]
             nearby += market.members[m] / market.offering[m]

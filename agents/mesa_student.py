@@ -19,7 +19,7 @@ import mesa
 
 from agents.draws import STREAM_TRAINING, uniform
 from agents.mesa_views import ConsortiumView, array_views
-from agents.student import COLUMNS, DROPPED_OUT, IN_SCHOOL, field_wage_cny, skill_gain
+from agents.student import COLUMNS, DROPPED_OUT, IN_SCHOOL, outside_wage_cny, skill_gain
 from policies.params import P
 
 
@@ -72,4 +72,4 @@ class Student(mesa.Agent):
     def outside_wage_cny(self) -> float:
         """What the outside region pays this graduate in the field."""
         p = self.model.p
-        return field_wage_cny(p[P.wage_mean_cny] * (1.0 + p[P.outside_wage_premium_share]), self.skill)
+        return outside_wage_cny(self.skill, p)

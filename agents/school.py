@@ -73,6 +73,20 @@ def imitate_outreach(
 
 
 @njit(cache=True)
+def perceived_demand(planned: float, now: float, seen: float, noise_z: float, platform: bool, p) -> float:
+    """A sector's demand as a school sees it when setting quotas: ``planned``, this year's
+    vacancies of the sector's training firms (hiring plans they share with the schools
+    they train with, 订单班), exactly; the rest of the sector's share of ``now`` (all its
+    vacancies this year) as the market shows it: ``seen`` (its vacancies in the year the
+    school looks at) times lognormal noise of ``quota_noise_share`` x ``noise_z``, or,
+    with the information platform, without noise.
+    """
+    market = seen if platform else seen * np.exp(p[P.quota_noise_share] * noise_z)
+    known = min(1.0, planned / now) if now > 0.0 else 0.0
+    return planned + (1.0 - known) * market
+
+
+@njit(cache=True)
 def adjust_quota(quota_share: float, target_share: float, p) -> float:
     """Move a major's quota part of the way toward its target (schools adjust slowly)."""
     return quota_share + p[P.quota_adjust_share] * (target_share - quota_share)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
 from agents.columns import Column
@@ -22,8 +23,10 @@ COLUMNS: dict[str, Column] = {
     "skill": Column("float64", "skill in the major's field, about 0.6 at graduation without a host"),
     "state": Column("int8", "−1 not enrolled, then `IN_SCHOOL`, `IN_FIELD_LOCAL`, `OFF_FIELD_LOCAL`, "
                     "`UNEMPLOYED`, `LEFT_REGION`, `DROPPED_OUT`", fill=NOT_ENROLLED),
-    "employer": Column("int32", "firm, −1 if none", fill=-1),
-    "wage_cny": Column("float64", "yearly wage (recorded; no rule reads it after hiring)"),
+    "employer": Column("int32", "firm, `n_firms + sector` for the rest of the city's employers of "
+                       "that sector, −1 if none", fill=-1),
+    "wage_cny": Column("float64", "yearly wage: set at hiring, raised by a poacher's offer or the "
+                       "employer's counter-offer"),
     "tenure_years": Column("int16", "years with the current employer"),
     "hired_by_host_year": Column("int16", "year hired by the host that trained them, −1 if not", fill=-1),
 }  # fmt: skip
@@ -78,12 +81,40 @@ def field_wage_cny(firm_wage_cny: float, skill: float) -> float:
 
 
 @njit(cache=True)
-def leaves_region(local_wage_cny: float, outside_wage_cny: float, home: float, noise: float, p) -> bool:
+def leaves_region(local_wage_cny: float, outside_cny: float, home: float, noise: float, p) -> bool:
     """Whether a graduate takes the outside region's offer over a local one.
 
     Outside: a higher wage less a moving cost; local: the wage plus the value of staying
     home. ``noise`` is the difference of two Gumbel draws (a logit decision).
     """
-    outside = outside_wage_cny - p[P.moving_cost_cny]
+    outside = outside_cny - p[P.moving_cost_cny]
     local = local_wage_cny + p[P.home_value_cny] * home
     return outside - local + p[P.taste_scale_cny] * noise > 0.0
+
+
+@njit(cache=True)
+def outside_wage_cny(skill: float, p) -> float:
+    """What a graduate expects from the outside region: its premium (an amount) over what
+    the city pays for the same skill, where the same employers' bar applies: a job in the
+    field with :func:`hire_chance`, else one off it, where half the skills count at
+    ``off_field_wage_share`` of the wage. A unit of skill is worth the same at home and
+    away, so better training does not by itself push people out (a premium that
+    multiplied the skill-rising wage did), and a graduate no local employer takes in
+    their field expects no field job outside either.
+    """
+    wage = p[P.wage_mean_cny]
+    chance = hire_chance(skill, p)
+    in_field = field_wage_cny(wage, skill)
+    off_field = field_wage_cny(wage, 0.5 * skill) * p[P.off_field_wage_share]
+    return p[P.outside_wage_premium_share] * wage + chance * in_field + (1.0 - chance) * off_field
+
+
+@njit(cache=True)
+def hire_chance(value_skill: float, p) -> float:
+    """The chance an employer takes an applicant for an in-field vacancy, given what the
+    applicant is worth to it in units of skill (their skill, what an apprenticeship adds
+    for this employer, a hiring subsidy turned into skill): logistic around the skill the
+    vacancy asks for (``hiring_bar_skill``), spread ``hiring_spread_skill`` across
+    vacancies and assessments.
+    """
+    return 1.0 / (1.0 + np.exp(-(value_skill - p[P.hiring_bar_skill]) / p[P.hiring_spread_skill]))

@@ -266,6 +266,8 @@ class City:
     firm_size_log_sd: float = amount(1.0, maximum=3.0)
     lead_firm_share: float = share(0.06)
     skilled_hire_rate_share: float = share(0.04)  # skilled vacancies per employee-year
+    # the rest of the city (its employers not members): employees per member employee
+    other_employment_multiple: float = amount(1.0, maximum=1000.0)
     wage_mean_cny: float = positive(90000.0, maximum=1.0e7)
     wage_sd_share: float = share(0.15)
     tax_liability_cny_per_employee: float = amount(20000.0)  # VAT+consumption tax payable
@@ -349,7 +351,20 @@ class Behaviour:
     home_value_cny: float = amount(35000.0)
     taste_scale_cny: float = positive(10000.0)
     quit_share: float = share(0.05)
+    first_year_quit_share: float = share(0.33)  # in a first year with an employer that did not train them
     drain_share: float = share(0.1)  # incumbents' yearly leaving, per unit wage premium
+    hiring_bar_skill: float = amount(0.6, maximum=10.0)  # skill an in-field vacancy asks for, on average
+    hiring_spread_skill: float = positive(0.1, maximum=10.0)  # logistic spread of that across vacancies
+    sector_experience_skill: float = amount(
+        0.1, maximum=10.0
+    )  # an apprenticeship in the sector, to its employers
+    own_apprentice_skill: float = amount(0.2, maximum=10.0)  # firm-specific skill, to the host only
+    skill_value_cny: float = positive(100000.0, maximum=1.0e8)  # a year's output of a unit of skill
+    scarcity_wage_elasticity: float = amount(0.1, maximum=2.0)  # sector wages vs vacancies per job seeker
+    scarcity_reference_ratio: float = positive(
+        2.0, maximum=100.0
+    )  # vacancies per job seeker at the wage level
+    poaching_wage_premium_share: float = share(0.15)  # mean raise a poacher offers (drawn in [0, 2x])
 
 
 # ---------------------------------------------------------------- uncertainties (§5)

@@ -18,7 +18,14 @@ from agents.enterprise import (
 )
 from agents.government import G
 from agents.jit import kernel
-from agents.school import N_OUTREACH, adjust_quota, choose_outreach, imitate_outreach, outreach_payoffs
+from agents.school import (
+    N_OUTREACH,
+    adjust_quota,
+    choose_outreach,
+    imitate_outreach,
+    outreach_payoffs,
+    perceived_demand,
+)
 from policies.params import RULE_IMITATION, P
 from policies.terms import N_LEVERS, T
 
@@ -101,9 +108,13 @@ def firms_choose(key, year, firms, city, gov, terms_row, p) -> None:
 def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
     """Step 3: schools move quotas toward perceived demand and choose outreach.
 
-    Perceived demand is the sector's vacancies ``quota_lag_years`` ago times lognormal
-    noise; the information platform shows last year's vacancies without noise. Under
-    imitation a school copies a better-evaluated peer's outreach (rule in agents/school.py).
+    Perceived demand: the vacancies of the sector's training firms (depth >= 3) this year,
+    which they tell the schools they train with (订单班: hiring plans shared through the
+    partnership), plus the rest of the sector's demand as the market shows it: its
+    vacancies ``quota_lag_years`` ago times lognormal noise, or, with the information
+    platform, last year's without noise. The more of a sector's hiring runs through
+    training partnerships, the closer quotas follow demand. Under imitation a school
+    copies a better-evaluated peer's outreach (rule in agents/school.py).
     """
     n_schools, n_sectors = schools.offers.shape
     platform = terms_row[T.info_platform] > 0.5
@@ -116,11 +127,13 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
         for m in range(n_sectors):
             if schools.offers[s, m]:
                 offering[m] += 1.0
+    planned = np.zeros(n_sectors)  # this year's vacancies of training firms, known to their schools
     for i in range(firms.size.size):
         if firms.depth[i] >= 1:
             members[firms.sector[i]] += 1.0
         if firms.depth[i] >= 3:
             seekers[firms.sector[i]] += 1.0
+            planned[firms.sector[i]] += firms.vacancies[i]
     target = np.zeros(n_sectors)
     payoffs = np.empty(N_OUTREACH)
     imitation = p[P.decision_rule] == RULE_IMITATION and year > 0
@@ -133,11 +146,9 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
         for m in range(n_sectors):
             if not schools.offers[s, m]:
                 continue
-            demand = city.vacancy_history[seen_year, m]
-            if not platform:
-                demand *= np.exp(
-                    p[P.quota_noise_share] * normal(key, STREAM_SCHOOL, year, s * n_sectors + m, 0)
-                )
+            z = 0.0 if platform else normal(key, STREAM_SCHOOL, year, s * n_sectors + m, 0)
+            history = city.vacancy_history
+            demand = perceived_demand(planned[m], history[year, m], history[seen_year, m], z, platform, p)
             target[m] = demand / offering[m]
             total += target[m]
             nearby += members[m] / offering[m]

@@ -1,17 +1,26 @@
-"""Steps 7 and 8 of the year: graduates meet vacancies; incumbents quit or are poached.
+"""Steps 7 and 8 of the year: graduates meet the city's vacancies; incumbents quit or are poached.
 
-Matching has frictions: in each search round a graduate reaches a vacancy in their
-field with probability ``contact_share`` (higher with the information platform). Hosts
-make the first offer to their own apprentices. Every offer is weighed against the
-outside region's wage premium less the cost of moving and the value of staying home.
+The local labour market is the consortium's members and the rest of the city (one
+aggregate employer per sector, ``other_employment_multiple`` times the members'
+employees: MODEL.md §2). Matching has frictions: in each search round a job seeker
+reaches an open vacancy of their field with probability ``contact_share`` (higher with
+the information platform). Employers choose: a vacancy takes an applicant with a chance
+that rises with what the applicant is worth to it (skill; an apprenticeship in the
+sector; for the host, its own ex-apprentice's firm-specific skill; for a member, the
+employment subsidy it would claim) against the skill the vacancy asks for. Hosts make
+the first offer to their own apprentices. Graduates who find nothing search again in
+later years. Every offer is weighed against the outside region's, on the same skill
+scale; wages follow each sector's vacancies per job seeker.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from agents.draws import STREAM_DEMAND, STREAM_LABOUR, STREAM_TURNOVER, gumbel, uniform
 from agents.enterprise import expected_vacancies
+from agents.government import G
 from agents.jit import kernel
 from agents.student import (
     IN_FIELD_LOCAL,
@@ -20,23 +29,36 @@ from agents.student import (
     OFF_FIELD_LOCAL,
     UNEMPLOYED,
     field_wage_cny,
+    hire_chance,
     leaves_region,
+    outside_wage_cny,
 )
 from policies.params import P
 from policies.terms import T
 from sim.sorting import stable_argsort
 
 # Outcome counts returned by ``match_graduates`` (int64[N_OUTCOMES]).
-O_GRADUATES, O_IN_FIELD, O_OFF_FIELD, O_UNEMPLOYED, O_LEFT, O_VACANCIES, O_FILLED = range(7)
-N_OUTCOMES = 7
+(O_GRADUATES, O_IN_FIELD, O_OFF_FIELD, O_UNEMPLOYED, O_LEFT, O_VACANCIES, O_FILLED, O_SEEKERS,
+ O_FIRST_JOBS, O_WAIT_YEARS, O_RESEARCH_HIRED) = range(11)  # fmt: skip
+N_OUTCOMES = 11
+
+
+@njit(cache=True)  # called from Python too (the Mesa model)
+def draw_other_vacancies(key, year, n_firms, city, p) -> None:
+    """The rest of the city's skilled vacancies this year, sector by sector (as a
+    member's: expected size x hire rate x demand, rounded at random); they start the
+    year's ``vacancy_history``, to which the members' are added.
+    """
+    for m in range(city.sector_growth.size):
+        expected = expected_vacancies(city.other_size[m], city.sector_growth[m], year, p)
+        city.other_vacancies[m] = int(expected + uniform(key, STREAM_DEMAND, year, n_firms + m, 0))
+        city.vacancy_history[year, m] = city.other_vacancies[m]
 
 
 @kernel
 def draw_vacancies(key, year, firms, city, p) -> None:
-    """Each firm's skilled vacancies: expected size x hire rate x demand, rounded at random."""
-    n_sectors = city.sector_growth.size
-    for m in range(n_sectors):
-        city.vacancy_history[year, m] = 0.0
+    """Each employer's skilled vacancies, the rest of the city's and each member's."""
+    draw_other_vacancies(key, year, np.int64(firms.size.size), city, p)
     for i in range(firms.size.size):
         m = firms.sector[i]
         expected = expected_vacancies(firms.size[i], city.sector_growth[m], year, p)
@@ -45,181 +67,240 @@ def draw_vacancies(key, year, firms, city, p) -> None:
 
 
 @kernel
-def _outside_wage_cny(skill: float, p) -> float:
-    return field_wage_cny(p[P.wage_mean_cny] * (1.0 + p[P.outside_wage_premium_share]), skill)
-
-
-@kernel
-def _offer(key, year, k, round_, firm_wage_cny, skill_used, wage_share, skill, home, p) -> float:
-    """Graduate ``k`` weighs a local offer from a firm paying ``firm_wage_cny``, for
-    skills worth ``skill_used`` there (all of ``skill`` in field, half off field) at
-    ``wage_share`` of the field wage: returns the wage they take it at, or -1.0 if they
-    take the outside region's offer instead.
+def _offer(key, year, k, round_, wage_cny, skill, home, p) -> float:
+    """Job seeker ``k`` weighs a local offer of ``wage_cny`` against the outside region's
+    offer for their ``skill``: returns the wage they take it at, or -1.0 if they leave.
 
     Scalars only: a kernel taking the state's named tuples increfs and decrefs each of
     their arrays on every call, which in this per-graduate call cost more than the
     decision itself (benchmarks/README.md). No literal arguments either (callers pass
     ``np.int64``), so it compiles once.
     """
-    wage = field_wage_cny(firm_wage_cny, skill_used) * wage_share
     noise = gumbel(key, STREAM_LABOUR, year, k, 2 * round_) - gumbel(
         key, STREAM_LABOUR, year, k, 2 * round_ + 1
     )
-    if leaves_region(wage, _outside_wage_cny(skill, p), home, noise, p):
+    if leaves_region(wage_cny, outside_wage_cny(skill, p), home, noise, p):
         return -1.0
-    return wage
+    return wage_cny
 
 
 @kernel
-def _settle(k, firm, wage, placed, state, employer, wage_cny, tenure_years, vacancies) -> bool:
-    """Record graduate ``k``'s answer to an offer (``wage`` from :func:`_offer`): hired
-    by ``firm`` into state ``placed`` (True), or gone to the outside region (False).
+def _settle(k, employer, wage, placed, state, employer_of, wage_cny, tenure_years) -> bool:
+    """Record job seeker ``k``'s answer to an offer (``wage`` from :func:`_offer`): hired
+    by ``employer`` into state ``placed`` (True), or gone to the outside region (False).
     """
     if wage < 0.0:
         state[k] = LEFT_REGION
         return False
     state[k] = placed
-    employer[k] = firm
+    employer_of[k] = employer
     wage_cny[k] = wage
     tenure_years[k] = 0
-    vacancies[firm] -= 1
     return True
 
 
 @kernel
-def match_graduates(key, year, graduating_cohort, firms, schools, students, city, terms_row, p):
-    """Step 7: this year's graduates search; returns counts (int64[N_OUTCOMES]).
+def match_graduates(key, year, graduating_cohort, firms, schools, students, city, gov, terms_row, p):
+    """Step 7: this year's graduates and earlier ones still without a job search; returns
+    counts (int64[N_OUTCOMES]).
 
-    Order: (a) hosts offer to their own apprentices; (b) ``search_rounds`` rounds in
-    the graduate's field, best skills first, each reaching a random open vacancy of the
-    sector with the contact probability; (c) one round off-field; (d) those still
-    without a job leave if the outside region beats staying unemployed at home.
+    Order: (a) hosts offer to their own apprentices; (b) ``search_rounds`` rounds in the
+    seeker's field, best skills first, each reaching the next open vacancy of the sector
+    (members' and the rest of the city's, in random order) with the contact probability,
+    the employer taking the applicant with :func:`agents.student.hire_chance` (a vacancy
+    that declines stays open for the next applicant); (c) one round off-field, where
+    skills count half and no bar applies; (d) those still without a job leave if the
+    outside region beats staying unemployed at home, or stay and search again next year.
     """
     n_sectors = city.sector_growth.size
+    n_firms = firms.size.size
     out = np.zeros(N_OUTCOMES, np.int64)
     cohort = int(schools.capacity.sum())
     first = graduating_cohort * cohort
     last = first + cohort
-    total_vacancies = 0
-    for i in range(firms.size.size):
-        total_vacancies += firms.vacancies[i]
-        firms.trained_hires[i] = 0
-    out[O_VACANCIES] = total_vacancies
-    grads = np.empty(cohort, np.int64)
-    n_grads = 0
-    for k in range(first, last):
-        if students.state[k] == IN_SCHOOL:
-            students.trained_by[k] = students.host[k]
-            students.host[k] = -1
-            students.state[k] = UNEMPLOYED
-            grads[n_grads] = k
-            n_grads += 1
-    grads = grads[:n_grads]
-    out[O_GRADUATES] = n_grads
-    # the arrays the loops read, bound once rather than read through the named tuples per
-    # graduate (see train_students)
     state, skill, home, major = students.state, students.skill, students.home, students.major
     trained_by, hired_by_host_year = students.trained_by, students.hired_by_host_year
-    employer, wage_cny, tenure, vacancies = (
-        students.employer,
-        students.wage_cny,
-        students.tenure_years,
+    employer_of, wage_cny, tenure = students.employer, students.wage_cny, students.tenure_years
+    depth, firm_wage_cny, trained_hires, vacancies = (
+        firms.depth,
+        firms.wage_cny,
+        firms.trained_hires,
         firms.vacancies,
     )
-    depth, firm_wage_cny, trained_hires = firms.depth, firms.wage_cny, firms.trained_hires
+    # open places: members first, then the rest of the city, one aggregate per sector
+    open_ = np.empty(n_firms + n_sectors, np.int64)
+    total_vacancies = 0
+    for i in range(n_firms):
+        open_[i] = vacancies[i]
+        trained_hires[i] = 0
+    for m in range(n_sectors):
+        open_[n_firms + m] = city.other_vacancies[m]
+    for e in range(n_firms + n_sectors):
+        total_vacancies += open_[e]
+    out[O_VACANCIES] = total_vacancies
+    # who searches: the graduating cohort, then earlier graduates still without a job
+    seekers = np.empty(last, np.int64)
+    n_seekers = 0
+    for k in range(first, last):
+        if state[k] == IN_SCHOOL:
+            trained_by[k] = students.host[k]
+            students.host[k] = -1
+            state[k] = UNEMPLOYED
+            seekers[n_seekers] = k
+            n_seekers += 1
+    out[O_GRADUATES] = n_seekers
+    for k in range(first):
+        if state[k] == UNEMPLOYED:
+            seekers[n_seekers] = k
+            n_seekers += 1
+    seekers = seekers[:n_seekers]
+    out[O_SEEKERS] = n_seekers
+    # wages follow each sector's vacancies per job seeker in it
+    looking = np.zeros(n_sectors)
+    for k in seekers:
+        looking[major[k]] += 1.0
+    level = np.empty(n_sectors)
+    for m in range(n_sectors):
+        vac = float(open_[n_firms + m])
+        for j in range(city.sector_start[m], city.sector_start[m + 1]):
+            vac += open_[city.firms_by_sector[j]]
+        ratio = vac / max(1.0, looking[m]) / p[P.scarcity_reference_ratio]
+        level[m] = min(1.25, max(0.8, max(ratio, 1e-9) ** p[P.scarcity_wage_elasticity]))
+    employer_wage = np.empty(n_firms + n_sectors)
+    for i in range(n_firms):
+        employer_wage[i] = firm_wage_cny[i] * level[firms.sector[i]]
+    for m in range(n_sectors):
+        employer_wage[n_firms + m] = p[P.wage_mean_cny] * city.sector_wage_index[m] * level[m]
+    subsidy = terms_row[T.employment_cny] * gov[G.payout_belief] / p[P.skill_value_cny]  # in skill
+    experience, own = p[P.sector_experience_skill], p[P.own_apprentice_skill]
     in_field, off_field = np.int8(IN_FIELD_LOCAL), np.int8(OFF_FIELD_LOCAL)
     off_share = p[P.off_field_wage_share]
-    # (a) first offer by the host
-    for k in grads:
+    graduation_year = students.cohort
+    programme = int(p[P.programme_years])
+    # (a) first offer by the host, to this year's graduates it trained
+    for k in seekers:
         host = np.int64(trained_by[k])
-        if host >= 0 and depth[host] >= 3 and vacancies[host] > 0:
-            wage = _offer(key, year, k, np.int64(0), firm_wage_cny[host], skill[k], 1.0, skill[k], home[k], p)
-            if _settle(k, host, wage, in_field, state, employer, wage_cny, tenure, vacancies):
-                hired_by_host_year[k] = year
-                trained_hires[host] += 1
+        if k < first or host < 0 or depth[host] < 3 or open_[host] <= 0:
+            continue
+        worth = skill[k] + experience + own + subsidy
+        if uniform(key, STREAM_LABOUR, year, k, 400) >= hire_chance(worth, p):
+            continue
+        wage = _offer(
+            key, year, k, np.int64(0), field_wage_cny(employer_wage[host], skill[k]), skill[k], home[k], p
+        )
+        if _settle(k, host, wage, in_field, state, employer_of, wage_cny, tenure):
+            open_[host] -= 1
+            hired_by_host_year[k] = year
+            trained_hires[host] += 1
     # vacancy places by sector, in random order (counting sort, then shuffle by key)
-    slots, start = _vacancy_slots(key, year, firms, n_sectors)
+    slots, start = _vacancy_slots(key, year, firms, open_, n_sectors)
     cursor = start[:n_sectors].copy()
     contact = p[P.platform_contact_share] if terms_row[T.info_platform] > 0.5 else p[P.contact_share]
-    skill_order = grads[stable_argsort(-skill[grads])]  # best first; equal skills by id
-    # (b) in-field rounds
+    skill_order = seekers[stable_argsort(-skill[seekers])]  # best first; equal skills by id
+    # (b) in-field rounds: the employer chooses
     for round_ in range(1, int(p[P.search_rounds]) + 1):
         for k in skill_order:
             if state[k] != UNEMPLOYED:
                 continue
             if uniform(key, STREAM_LABOUR, year, k, 100 + round_) >= contact:
                 continue
-            firm = _next_open(slots, cursor, start, np.int64(major[k]), vacancies)
-            if firm < 0:
+            m = np.int64(major[k])
+            employer = _next_open(slots, cursor, start, m, open_)
+            if employer < 0:
                 continue
-            wage = _offer(key, year, k, round_, firm_wage_cny[firm], skill[k], 1.0, skill[k], home[k], p)
-            if _settle(k, firm, wage, in_field, state, employer, wage_cny, tenure, vacancies):
-                if trained_by[k] >= 0:
-                    trained_hires[firm] += 1
+            worth = skill[k]
+            trainer = trained_by[k]
+            if trainer >= 0 and firms.sector[trainer] == m:
+                worth += experience + (own if trainer == employer else 0.0)
+                worth += subsidy if employer < n_firms else 0.0
+            if uniform(key, STREAM_LABOUR, year, k, 400 + round_) >= hire_chance(worth, p):
+                cursor[m] -= 1  # declined: the vacancy stays open for the next applicant
+                continue
+            offered = field_wage_cny(employer_wage[employer], skill[k])
+            wage = _offer(key, year, k, round_, offered, skill[k], home[k], p)
+            if _settle(k, employer, wage, in_field, state, employer_of, wage_cny, tenure):
+                open_[employer] -= 1
+                if employer < n_firms and trainer >= 0:
+                    trained_hires[employer] += 1
     # (c) one off-field round: a random other sector with open places
     for k in skill_order:
         if state[k] != UNEMPLOYED:
             continue
-        if uniform(key, STREAM_LABOUR, year, k, 200) >= 0.5 * contact:
+        if uniform(key, STREAM_LABOUR, year, k, 200) >= contact:
             continue
-        m = min(n_sectors - 1, int(uniform(key, STREAM_LABOUR, year, k, 201) * n_sectors))
+        m = np.int64(min(n_sectors - 1, int(uniform(key, STREAM_LABOUR, year, k, 201) * n_sectors)))
         if m == major[k]:
             continue
-        firm = _next_open(slots, cursor, start, m, vacancies)
-        if firm >= 0:
-            used = 0.5 * skill[k]  # half of the skills count off field
-            wage = _offer(
-                key, year, k, np.int64(50), firm_wage_cny[firm], used, off_share, skill[k], home[k], p
-            )
-            _settle(k, firm, wage, off_field, state, employer, wage_cny, tenure, vacancies)
-    # (d) no job: stay unemployed at home, or leave
-    for k in grads:
+        employer = _next_open(slots, cursor, start, m, open_)
+        if employer >= 0:
+            offered = (
+                field_wage_cny(employer_wage[employer], 0.5 * skill[k]) * off_share
+            )  # half the skills count
+            wage = _offer(key, year, k, np.int64(50), offered, skill[k], home[k], p)
+            if _settle(k, employer, wage, off_field, state, employer_of, wage_cny, tenure):
+                open_[employer] -= 1
+    # (d) no job: stay unemployed at home (and search again next year), or leave
+    for k in seekers:
         if state[k] == UNEMPLOYED:
             noise = gumbel(key, STREAM_LABOUR, year, k, 300) - gumbel(key, STREAM_LABOUR, year, k, 301)
-            if leaves_region(0.5 * p[P.wage_mean_cny], _outside_wage_cny(skill[k], p), home[k], noise, p):
+            if leaves_region(0.5 * p[P.wage_mean_cny], outside_wage_cny(skill[k], p), home[k], noise, p):
                 state[k] = LEFT_REGION
-    for k in grads:
+    for k in seekers:
         outcome = state[k]
-        if outcome == IN_FIELD_LOCAL:
-            out[O_IN_FIELD] += 1
-        elif outcome == OFF_FIELD_LOCAL:
-            out[O_OFF_FIELD] += 1
-        elif outcome == UNEMPLOYED:
-            out[O_UNEMPLOYED] += 1
-        else:
-            out[O_LEFT] += 1
-    out[O_FILLED] = out[O_IN_FIELD] + out[O_OFF_FIELD]
+        if outcome == IN_FIELD_LOCAL or outcome == OFF_FIELD_LOCAL:
+            out[O_FIRST_JOBS] += 1
+            out[O_WAIT_YEARS] += year - (graduation_year[k] + programme - 1)
+            if k < first:
+                out[O_RESEARCH_HIRED] += 1
+        if k >= first:  # the graduating cohort's outcomes
+            if outcome == IN_FIELD_LOCAL:
+                out[O_IN_FIELD] += 1
+            elif outcome == OFF_FIELD_LOCAL:
+                out[O_OFF_FIELD] += 1
+            elif outcome == UNEMPLOYED:
+                out[O_UNEMPLOYED] += 1
+            else:
+                out[O_LEFT] += 1
+    for i in range(n_firms):
+        vacancies[i] = open_[i]
+    for m in range(n_sectors):
+        city.other_vacancies[m] = open_[n_firms + m]
+    out[O_FILLED] = total_vacancies - open_.sum()
     return out
 
 
 @kernel
-def _vacancy_slots(key, year, firms, n_sectors):
-    """Open vacancies as one array of firm ids grouped by sector, shuffled within sectors."""
+def _vacancy_slots(key, year, firms, open_, n_sectors):
+    """Open vacancies as one array of employer ids grouped by sector, shuffled within
+    sectors: members' ids, then ``n_firms + m`` for the rest of the city's sector ``m``.
+    """
+    n_firms = firms.size.size
     start = np.zeros(n_sectors + 1, np.int64)
-    for i in range(firms.size.size):
-        start[firms.sector[i] + 1] += max(0, firms.vacancies[i])
+    for e in range(n_firms + n_sectors):
+        m = firms.sector[e] if e < n_firms else e - n_firms
+        start[m + 1] += max(0, open_[e])
     for m in range(n_sectors):
         start[m + 1] += start[m]
     slots = np.empty(start[n_sectors], np.int64)
     order = np.empty(start[n_sectors])
     fill = start[:n_sectors].copy()
-    for i in range(firms.size.size):
-        m = firms.sector[i]
-        for j in range(max(0, firms.vacancies[i])):
-            slots[fill[m]] = i
-            order[fill[m]] = m + uniform(key, STREAM_DEMAND, year, i, 1 + j)  # sector, then random
+    for e in range(n_firms + n_sectors):
+        m = firms.sector[e] if e < n_firms else e - n_firms
+        for j in range(max(0, open_[e])):
+            slots[fill[m]] = e
+            order[fill[m]] = m + uniform(key, STREAM_DEMAND, year, e, 1 + j)  # sector, then random
             fill[m] += 1
     return slots[stable_argsort(order)], start
 
 
 @kernel
-def _next_open(slots, cursor, start, m, vacancies) -> int:
-    """Next vacancy place of sector ``m`` whose firm still has a vacancy, or -1."""
+def _next_open(slots, cursor, start, m, open_) -> int:
+    """Next vacancy place of sector ``m`` whose employer still has a vacancy, or -1."""
     while cursor[m] < start[m + 1]:
-        firm = slots[cursor[m]]
+        employer = slots[cursor[m]]
         cursor[m] += 1
-        if vacancies[firm] > 0:
-            return firm
+        if open_[employer] > 0:
+            return employer
     return -1
 
 
@@ -228,26 +309,38 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
     """Step 8: incumbents leave the region, are poached, or quit; tenures grow.
 
     Poaching is the training externality: an ex-apprentice working in their field at a
-    firm of depth >= 3 is approached by a firm of the sector that does not train (and
-    can pay more, bearing no training cost), with probability
-    ``poaching_intensity_share``; a payback clause (服务期) cuts that chance for an
-    ex-apprentice still within the service period at the firm that trained them.
-    Returns ``(poached, exposed, kept_1y, hired_1y, kept_3y, hired_3y)``.
+    member of depth >= 3 is approached, with probability ``poaching_intensity_share``, by
+    an employer of the sector that does not train (the rest of the city, in proportion
+    to its employees, or a member below depth 3), which bears no training cost and
+    hires them with a raise drawn in [0, 2 x ``poaching_wage_premium_share``] of their
+    wage (a poacher, unlike the host, has no training cost to recoup). A payback clause
+    (服务期) cuts the chance of an approach for an ex-apprentice still within the service
+    period at the firm that trained them. Quits (``first_year_quit_share`` in a worker's
+    first year with an employer, unless it is the host that trained them: an
+    apprenticeship is also a trial of the match; ``quit_share`` after) go to another
+    employer of the sector (the rest of the city in proportion to its employees).
+    Returns ``(poached, exposed, kept_1y, hired_1y, kept_3y, hired_3y,
+    first_year_quits, first_year_workers)``.
     """
     payback = terms_row[T.payback] > 0.5
     service = terms_row[T.payback_years]
     reduction = terms_row[T.payback_reduction_share]
     drain = p[P.drain_share] * p[P.outside_wage_premium_share]
-    poached = exposed = 0
-    for i in range(firms.size.size):
+    poached = exposed = newcomers = early_quits = 0
+    n_firms = firms.size.size
+    for i in range(n_firms):
         firms.seen_graduates[i] = 0
         firms.seen_kept[i] = 0
     # the arrays the loop reads, bound once (see sim.education.train_students)
     state, home, employer_of = students.state, students.home, students.employer
     trained_by, tenure, wage_cny = students.trained_by, students.tenure_years, students.wage_cny
+    hired_by_host_year = students.hired_by_host_year
     depth, sector_of = firms.depth, firms.sector
     sector_start, firms_by_sector = city.sector_start, city.firms_by_sector
     intensity, quit_share = p[P.poaching_intensity_share], p[P.quit_share]
+    first_quit = p[P.first_year_quit_share]
+    rest_share = p[P.other_employment_multiple] / (1.0 + p[P.other_employment_multiple])
+    premium = p[P.poaching_wage_premium_share]
     for k in range(graduated_before):
         status = state[k]
         if status != IN_FIELD_LOCAL and status != OFF_FIELD_LOCAL:
@@ -258,52 +351,64 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
             employer_of[k] = -1
             continue
         employer = employer_of[k]
-        trained = trained_by[k] >= 0
-        if status == IN_FIELD_LOCAL and trained and depth[employer] >= 3:
+        member = employer < n_firms
+        m = sector_of[employer] if member else employer - n_firms
+        if status == IN_FIELD_LOCAL and trained_by[k] >= 0 and member and depth[employer] >= 3:
             exposed += 1
             chance = intensity
-            bound = trained_by[k] == employer and tenure[k] <= service
-            if payback and bound:
+            if payback and trained_by[k] == employer and tenure[k] <= service:
                 chance *= 1.0 - reduction
             if uniform(key, STREAM_TURNOVER, year, k, 1) < chance:
-                poacher = _random_non_trainer(
-                    key, year, k, sector_of[employer], depth, sector_start, firms_by_sector
-                )
-                if poacher >= 0:
-                    employer_of[k] = poacher
-                    wage_cny[k] *= 1.1
-                    tenure[k] = 0
-                    poached += 1
-                    continue
-        if uniform(key, STREAM_TURNOVER, year, k, 2) < quit_share:
-            m = sector_of[employer]
+                wage_cny[k] *= 1.0 + 2.0 * premium * uniform(key, STREAM_TURNOVER, year, k, 5)
+                employer_of[k] = _poacher(key, year, k, m, n_firms, rest_share, depth, sector_start,
+                                          firms_by_sector)  # fmt: skip
+                tenure[k] = 0
+                poached += 1
+                continue
+        first_year = tenure[k] == 1 and not (trained_by[k] == employer and hired_by_host_year[k] >= 0)
+        if first_year:
+            newcomers += 1
+        if uniform(key, STREAM_TURNOVER, year, k, 2) < (first_quit if first_year else quit_share):
+            early_quits += 1 if first_year else 0
+            u = uniform(key, STREAM_TURNOVER, year, k, 3)
             lo, hi = sector_start[m], sector_start[m + 1]
-            j = lo + min(hi - lo - 1, int(uniform(key, STREAM_TURNOVER, year, k, 3) * (hi - lo)))
-            employer_of[k] = firms_by_sector[j]
+            if u < rest_share or hi == lo:
+                employer_of[k] = n_firms + m
+            else:
+                u = (u - rest_share) / (1.0 - rest_share)
+                employer_of[k] = firms_by_sector[lo + min(hi - lo - 1, int(u * (hi - lo)))]
             tenure[k] = 0
-    return (poached, exposed) + _host_retention(
-        year, graduated_before, int(p[P.programme_years]), firms, students
+    return (
+        (poached, exposed)
+        + _host_retention(year, graduated_before, int(p[P.programme_years]), firms, students)
+        + (early_quits, newcomers)
     )
 
 
 @kernel
-def _random_non_trainer(key, year, k, sector, depth, sector_start, firms_by_sector) -> int:
-    """A random firm of the sector below depth 3 (the poacher), or -1 if there is none."""
+def _poacher(key, year, k, sector, n_firms, rest_share, depth, sector_start, firms_by_sector) -> int:
+    """The employer that poaches: the rest of the city's sector with probability
+    ``rest_share`` (its share of the sector's employees), else a random member of the
+    sector below depth 3; the rest of the city if no member is below depth 3.
+    """
+    u = uniform(key, STREAM_TURNOVER, year, k, 4)
+    if u < rest_share:
+        return n_firms + sector
     lo, hi = sector_start[sector], sector_start[sector + 1]
     n = 0
     for j in range(lo, hi):
         if depth[firms_by_sector[j]] < 3:
             n += 1
     if n == 0:
-        return -1
-    pick = min(n - 1, int(uniform(key, STREAM_TURNOVER, year, k, 4) * n))
+        return n_firms + sector
+    pick = min(n - 1, int((u - rest_share) / (1.0 - rest_share) * n))
     for j in range(lo, hi):
         i = firms_by_sector[j]
         if depth[i] < 3:
             if pick == 0:
                 return i
             pick -= 1
-    return -1
+    return n_firms + sector
 
 
 @kernel

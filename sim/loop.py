@@ -20,20 +20,24 @@ from numba import njit
 from agents.enterprise import centre_gap_cny, output_share
 from agents.government import G, effort_target, payoff_effort_target
 from agents.jit import kernel
-from agents.student import DROPPED_OUT, IN_SCHOOL, LEFT_REGION
+from agents.student import DROPPED_OUT, IN_FIELD_LOCAL, IN_SCHOOL, LEFT_REGION
 from policies.params import EFFORT_PAYOFF, P
 from policies.terms import N_LEVERS, T
 from sim import series as S
 from sim.decisions import firms_choose, form_partnerships, schools_plan, update_firm_beliefs
 from sim.education import drift_relevance, enrol_cohort, place_apprentices, train_students
 from sim.labour import (
+    N_OUTCOMES,
     O_FILLED,
+    O_FIRST_JOBS,
     O_GRADUATES,
     O_IN_FIELD,
     O_LEFT,
     O_OFF_FIELD,
+    O_SEEKERS,
     O_UNEMPLOYED,
     O_VACANCIES,
+    O_WAIT_YEARS,
     draw_vacancies,
     match_graduates,
 )
@@ -88,9 +92,9 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
         # 7-8
         graduating = year - programme + 1
         graduated_before = max(0, graduating) * cohort
-        outcomes = np.zeros(7, np.int64)
+        outcomes = np.zeros(N_OUTCOMES, np.int64)
         if graduating >= 0:
-            outcomes = match_graduates(key, year, graduating, firms, schools, students, city, row, p)
+            outcomes = match_graduates(key, year, graduating, firms, schools, students, city, gov, row, p)
         moves = incumbents_turnover(key, year, graduated_before, firms, city, students, row, p)
         # 9
         relevance = drift_relevance(schools, p)
@@ -125,10 +129,10 @@ def compile_groups(key, p, terms, lines, firms, schools, students, city, gov, pa
     n_firms = firms.size.size
     year, row = 0, terms[0]
     claims, spend = np.zeros((n_firms, N_LEVERS)), np.zeros(N_LEVERS)
-    out, outcomes, money = np.zeros(S.N_SERIES), np.zeros(7, np.int64), np.zeros(N_PAY)
-    moves = (0, 0, 0, 0, 0, 0)
+    out, outcomes, money = np.zeros(S.N_SERIES), np.zeros(N_OUTCOMES, np.int64), np.zeros(N_PAY)
+    moves = (0, 0, 0, 0, 0, 0, 0, 0)
     labour_and_money = [
-        (match_graduates, (key, year, year, firms, schools, students, city, row, p)),
+        (match_graduates, (key, year, year, firms, schools, students, city, gov, row, p)),
         (incumbents_turnover, (key, year, year, firms, city, students, row, p)),
         (pay_and_audit, (key, year, firms, schools, gov, row, lines[0], claims, spend, paid_history[0], p)),
         (record_realized, (year, firms, city, row, paid_history[0], p)),
@@ -211,11 +215,13 @@ def _record_firms(out, firms, schools, unmatched, hosted, p) -> None:
     out[S.S_SIGNED_PER_SCHOOL] = signed / schools.capacity.size
     out[S.S_OUTREACH] = outreach / schools.capacity.size
     out[S.S_APPRENTICES] = hosted
+    out[S.S_TRAINED_HIRES] = firms.trained_hires.sum()
 
 
 @kernel
 def _record_labour(out, outcomes, moves, students, last) -> None:
-    poached, exposed, kept_1y, hired_1y, kept_3y, hired_3y = moves
+    poached, exposed, kept_1y, hired_1y, kept_3y, hired_3y, early_quits, newcomers = moves
+    out[S.S_FIRST_YEAR_QUITS] = _ratio(early_quits, newcomers)
     out[S.S_RETENTION_1Y] = _ratio(kept_1y, hired_1y)
     out[S.S_RETENTION_3Y] = _ratio(kept_3y, hired_3y)
     out[S.S_POACHING] = _ratio(poached, exposed)
@@ -223,10 +229,15 @@ def _record_labour(out, outcomes, moves, students, last) -> None:
     out[S.S_IN_FIELD] = outcomes[O_IN_FIELD]
     out[S.S_IN_FIELD_RATE] = _ratio(outcomes[O_IN_FIELD], outcomes[O_GRADUATES])
     out[S.S_OFF_FIELD] = outcomes[O_OFF_FIELD]
+    out[S.S_JOB_MAJOR_MATCH] = _ratio(outcomes[O_IN_FIELD], outcomes[O_IN_FIELD] + outcomes[O_OFF_FIELD])
     out[S.S_UNEMPLOYED] = outcomes[O_UNEMPLOYED]
     out[S.S_LEFT] = outcomes[O_LEFT]
     out[S.S_FILL] = _ratio(outcomes[O_FILLED], outcomes[O_VACANCIES])
+    out[S.S_SEEKERS] = outcomes[O_SEEKERS]
+    out[S.S_VACANCIES_PER_SEEKER] = _ratio(outcomes[O_VACANCIES], outcomes[O_SEEKERS])
+    out[S.S_YEARS_TO_JOB] = _ratio(outcomes[O_WAIT_YEARS], outcomes[O_FIRST_JOBS])
     in_school = graduated = dropped = local = 0
+    trained_wage = trained_n = school_wage = school_n = 0.0
     for k in range(last):
         state = students.state[k]
         if state == IN_SCHOOL:
@@ -237,6 +248,17 @@ def _record_labour(out, outcomes, moves, students, last) -> None:
             graduated += 1
             if state != LEFT_REGION:
                 local += 1
+            if state == IN_FIELD_LOCAL:
+                if students.trained_by[k] >= 0:
+                    trained_wage += students.wage_cny[k]
+                    trained_n += 1.0
+                else:
+                    school_wage += students.wage_cny[k]
+                    school_n += 1.0
+    if trained_n > 0 and school_n > 0:
+        out[S.S_APPRENTICE_WAGE_PREMIUM] = (trained_wage / trained_n) / (school_wage / school_n) - 1.0
+    else:
+        out[S.S_APPRENTICE_WAGE_PREMIUM] = np.nan
     out[S.S_ENROLLED] = last
     out[S.S_IN_SCHOOL] = in_school
     out[S.S_GRADUATED] = graduated

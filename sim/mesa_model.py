@@ -52,6 +52,7 @@ from policies.terms import N_LEVERS, T, build_terms
 from policies.validate import ConfigError
 from sim.api import phase_out
 from sim.engine import RunOutput
+from sim.labour import draw_other_vacancies
 from sim.measures import against_counterfactual, classify, summarise
 from sim.mesa_config import build_config
 from sim.rng import run_key
@@ -204,7 +205,8 @@ class ConsortiumModel(mesa.Model):
         firm_set = self.agents_by_type[Enterprise]
         self._each(firm_set, "learn", seen, kept)
         self._each(firm_set, "draw_vacancies", year)
-        city.vacancy_history[year] = np.bincount(firms.sector, weights=firms.vacancies, minlength=n_sectors)
+        draw_other_vacancies(self.key, year, np.int64(firms.size.size), city, self.p)  # the rest of the city
+        city.vacancy_history[year] += np.bincount(firms.sector, weights=firms.vacancies, minlength=n_sectors)
 
     def _firm_context(self, year: int) -> _Context:
         p, gov, n = self.p, self.government, len(self.firms)
@@ -227,6 +229,9 @@ class ConsortiumModel(mesa.Model):
         lag = 1 if platform else max(1, int(self.p[P.quota_lag_years]))
         members = np.bincount(firms.sector, weights=firms.depth >= 1, minlength=n_sectors)
         seekers = np.bincount(firms.sector, weights=firms.depth >= 3, minlength=n_sectors)
+        planned = np.zeros(n_sectors)  # training firms' vacancies, summed in id order as the core does
+        for i in np.flatnonzero(firms.depth >= 3):
+            planned[firms.sector[i]] += firms.vacancies[i]
         self.last_outreach[:] = schools.outreach
         self.last_realized[:] = schools.realized
         return _Context(
@@ -235,6 +240,7 @@ class ConsortiumModel(mesa.Model):
             offering=schools.offers.sum(axis=0).astype(float),
             members=members,
             seekers=seekers,
+            planned=planned,
             imitation=self.p[P.decision_rule] == RULE_IMITATION and year > 0,
         )
 

@@ -34,14 +34,21 @@ SERIES_NAMES: tuple[str, ...] = (
     "graduates",
     "in_field_local",  # graduates employed locally in their field
     "in_field_local_rate",
+    "job_major_match",  # in field / employed locally, of this year's graduates (MyCOS's 专业相关度)
     "off_field_local",
     "unemployed",
     "left_region",
     "local_retention",  # graduates of all years still in the region / all graduates
     "mismatch_index",  # 0.5 * sum |graduate share - vacancy share| over sectors
     "mean_relevance",
-    "vacancies",  # skilled vacancies of all firms this year
-    "vacancy_fill_rate",  # vacancies filled by this year's graduates / vacancies
+    "vacancies",  # skilled vacancies of the city's employers this year (members and the rest)
+    "vacancy_fill_rate",  # vacancies filled by this year's job seekers / vacancies
+    "job_seekers",  # this year's graduates and earlier graduates still without a job
+    "vacancies_per_seeker",  # skilled vacancies of the city / job seekers
+    "years_to_first_job",  # mean years from graduation to a first local job, of those hired this year
+    "apprentice_wage_premium",  # mean wage in field: ex-apprentices / school-track graduates - 1
+    "first_year_quit_rate",  # workers in their first year with an employer (not their host) who quit
+    "trained_local_hires",  # ex-apprentices hired this year by members (what the employment subsidy pays)
     "fiscal_cost_cny",
     "due_cny",  # claims due before rationing and effort
     "budget_cny",
@@ -81,6 +88,7 @@ S_POACHING = _INDEX["poaching_rate"]
 S_GRADUATES = _INDEX["graduates"]
 S_IN_FIELD = _INDEX["in_field_local"]
 S_IN_FIELD_RATE = _INDEX["in_field_local_rate"]
+S_JOB_MAJOR_MATCH = _INDEX["job_major_match"]
 S_OFF_FIELD = _INDEX["off_field_local"]
 S_UNEMPLOYED = _INDEX["unemployed"]
 S_LEFT = _INDEX["left_region"]
@@ -89,6 +97,12 @@ S_MISMATCH = _INDEX["mismatch_index"]
 S_RELEVANCE = _INDEX["mean_relevance"]
 S_VACANCIES = _INDEX["vacancies"]
 S_FILL = _INDEX["vacancy_fill_rate"]
+S_SEEKERS = _INDEX["job_seekers"]
+S_VACANCIES_PER_SEEKER = _INDEX["vacancies_per_seeker"]
+S_YEARS_TO_JOB = _INDEX["years_to_first_job"]
+S_APPRENTICE_WAGE_PREMIUM = _INDEX["apprentice_wage_premium"]
+S_TRAINED_HIRES = _INDEX["trained_local_hires"]
+S_FIRST_YEAR_QUITS = _INDEX["first_year_quit_rate"]
 S_FISCAL = _INDEX["fiscal_cost_cny"]
 S_DUE = _INDEX["due_cny"]
 S_BUDGET = _INDEX["budget_cny"]

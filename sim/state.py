@@ -27,8 +27,12 @@ Schools = namedtuple("Schools", list(school.COLUMNS))  # type: ignore[misc]
 Students = namedtuple("Students", list(student.COLUMNS))  # type: ignore[misc]
 City = namedtuple(
     "City",
-    ["sector_growth", "sector_wage_index", "firms_by_sector", "sector_start", "vacancy_history"],
-)
+    ["sector_growth", "sector_wage_index", "firms_by_sector", "sector_start", "vacancy_history",
+     "other_size", "other_vacancies"],
+)  # fmt: skip
+# The rest of the city (MODEL.md §2): the employers of each sector that are not members,
+# one aggregate employer per sector. ``other_size[m]``: its employees; ``other_vacancies[m]``:
+# its skilled vacancies this year. A worker it employs has ``employer = n_firms + m``.
 
 
 class CityShape(NamedTuple):
@@ -93,7 +97,8 @@ def allocate(city_cfg: Any, n_years: int) -> tuple[Firms, Schools, Students, Cit
     city = City(
         sector_growth=np.zeros(n_sectors, f64), sector_wage_index=np.ones(n_sectors, f64),
         firms_by_sector=np.zeros(n_firms, i32), sector_start=np.zeros(n_sectors + 1, i32),
-        vacancy_history=np.zeros((n_years, n_sectors), f64),
+        vacancy_history=np.zeros((n_years, n_sectors), f64), other_size=np.zeros(n_sectors, f64),
+        other_vacancies=np.zeros(n_sectors, np.int64),
     )  # fmt: skip
     gov = np.array([column.fill for column in government.COLUMNS.values()], f64)
     return firms, schools, students, city, gov
@@ -137,6 +142,10 @@ def init_city(key, p, firms, schools, students, city, gov) -> None:
     _seed_deep_firms(firms, int(p[P.initial_deep_firms]), p)
     _index_firms_by_sector(firms, city)
     _sector_wages(firms, city)
+    for m in range(n_sectors):  # the rest of the city: a multiple of the members' employees
+        city.other_size[m] = 0.0
+    for i in range(n_firms):
+        city.other_size[firms.sector[i]] += p[P.other_employment_multiple] * firms.size[i]
     _init_schools(p, schools)
     _init_students(key, p, students)
     gov[G.effort] = 1.0  # reset by run_years from the package's size

@@ -26,6 +26,10 @@ CHECKS = [
     validation.subsidy_monotone,
     validation.government_without_gain,
     validation.relationship_capital_persistence,
+    validation.integration_places_graduates,
+    validation.employment_subsidy_hires,
+    validation.poaching_raises_wages,
+    validation.labour_anchors,
 ]
 
 
