@@ -291,6 +291,38 @@ def poaching_raises_wages() -> Check:
     )
 
 
+def tight_market_levers() -> Check:
+    """A tighter labour market (more vacancies per job seeker: the rest of the city three
+    times the members' size against a third of it) makes the information platform and the
+    payback clause matter more. Why: when vacancies are scarce, reaching one more of them
+    places few more graduates, while when they are plentiful contact is what limits
+    placement; and employers short of skilled workers poach more (poaching grows with a
+    sector's tightness), so a clause that cuts poaching keeps more training. Each effect
+    is a paired difference per replicate (same keys in all four arms), and the test is on
+    the difference of the effects.
+    """
+    slack, tight = "city.other_employment_multiple=0.3", "city.other_employment_multiple=3.0"
+
+    def platform_effect(market: str) -> np.ndarray:
+        runs = summary_runs(market, packages="[none,platform_only]", replicates=30)
+        return _arm(runs, "platform_only", "in_field_local_rate") - _arm(runs, "none", "in_field_local_rate")
+
+    def clause_effect(market: str) -> np.ndarray:
+        pk, base = "[apprentice_subsidy]", ("policy=apprentice_subsidy", market)
+        off = summary_runs(*base, packages=pk, replicates=30)
+        on = summary_runs(*base, "policy.governance.payback_clause=true", packages=pk, replicates=30)
+        return _arm(on, pk[1:-1], "training_share") - _arm(off, pk[1:-1], "training_share")
+
+    platform, platform_text = _greater(platform_effect(tight), platform_effect(slack))
+    clause, clause_text = _greater(clause_effect(tight), clause_effect(slack))
+    return Check(
+        "a tighter labour market makes the platform and the payback clause matter more",
+        "effect tight - effect slack > 0: platform on in-field local rate; clause on training share",
+        f"platform {platform_text}; clause {clause_text}",
+        platform and clause,
+    )
+
+
 def labour_anchors() -> Check:
     """The default city without policy against the labour-market figures of MODEL.md §8:
     高职 graduates' job-major match about 62% (MyCOS, 2018 cohort; 60% in 2011),
@@ -461,6 +493,7 @@ CHECKS: list[Callable[[], Check]] = [
     integration_places_graduates,
     employment_subsidy_hires,
     poaching_raises_wages,
+    tight_market_levers,
     labour_anchors,
     docking_error,
     *[lambda name=name: ess_corner(name) for name in REGIMES],

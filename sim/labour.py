@@ -41,6 +41,7 @@ from sim.sorting import stable_argsort
 (O_GRADUATES, O_IN_FIELD, O_OFF_FIELD, O_UNEMPLOYED, O_LEFT, O_VACANCIES, O_FILLED, O_SEEKERS,
  O_FIRST_JOBS, O_WAIT_YEARS, O_RESEARCH_HIRED) = range(11)  # fmt: skip
 N_OUTCOMES = 11
+MAX_TIGHTNESS = 3.0  # poaching grows with a sector's vacancies per job seeker, up to 3x its intensity
 
 
 @njit(cache=True)  # called from Python too (the Mesa model)
@@ -165,6 +166,7 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
         for j in range(city.sector_start[m], city.sector_start[m + 1]):
             vac += open_[city.firms_by_sector[j]]
         ratio = vac / max(1.0, looking[m]) / p[P.scarcity_reference_ratio]
+        city.tightness[m] = ratio
         level[m] = min(1.25, max(0.8, max(ratio, 1e-9) ** p[P.scarcity_wage_elasticity]))
     employer_wage = np.empty(n_firms + n_sectors)
     for i in range(n_firms):
@@ -309,7 +311,10 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
     """Step 8: incumbents leave the region, are poached, or quit; tenures grow.
 
     Poaching is the training externality: an ex-apprentice working in their field at a
-    member of depth >= 3 is approached, with probability ``poaching_intensity_share``, by
+    member of depth >= 3 is approached, with probability ``poaching_intensity_share``
+    times the sector's tightness (its vacancies per job seeker at the last graduation
+    over ``scarcity_reference_ratio``, at most ``MAX_TIGHTNESS``: employers short of
+    skilled workers look for them among other firms' staff), by
     an employer of the sector that does not train (the rest of the city, in proportion
     to its employees, or a member below depth 3), which bears no training cost and
     hires them with a raise drawn in [0, 2 x ``poaching_wage_premium_share``] of their
@@ -355,7 +360,7 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
         m = sector_of[employer] if member else employer - n_firms
         if status == IN_FIELD_LOCAL and trained_by[k] >= 0 and member and depth[employer] >= 3:
             exposed += 1
-            chance = intensity
+            chance = min(1.0, intensity * min(MAX_TIGHTNESS, city.tightness[m]))
             if payback and trained_by[k] == employer and tenure[k] <= service:
                 chance *= 1.0 - reduction
             if uniform(key, STREAM_TURNOVER, year, k, 1) < chance:

@@ -28,11 +28,13 @@ Students = namedtuple("Students", list(student.COLUMNS))  # type: ignore[misc]
 City = namedtuple(
     "City",
     ["sector_growth", "sector_wage_index", "firms_by_sector", "sector_start", "vacancy_history",
-     "other_size", "other_vacancies"],
+     "other_size", "other_vacancies", "tightness"],
 )  # fmt: skip
 # The rest of the city (MODEL.md §2): the employers of each sector that are not members,
 # one aggregate employer per sector. ``other_size[m]``: its employees; ``other_vacancies[m]``:
 # its skilled vacancies this year. A worker it employs has ``employer = n_firms + m``.
+# ``tightness[m]``: the sector's vacancies per job seeker at the last graduation, over
+# ``scarcity_reference_ratio`` (1 before the first).
 
 
 class CityShape(NamedTuple):
@@ -98,7 +100,7 @@ def allocate(city_cfg: Any, n_years: int) -> tuple[Firms, Schools, Students, Cit
         sector_growth=np.zeros(n_sectors, f64), sector_wage_index=np.ones(n_sectors, f64),
         firms_by_sector=np.zeros(n_firms, i32), sector_start=np.zeros(n_sectors + 1, i32),
         vacancy_history=np.zeros((n_years, n_sectors), f64), other_size=np.zeros(n_sectors, f64),
-        other_vacancies=np.zeros(n_sectors, np.int64),
+        other_vacancies=np.zeros(n_sectors, np.int64), tightness=np.ones(n_sectors, f64),
     )  # fmt: skip
     gov = np.array([column.fill for column in government.COLUMNS.values()], f64)
     return firms, schools, students, city, gov

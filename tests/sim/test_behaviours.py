@@ -29,6 +29,7 @@ CHECKS = [
     validation.integration_places_graduates,
     validation.employment_subsidy_hires,
     validation.poaching_raises_wages,
+    validation.tight_market_levers,
     validation.labour_anchors,
 ]
 
