@@ -299,7 +299,8 @@ def tight_market_levers() -> Check:
     placement; and employers short of skilled workers poach more (poaching grows with a
     sector's tightness), so a clause that cuts poaching keeps more training. Each effect
     is a paired difference per replicate (same keys in all four arms), and the test is on
-    the difference of the effects.
+    the difference of the effects (30 replicates for the platform, 60 for the clause,
+    whose effect is the smaller).
     """
     slack, tight = "city.other_employment_multiple=0.3", "city.other_employment_multiple=3.0"
 
@@ -309,8 +310,8 @@ def tight_market_levers() -> Check:
 
     def clause_effect(market: str) -> np.ndarray:
         pk, base = "[apprentice_subsidy]", ("policy=apprentice_subsidy", market)
-        off = summary_runs(*base, packages=pk, replicates=30)
-        on = summary_runs(*base, "policy.governance.payback_clause=true", packages=pk, replicates=30)
+        off = summary_runs(*base, packages=pk, replicates=60)
+        on = summary_runs(*base, "policy.governance.payback_clause=true", packages=pk, replicates=60)
         return _arm(on, pk[1:-1], "training_share") - _arm(off, pk[1:-1], "training_share")
 
     platform, platform_text = _greater(platform_effect(tight), platform_effect(slack))

@@ -198,7 +198,9 @@ class Governance:
     school_kpi: SchoolKpi = SchoolKpi.agreements
     payback_clause: bool = False  # 服务期: training-cost repayment if a trainee leaves early
     payback_service_years: int = integer(3, maximum=30)
-    payback_poaching_reduction_share: float = share(0.6)
+    # what a trainee who leaves within the service period repays of the training cost the host
+    # bore, pro rata the unserved years (劳动合同法 art. 22: never more than that cost)
+    payback_repayment_share: float = share(1.0)
 
 
 @dataclass

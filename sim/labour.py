@@ -19,7 +19,7 @@ import numpy as np
 from numba import njit
 
 from agents.draws import STREAM_DEMAND, STREAM_LABOUR, STREAM_TURNOVER, gumbel, uniform
-from agents.enterprise import expected_vacancies
+from agents.enterprise import expected_vacancies, output_share
 from agents.government import G
 from agents.jit import kernel
 from agents.student import (
@@ -318,18 +318,23 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
     an employer of the sector that does not train (the rest of the city, in proportion
     to its employees, or a member below depth 3), which bears no training cost and
     hires them with a raise drawn in [0, 2 x ``poaching_wage_premium_share``] of their
-    wage (a poacher, unlike the host, has no training cost to recoup). A payback clause
-    (服务期) cuts the chance of an approach for an ex-apprentice still within the service
-    period at the firm that trained them. Quits (``first_year_quit_share`` in a worker's
-    first year with an employer, unless it is the host that trained them: an
-    apprenticeship is also a trial of the match; ``quit_share`` after) go to another
+    wage (a poacher, unlike the host, has no training cost to recoup). Under a payback
+    clause (服务期), an ex-apprentice still within the service period at the firm that
+    trained them owes it, on leaving, ``payback_repayment_share`` of the net training cost
+    it bore (gross cost x (1 - output share) x programme years), pro rata the unserved
+    years; they move only if the raise over those years pays it back (who pays, worker
+    or poacher, is the same here), else they stay and the approach comes to nothing.
+    Quits (``first_year_quit_share`` in a worker's first year with an employer, unless it
+    is the host that trained them: an apprenticeship is also a trial of the match;
+    ``quit_share`` after) go to another
     employer of the sector (the rest of the city in proportion to its employees).
     Returns ``(poached, exposed, kept_1y, hired_1y, kept_3y, hired_3y,
     first_year_quits, first_year_workers)``.
     """
     payback = terms_row[T.payback] > 0.5
     service = terms_row[T.payback_years]
-    reduction = terms_row[T.payback_reduction_share]
+    repayment = terms_row[T.payback_repayment_share]
+    trainee_cost = p[P.apprentice_gross_cost_cny] * p[P.programme_years]  # gross, over the programme
     drain = p[P.drain_share] * p[P.outside_wage_premium_share]
     poached = exposed = newcomers = early_quits = 0
     n_firms = firms.size.size
@@ -361,15 +366,20 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
         if status == IN_FIELD_LOCAL and trained_by[k] >= 0 and member and depth[employer] >= 3:
             exposed += 1
             chance = min(1.0, intensity * min(MAX_TIGHTNESS, city.tightness[m]))
-            if payback and trained_by[k] == employer and tenure[k] <= service:
-                chance *= 1.0 - reduction
             if uniform(key, STREAM_TURNOVER, year, k, 1) < chance:
-                wage_cny[k] *= 1.0 + 2.0 * premium * uniform(key, STREAM_TURNOVER, year, k, 5)
-                employer_of[k] = _poacher(key, year, k, m, n_firms, rest_share, depth, sector_start,
-                                          firms_by_sector)  # fmt: skip
-                tenure[k] = 0
-                poached += 1
-                continue
+                raise_share = 2.0 * premium * uniform(key, STREAM_TURNOVER, year, k, 5)
+                owed = unserved = 0.0
+                if payback and trained_by[k] == employer and tenure[k] <= service:
+                    unserved = service - tenure[k] + 1.0
+                    kept_share = output_share(firms.productive_share[employer], np.int64(depth[employer]), p)
+                    owed = repayment * trainee_cost * max(0.0, 1.0 - kept_share) * unserved / service
+                if raise_share * wage_cny[k] * unserved >= owed:  # the raise pays back what is owed
+                    wage_cny[k] *= 1.0 + raise_share
+                    employer_of[k] = _poacher(key, year, k, m, n_firms, rest_share, depth, sector_start,
+                                              firms_by_sector)  # fmt: skip
+                    tenure[k] = 0
+                    poached += 1
+                    continue
         first_year = tenure[k] == 1 and not (trained_by[k] == employer and hired_by_host_year[k] >= 0)
         if first_year:
             newcomers += 1

@@ -160,7 +160,7 @@ def test_the_governance_settings_new_to_the_side_bar_set_their_fields():
     package fields."""
     values = package_values("none")
     values.update(
-        clawback=0.5, penalty=100000.0, payback_clause=True, payback_service=5, payback_reduction=0.3
+        clawback=0.5, penalty=100000.0, payback_clause=True, payback_service=5, payback_repayment=0.3
     )
     changed = overrides("none", values)
     assert changed == {
@@ -168,7 +168,7 @@ def test_the_governance_settings_new_to_the_side_bar_set_their_fields():
         "policy__governance__penalty_cny": 100000.0,
         "policy__governance__payback_clause": True,
         "policy__governance__payback_service_years": 5,
-        "policy__governance__payback_poaching_reduction_share": 0.3,
+        "policy__governance__payback_repayment_share": 0.3,
     }
 
 
