@@ -327,21 +327,26 @@ def tight_market_levers() -> Check:
 def labour_anchors() -> Check:
     """The default city without policy against the labour-market figures of MODEL.md §8:
     高职 graduates' job-major match about 62% (MyCOS, 2018 cohort; 60% in 2011),
-    technician-level vacancies per job seeker above 2 (MOHRSS). Tolerances stated in
-    advance: match within 0.55-0.69 (the two cohorts' figures, +-0.07 around 0.62);
-    vacancies per job seeker 2.0-3.5. The first-year quit rate (MyCOS: about a third
-    change jobs within six months) is shown, not tested: it is a parameter
-    (``first_year_quit_share``), not an outcome.
+    technician-level vacancies per job seeker above 2, rising with the skill level
+    (MOHRSS). Tolerances stated in advance: match within 0.55-0.69 (the two cohorts'
+    figures, +-0.07 around 0.62); vacancies per job seeker 2.0-3.5 over all levels, at
+    least 2 for 高职 graduates (technicians) and higher for 本科 than for 高职. The
+    first-year quit rate (MyCOS: about a third change jobs within six months) is shown,
+    not tested: it is a parameter (``first_year_quit_share``), not an outcome.
     """
     runs = summary_runs(packages="[none]", replicates=20)
     match = _arm(runs, "none", "job_major_match").mean()
     ratio = _arm(runs, "none", "vacancies_per_seeker").mean()
+    higher = _arm(runs, "none", "vacancies_per_seeker_higher").mean()
+    undergraduate = _arm(runs, "none", "vacancies_per_seeker_undergraduate").mean()
     quits = _arm(runs, "none", "first_year_quit_rate").mean()
     return Check(
         "labour market anchors (no policy, suzhou_robotics)",
-        "job-major match 0.55-0.69 (MyCOS 62%); vacancies per job seeker 2.0-3.5 (MOHRSS > 2)",
-        f"match {match:.3f}; vacancies per seeker {ratio:.2f}; first-year quits {quits:.2f} (set)",
-        0.55 <= match <= 0.69 and 2.0 <= ratio <= 3.5,
+        "job-major match 0.55-0.69 (MyCOS 62%); vacancies per job seeker 2.0-3.5, 高职 >= 2, "
+        "本科 > 高职 (MOHRSS: above 2, rising with the level)",
+        f"match {match:.3f}; vacancies per seeker {ratio:.2f} (高职 {higher:.2f}, 本科 {undergraduate:.2f}); "
+        f"first-year quits {quits:.2f} (set)",
+        0.55 <= match <= 0.69 and 2.0 <= ratio <= 3.5 and higher >= 2.0 and undergraduate > higher,
     )
 
 
@@ -430,7 +435,7 @@ def becker() -> Check:
     trained hire's value in wages) in a market without hiring frictions.
     """
     levels = [
-        _firm_funded(summary_runs(f"uncertainty.poaching_intensity_share={x}", replicates=12, years=15))
+        _firm_funded(summary_runs(f"uncertainty.poaching_intensity_share={x}", replicates=24, years=15))
         for x in (0.0, 0.4, 1.0)
     ]
     steps = [_greater(a, b)[0] for a, b in zip(levels, levels[1:], strict=False)]

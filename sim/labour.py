@@ -39,8 +39,10 @@ from sim.sorting import stable_argsort
 
 # Outcome counts returned by ``match_graduates`` (int64[N_OUTCOMES]).
 (O_GRADUATES, O_IN_FIELD, O_OFF_FIELD, O_UNEMPLOYED, O_LEFT, O_VACANCIES, O_FILLED, O_SEEKERS,
- O_FIRST_JOBS, O_WAIT_YEARS, O_RESEARCH_HIRED) = range(11)  # fmt: skip
-N_OUTCOMES = 11
+ O_FIRST_JOBS, O_WAIT_YEARS, O_RESEARCH_HIRED, O_VACANCIES_L0, O_VACANCIES_L1, O_VACANCIES_L2,
+ O_SEEKERS_L0, O_SEEKERS_L1, O_SEEKERS_L2) = range(17)  # fmt: skip
+N_OUTCOMES = 17
+N_LEVELS = 3  # levels of education: the school kinds (policies.schema.SCHOOL_KINDS), 中职 < 高职 < 本科
 MAX_TIGHTNESS = 3.0  # poaching grows with a sector's vacancies per job seeker, up to 3x its intensity
 
 
@@ -105,16 +107,20 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
     """Step 7: this year's graduates and earlier ones still without a job search; returns
     counts (int64[N_OUTCOMES]).
 
-    Order: (a) hosts offer to their own apprentices; (b) ``search_rounds`` rounds in the
-    seeker's field, best skills first, each reaching the next open vacancy of the sector
-    (members' and the rest of the city's, in random order) with the contact probability,
-    the employer taking the applicant with :func:`agents.student.hire_chance` (a vacancy
-    that declines stays open for the next applicant); (c) one round off-field, where
-    skills count half and no bar applies; (d) those still without a job leave if the
-    outside region beats staying unemployed at home, or stay and search again next year.
+    Every vacancy asks for a level of education (the school kinds 中职, 高职, 本科, in the
+    city's ``level_shares``); a job seeker applies to vacancies of their own level first,
+    then of lower levels (over-qualified). Order: (a) hosts offer to their own apprentices;
+    (b) ``search_rounds`` rounds in the seeker's field, best skills first, each reaching
+    the next open vacancy of the sector and level (members' and the rest of the city's,
+    in random order) with the contact probability, the employer taking the applicant
+    with :func:`agents.student.hire_chance` (a vacancy that declines stays open for the
+    next applicant); (c) one round off-field, where skills count half and no bar applies;
+    (d) those still without a job leave if the outside region beats staying unemployed at
+    home, or stay and search again next year.
     """
     n_sectors = city.sector_growth.size
     n_firms = firms.size.size
+    n_employers = n_firms + n_sectors
     out = np.zeros(N_OUTCOMES, np.int64)
     cohort = int(schools.capacity.sum())
     first = graduating_cohort * cohort
@@ -128,17 +134,19 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
         firms.trained_hires,
         firms.vacancies,
     )
-    # open places: members first, then the rest of the city, one aggregate per sector
-    open_ = np.empty(n_firms + n_sectors, np.int64)
-    total_vacancies = 0
+    # open places: members first, then the rest of the city, one aggregate per sector; each
+    # vacancy's level is drawn with the order it is met in (one draw: ``_vacancy_slots``)
+    open_ = np.empty(n_employers, np.int64)
     for i in range(n_firms):
         open_[i] = vacancies[i]
         trained_hires[i] = 0
     for m in range(n_sectors):
         open_[n_firms + m] = city.other_vacancies[m]
-    for e in range(n_firms + n_sectors):
-        total_vacancies += open_[e]
+    total_vacancies = open_.sum()
     out[O_VACANCIES] = total_vacancies
+    slots, start, open_level = _vacancy_slots(key, year, firms, open_, city.level_shares, n_sectors)
+    for g in range(N_LEVELS * n_sectors):
+        out[O_VACANCIES_L0 + g % N_LEVELS] += start[g + 1] - start[g]
     # who searches: the graduating cohort, then earlier graduates still without a job
     seekers = np.empty(last, np.int64)
     n_seekers = 0
@@ -156,47 +164,56 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
             n_seekers += 1
     seekers = seekers[:n_seekers]
     out[O_SEEKERS] = n_seekers
-    # wages follow each sector's vacancies per job seeker in it
+    level = np.zeros(last, np.int64)  # each seeker's level of education: their school's kind
     looking = np.zeros(n_sectors)
     for k in seekers:
+        level[k] = schools.kind[students.school[k]]
+        out[O_SEEKERS_L0 + level[k]] += 1
         looking[major[k]] += 1.0
-    level = np.empty(n_sectors)
+    # wages follow each sector's vacancies per job seeker in it
+    sector_level = np.empty(n_sectors)
     for m in range(n_sectors):
         vac = float(open_[n_firms + m])
         for j in range(city.sector_start[m], city.sector_start[m + 1]):
             vac += open_[city.firms_by_sector[j]]
         ratio = vac / max(1.0, looking[m]) / p[P.scarcity_reference_ratio]
         city.tightness[m] = ratio
-        level[m] = min(1.25, max(0.8, max(ratio, 1e-9) ** p[P.scarcity_wage_elasticity]))
-    employer_wage = np.empty(n_firms + n_sectors)
+        sector_level[m] = min(1.25, max(0.8, max(ratio, 1e-9) ** p[P.scarcity_wage_elasticity]))
+    employer_wage = np.empty(n_employers)
     for i in range(n_firms):
-        employer_wage[i] = firm_wage_cny[i] * level[firms.sector[i]]
+        employer_wage[i] = firm_wage_cny[i] * sector_level[firms.sector[i]]
     for m in range(n_sectors):
-        employer_wage[n_firms + m] = p[P.wage_mean_cny] * city.sector_wage_index[m] * level[m]
+        employer_wage[n_firms + m] = p[P.wage_mean_cny] * city.sector_wage_index[m] * sector_level[m]
     subsidy = terms_row[T.employment_cny] * gov[G.payout_belief] / p[P.skill_value_cny]  # in skill
     experience, own = p[P.sector_experience_skill], p[P.own_apprentice_skill]
     in_field, off_field = np.int8(IN_FIELD_LOCAL), np.int8(OFF_FIELD_LOCAL)
     off_share = p[P.off_field_wage_share]
     graduation_year = students.cohort
     programme = int(p[P.programme_years])
-    # (a) first offer by the host, to this year's graduates it trained
+    # (a) first offer by the host, to this year's graduates it trained, for a vacancy of
+    # their level or the highest below it
     for k in seekers:
         host = np.int64(trained_by[k])
         if k < first or host < 0 or depth[host] < 3 or open_[host] <= 0:
             continue
+        asked = -1
+        for lv in range(level[k], -1, -1):
+            if open_level[host * N_LEVELS + lv] > 0:
+                asked = lv
+                break
+        if asked < 0:
+            continue
         worth = skill[k] + experience + own + subsidy
         if uniform(key, STREAM_LABOUR, year, k, 400) >= hire_chance(worth, p):
             continue
-        wage = _offer(
-            key, year, k, np.int64(0), field_wage_cny(employer_wage[host], skill[k]), skill[k], home[k], p
-        )
+        offered = field_wage_cny(employer_wage[host], skill[k])
+        wage = _offer(key, year, k, np.int64(0), offered, skill[k], home[k], p)
         if _settle(k, host, wage, in_field, state, employer_of, wage_cny, tenure):
             open_[host] -= 1
+            open_level[host * N_LEVELS + asked] -= 1
             hired_by_host_year[k] = year
             trained_hires[host] += 1
-    # vacancy places by sector, in random order (counting sort, then shuffle by key)
-    slots, start = _vacancy_slots(key, year, firms, open_, n_sectors)
-    cursor = start[:n_sectors].copy()
+    cursor = start[: N_LEVELS * n_sectors].copy()
     contact = p[P.platform_contact_share] if terms_row[T.info_platform] > 0.5 else p[P.contact_share]
     skill_order = seekers[stable_argsort(-skill[seekers])]  # best first; equal skills by id
     # (b) in-field rounds: the employer chooses
@@ -207,7 +224,7 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
             if uniform(key, STREAM_LABOUR, year, k, 100 + round_) >= contact:
                 continue
             m = np.int64(major[k])
-            employer = _next_open(slots, cursor, start, m, open_)
+            group, employer = _next_open(slots, cursor, start, m, level[k], open_level)
             if employer < 0:
                 continue
             worth = skill[k]
@@ -216,12 +233,13 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
                 worth += experience + (own if trainer == employer else 0.0)
                 worth += subsidy if employer < n_firms else 0.0
             if uniform(key, STREAM_LABOUR, year, k, 400 + round_) >= hire_chance(worth, p):
-                cursor[m] -= 1  # declined: the vacancy stays open for the next applicant
+                cursor[group] -= 1  # declined: the vacancy stays open for the next applicant
                 continue
             offered = field_wage_cny(employer_wage[employer], skill[k])
             wage = _offer(key, year, k, round_, offered, skill[k], home[k], p)
             if _settle(k, employer, wage, in_field, state, employer_of, wage_cny, tenure):
                 open_[employer] -= 1
+                open_level[employer * N_LEVELS + group % N_LEVELS] -= 1
                 if employer < n_firms and trainer >= 0:
                     trained_hires[employer] += 1
     # (c) one off-field round: a random other sector with open places
@@ -233,14 +251,13 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
         m = np.int64(min(n_sectors - 1, int(uniform(key, STREAM_LABOUR, year, k, 201) * n_sectors)))
         if m == major[k]:
             continue
-        employer = _next_open(slots, cursor, start, m, open_)
+        group, employer = _next_open(slots, cursor, start, m, level[k], open_level)
         if employer >= 0:
-            offered = (
-                field_wage_cny(employer_wage[employer], 0.5 * skill[k]) * off_share
-            )  # half the skills count
+            offered = field_wage_cny(employer_wage[employer], 0.5 * skill[k]) * off_share  # half the skills
             wage = _offer(key, year, k, np.int64(50), offered, skill[k], home[k], p)
             if _settle(k, employer, wage, off_field, state, employer_of, wage_cny, tenure):
                 open_[employer] -= 1
+                open_level[employer * N_LEVELS + group % N_LEVELS] -= 1
     # (d) no job: stay unemployed at home (and search again next year), or leave
     for k in seekers:
         if state[k] == UNEMPLOYED:
@@ -272,38 +289,57 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
 
 
 @kernel
-def _vacancy_slots(key, year, firms, open_, n_sectors):
-    """Open vacancies as one array of employer ids grouped by sector, shuffled within
-    sectors: members' ids, then ``n_firms + m`` for the rest of the city's sector ``m``.
+def _vacancy_slots(key, year, firms, open_, level_shares, n_sectors):
+    """Open vacancies as one array of employer ids grouped by sector and level (group
+    ``sector x N_LEVELS + level``), shuffled within groups: members' ids, then ``n_firms +
+    m`` for the rest of the city's sector ``m``. One uniform per vacancy gives both its
+    level (where it falls among the cumulative ``level_shares``) and its place in the
+    group's order (where it falls within that level's band). Returns the slots, each
+    group's start, and each employer's open vacancies by level (``e x N_LEVELS + level``).
     """
     n_firms = firms.size.size
-    start = np.zeros(n_sectors + 1, np.int64)
-    for e in range(n_firms + n_sectors):
+    n_groups = N_LEVELS * n_sectors
+    total = 0
+    for e in range(open_.size):
+        total += max(0, open_[e])
+    employers = np.empty(total, np.int64)
+    order = np.empty(total)
+    open_level = np.zeros(open_.size * N_LEVELS, np.int64)
+    start = np.zeros(n_groups + 1, np.int64)
+    j = 0
+    for e in range(open_.size):
         m = firms.sector[e] if e < n_firms else e - n_firms
-        start[m + 1] += max(0, open_[e])
-    for m in range(n_sectors):
-        start[m + 1] += start[m]
-    slots = np.empty(start[n_sectors], np.int64)
-    order = np.empty(start[n_sectors])
-    fill = start[:n_sectors].copy()
-    for e in range(n_firms + n_sectors):
-        m = firms.sector[e] if e < n_firms else e - n_firms
-        for j in range(max(0, open_[e])):
-            slots[fill[m]] = e
-            order[fill[m]] = m + uniform(key, STREAM_DEMAND, year, e, 1 + j)  # sector, then random
-            fill[m] += 1
-    return slots[stable_argsort(order)], start
+        for r in range(max(0, open_[e])):
+            u = uniform(key, STREAM_DEMAND, year, e, 1 + r)
+            low, lv = 0.0, 0
+            while lv < N_LEVELS - 1 and u >= low + level_shares[lv]:
+                low += level_shares[lv]
+                lv += 1
+            within = (u - low) / level_shares[lv] if level_shares[lv] > 0.0 else 0.0
+            employers[j] = e
+            order[j] = N_LEVELS * m + lv + min(max(within, 0.0), 0.999999)  # group, then random
+            open_level[e * N_LEVELS + lv] += 1
+            start[N_LEVELS * m + lv + 1] += 1
+            j += 1
+    for g in range(n_groups):
+        start[g + 1] += start[g]
+    return employers[stable_argsort(order)], start, open_level
 
 
 @kernel
-def _next_open(slots, cursor, start, m, open_) -> int:
-    """Next vacancy place of sector ``m`` whose employer still has a vacancy, or -1."""
-    while cursor[m] < start[m + 1]:
-        employer = slots[cursor[m]]
-        cursor[m] += 1
-        if open_[employer] > 0:
-            return employer
-    return -1
+def _next_open(slots, cursor, start, m, level, open_level):
+    """The next vacancy of sector ``m`` open to a seeker of ``level``: of their level if
+    one is left, else of the highest level below it. Returns ``(group, employer)``, or
+    ``(-1, -1)`` if there is none.
+    """
+    for lv in range(level, -1, -1):
+        group = N_LEVELS * m + lv
+        while cursor[group] < start[group + 1]:
+            employer = slots[cursor[group]]
+            cursor[group] += 1
+            if open_level[employer * N_LEVELS + lv] > 0:
+                return np.int64(group), np.int64(employer)
+    return np.int64(-1), np.int64(-1)
 
 
 @kernel

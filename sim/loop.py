@@ -27,6 +27,7 @@ from sim import series as S
 from sim.decisions import firms_choose, form_partnerships, schools_plan, update_firm_beliefs
 from sim.education import drift_relevance, enrol_cohort, place_apprentices, train_students
 from sim.labour import (
+    N_LEVELS,
     N_OUTCOMES,
     O_FILLED,
     O_FIRST_JOBS,
@@ -35,8 +36,10 @@ from sim.labour import (
     O_LEFT,
     O_OFF_FIELD,
     O_SEEKERS,
+    O_SEEKERS_L0,
     O_UNEMPLOYED,
     O_VACANCIES,
+    O_VACANCIES_L0,
     O_WAIT_YEARS,
     draw_vacancies,
     match_graduates,
@@ -235,6 +238,9 @@ def _record_labour(out, outcomes, moves, students, last) -> None:
     out[S.S_FILL] = _ratio(outcomes[O_FILLED], outcomes[O_VACANCIES])
     out[S.S_SEEKERS] = outcomes[O_SEEKERS]
     out[S.S_VACANCIES_PER_SEEKER] = _ratio(outcomes[O_VACANCIES], outcomes[O_SEEKERS])
+    for lv in range(N_LEVELS):
+        vacancies, seekers = outcomes[O_VACANCIES_L0 + lv], outcomes[O_SEEKERS_L0 + lv]
+        out[S.S_VACANCIES_PER_SEEKER_L0 + lv] = _ratio(vacancies, seekers)
     out[S.S_YEARS_TO_JOB] = _ratio(outcomes[O_WAIT_YEARS], outcomes[O_FIRST_JOBS])
     in_school = graduated = dropped = local = 0
     trained_wage = trained_n = school_wage = school_n = 0.0

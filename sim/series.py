@@ -45,6 +45,9 @@ SERIES_NAMES: tuple[str, ...] = (
     "vacancy_fill_rate",  # vacancies filled by this year's job seekers / vacancies
     "job_seekers",  # this year's graduates and earlier graduates still without a job
     "vacancies_per_seeker",  # skilled vacancies of the city / job seekers
+    "vacancies_per_seeker_secondary",  # vacancies asking for 中职 / job seekers from 中职 schools
+    "vacancies_per_seeker_higher",  # the same for 高职
+    "vacancies_per_seeker_undergraduate",  # the same for 本科
     "years_to_first_job",  # mean years from graduation to a first local job, of those hired this year
     "apprentice_wage_premium",  # mean wage in field: ex-apprentices / school-track graduates - 1
     "first_year_quit_rate",  # workers in their first year with an employer (not their host) who quit
@@ -99,6 +102,7 @@ S_VACANCIES = _INDEX["vacancies"]
 S_FILL = _INDEX["vacancy_fill_rate"]
 S_SEEKERS = _INDEX["job_seekers"]
 S_VACANCIES_PER_SEEKER = _INDEX["vacancies_per_seeker"]
+S_VACANCIES_PER_SEEKER_L0 = _INDEX["vacancies_per_seeker_secondary"]  # then _higher, _undergraduate
 S_YEARS_TO_JOB = _INDEX["years_to_first_job"]
 S_APPRENTICE_WAGE_PREMIUM = _INDEX["apprentice_wage_premium"]
 S_TRAINED_HIRES = _INDEX["trained_local_hires"]

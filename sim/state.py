@@ -28,13 +28,14 @@ Students = namedtuple("Students", list(student.COLUMNS))  # type: ignore[misc]
 City = namedtuple(
     "City",
     ["sector_growth", "sector_wage_index", "firms_by_sector", "sector_start", "vacancy_history",
-     "other_size", "other_vacancies", "tightness"],
+     "other_size", "other_vacancies", "tightness", "level_shares"],
 )  # fmt: skip
 # The rest of the city (MODEL.md §2): the employers of each sector that are not members,
 # one aggregate employer per sector. ``other_size[m]``: its employees; ``other_vacancies[m]``:
 # its skilled vacancies this year. A worker it employs has ``employer = n_firms + m``.
 # ``tightness[m]``: the sector's vacancies per job seeker at the last graduation, over
-# ``scarcity_reference_ratio`` (1 before the first).
+# ``scarcity_reference_ratio`` (1 before the first). ``level_shares[l]``: the share of
+# skilled vacancies asking for education level ``l`` (the school kinds: 中职, 高职, 本科).
 
 
 class CityShape(NamedTuple):
@@ -48,6 +49,7 @@ class CityShape(NamedTuple):
     capacity: np.ndarray
     majors: np.ndarray
     double_qualified: np.ndarray
+    level_shares: np.ndarray  # float64[3], summing to 1
 
 
 def city_shape(city_cfg: Any) -> CityShape:
@@ -55,7 +57,19 @@ def city_shape(city_cfg: Any) -> CityShape:
     if isinstance(city_cfg, CityShape):
         return city_cfg
     kinds, capacity, majors, dq = school_layout(city_cfg)
-    return CityShape(int(city_cfg.n_firms), int(city_cfg.n_sectors), kinds, capacity, majors, dq)
+    return CityShape(int(city_cfg.n_firms), int(city_cfg.n_sectors), kinds, capacity, majors, dq,
+                     level_shares(city_cfg))  # fmt: skip
+
+
+def level_shares(city_cfg: Any) -> np.ndarray:
+    """The share of skilled vacancies asking for each level of education (school kind),
+    normalised; in proportion to each level's intake when none is given.
+    """
+    given = np.array([float(getattr(city_cfg, name).vacancy_share) for name in SCHOOL_KINDS])
+    if given.sum() <= 0.0:
+        given = np.array([float(getattr(city_cfg, n).count * getattr(city_cfg, n).capacity_per_year)
+                          for n in SCHOOL_KINDS])  # fmt: skip
+    return given / given.sum()
 
 
 def school_layout(city_cfg: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -101,6 +115,7 @@ def allocate(city_cfg: Any, n_years: int) -> tuple[Firms, Schools, Students, Cit
         firms_by_sector=np.zeros(n_firms, i32), sector_start=np.zeros(n_sectors + 1, i32),
         vacancy_history=np.zeros((n_years, n_sectors), f64), other_size=np.zeros(n_sectors, f64),
         other_vacancies=np.zeros(n_sectors, np.int64), tightness=np.ones(n_sectors, f64),
+        level_shares=shape.level_shares.copy(),
     )  # fmt: skip
     gov = np.array([column.fill for column in government.COLUMNS.values()], f64)
     return firms, schools, students, city, gov
