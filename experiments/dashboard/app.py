@@ -45,8 +45,8 @@ DEFAULT_POLICY = "jczt"
 APPLY_DELAY_S = 0.35  # wait this long after the last lever change before re-running
 PLAY_INTERVAL_S = 0.4  # pause between years when playing
 # measures of the table, shown as shares (keys and labels: policies/outcomes.py MEASURES)
-SHARE_MEASURES = ("deep_share", "training_share", "membership_rate", "hollow_share", "mismatch_index",
-                  "local_retention")  # fmt: skip
+SHARE_MEASURES = ("deep_share", "training_share", "membership_rate", "hollow_share", "in_field_local_rate",
+                  "job_major_match", "mismatch_index", "local_retention")  # fmt: skip
 
 
 @dataclass(frozen=True)
