@@ -27,8 +27,9 @@ def default_choice(group: str) -> str:
     """The preset of ``group`` the main job uses when none is given (``configs/config.yaml``'s
     defaults list): the one place the default city is named, so the dashboard opens on it too.
     """
-    defaults = OmegaConf.load(config_dir() / "config.yaml").get("defaults", [])
-    for entry in defaults:
+    config = OmegaConf.load(config_dir() / "config.yaml")
+    assert isinstance(config, DictConfig)
+    for entry in config.get("defaults", []):
         if isinstance(entry, DictConfig) and group in entry:
             return str(entry[group])
     raise KeyError(f"configs/config.yaml names no default for {group!r}")
