@@ -28,6 +28,8 @@ from agents.school import (
     choose_outreach,
     imitate_outreach,
     outreach_payoffs,
+    partner_places,
+    partner_places_per_level,
     perceived_demand,
     update_relevance,
 )
@@ -84,7 +86,9 @@ class School(mesa.Agent):
             if offers[m] and total > 0.0:
                 quota_share[m] = adjust_quota(float(quota_share[m]), target[m] / total, p)
         payoffs = np.empty(N_OUTREACH)
-        outreach_payoffs(payoffs, int(model.row[T.school_kpi]), nearby, deep, p)
+        capacity, double_qualified = float(self.capacity), float(self.double_qualified)
+        per_level = partner_places_per_level(capacity, double_qualified, p)
+        outreach_payoffs(payoffs, int(model.row[T.school_kpi]), nearby, deep, per_level, p)
         u = uniform(model.key, STREAM_SCHOOL, year, s, 1_000_000)
         exploration = p[P.imitation_exploration_share]
         if market.imitation and uniform(model.key, STREAM_SCHOOL, year, s, 1_000_001) >= exploration:
@@ -97,7 +101,7 @@ class School(mesa.Agent):
         else:
             self.outreach = int(choose_outreach(payoffs, u, p))
         self.realized = float(payoffs[self.outreach])
-        self.partners_free = self.outreach * int(p[P.school_partner_capacity])
+        self.partners_free = int(partner_places(self.outreach, capacity, double_qualified, p))
         self._set_seats()
 
     def _set_seats(self) -> None:

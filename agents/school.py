@@ -38,19 +38,39 @@ COLUMNS: dict[str, Column] = {
 
 
 @njit(cache=True)
-def outreach_payoffs(out: np.ndarray, kpi: int, members_nearby: float, deep_seekers: float, p) -> None:
+def partner_places_per_level(capacity: float, double_qualified: float, p) -> float:
+    """Partnerships a school can serve per level of outreach: its 双师型 teachers (intake x
+    programme years / ``students_per_teacher``, times the 双师 share) times
+    ``partners_per_teacher_level``: coordinating a firm's apprentices takes a teacher
+    who knows the trade, so places grow with the school's size and its 双师 share.
+    """
+    teachers = capacity * p[P.programme_years] / p[P.students_per_teacher] * double_qualified
+    return teachers * p[P.partners_per_teacher_level]
+
+
+@njit(cache=True)
+def partner_places(outreach: int, capacity: float, double_qualified: float, p) -> int:
+    """A school's partner places this year at an outreach level (rounded)."""
+    return int(outreach * partner_places_per_level(capacity, double_qualified, p) + 0.5)
+
+
+@njit(cache=True)
+def outreach_payoffs(
+    out: np.ndarray, kpi: int, members_nearby: float, deep_seekers: float, places_per_level: float, p
+) -> None:
     """Write the evaluation payoff of each outreach level to ``out`` (float64[3]).
 
     Under ``agreements`` a school earns a point per signed deal, and any member firm
     signs; under ``outcomes`` it earns by active partnerships, which only firms that
-    train can give. Each level of outreach costs the same.
+    train can give, up to the places the level gives it (``places_per_level`` each).
+    Each level of outreach costs the same.
     """
     for level in range(N_OUTREACH):
         if kpi == KPI_AGREEMENTS:
             signed = 0.5 * level * p[P.school_sign_share] * members_nearby
             gain = p[P.school_kpi_weight_agreement] * signed
         else:
-            active = min(level * p[P.school_partner_capacity], deep_seekers)
+            active = min(level * places_per_level, deep_seekers)
             gain = p[P.school_kpi_weight_active] * active
         out[level] = gain - p[P.school_outreach_cost] * level
 

@@ -336,7 +336,8 @@ class Behaviour:
     school_kpi_weight_agreement: float = amount(1.0, maximum=1000.0)  # KPI points per signed agreement
     school_kpi_weight_active: float = amount(1.0, maximum=1000.0)  # KPI points per active partnership
     school_sign_share: float = share(0.8)
-    school_partner_capacity: int = integer(3, maximum=1000)  # partners per outreach level
+    students_per_teacher: float = positive(18.0, maximum=1000.0)  # 生师比
+    partners_per_teacher_level: float = amount(0.3, maximum=100.0)  # per 双师 teacher and outreach level
     quota_adjust_share: float = share(0.3)
     quota_lag_years: int = integer(2, maximum=20)
     quota_noise_share: float = amount(0.3, maximum=3.0)

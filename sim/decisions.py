@@ -9,6 +9,7 @@ import numpy as np
 from agents.draws import STREAM_FIRM_CHOICE, STREAM_MATCH, STREAM_SCHOOL, normal, uniform
 from agents.enterprise import (
     N_DEPTHS,
+    apprentice_slots,
     choose_depth,
     expected_payoffs,
     expected_vacancies,
@@ -24,6 +25,8 @@ from agents.school import (
     choose_outreach,
     imitate_outreach,
     outreach_payoffs,
+    partner_places,
+    partner_places_per_level,
     perceived_demand,
 )
 from policies.params import RULE_IMITATION, P
@@ -156,7 +159,8 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
         for m in range(n_sectors):
             if schools.offers[s, m] and total > 0.0:
                 schools.quota_share[s, m] = adjust_quota(schools.quota_share[s, m], target[m] / total, p)
-        outreach_payoffs(payoffs, int(terms_row[T.school_kpi]), nearby, deep, p)
+        per_level = partner_places_per_level(float(schools.capacity[s]), schools.double_qualified[s], p)
+        outreach_payoffs(payoffs, int(terms_row[T.school_kpi]), nearby, deep, per_level, p)
         u = uniform(key, STREAM_SCHOOL, year, s, 1_000_000)
         if imitation and uniform(key, STREAM_SCHOOL, year, s, 1_000_001) >= p[P.imitation_exploration_share]:
             peer = min(n_schools - 1, int(uniform(key, STREAM_SCHOOL, year, s, 1_000_002) * n_schools))
@@ -165,7 +169,9 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
         else:
             schools.outreach[s] = choose_outreach(payoffs, u, p)
         schools.realized[s] = payoffs[schools.outreach[s]]
-        schools.partners_free[s] = int(schools.outreach[s]) * int(p[P.school_partner_capacity])
+        schools.partners_free[s] = partner_places(
+            np.int64(schools.outreach[s]), float(schools.capacity[s]), schools.double_qualified[s], p
+        )
         _set_seats(schools, s)
 
 
@@ -195,10 +201,12 @@ def form_partnerships(key, year, firms, schools, terms_row, p) -> int:
     """Step 4: firms at depth >= 3 need a willing school partner in their major.
 
     A firm keeps last year's partner while it stays at depth >= 3 and the school still
-    offers places; others look, in a random order, and reach a school with a free place
-    in their major with probability ``partner_match_share`` (plus a bonus with an
-    operating entity). A firm that finds none trains nobody this year: it stays at
-    depth 2. Returns the number of such unmatched seekers.
+    offers places; others look, those that bring the most apprentice places first (schools
+    give their places where a partnership is worth most; equal ones in a random order),
+    and reach a school with a free place in their major with probability
+    ``partner_match_share`` (plus a bonus with an operating entity). A firm that finds
+    none trains nobody this year: it stays at depth 2. Returns the number of such
+    unmatched seekers.
     """
     n_firms = firms.size.size
     n_schools, n_sectors = schools.offers.shape
@@ -214,8 +222,9 @@ def form_partnerships(key, year, firms, schools, terms_row, p) -> int:
         else:
             firms.partner[i] = -1
     order = np.empty(n_firms)
-    for i in range(n_firms):
-        order[i] = uniform(key, STREAM_MATCH, year, i, 0)
+    for i in range(n_firms):  # most apprentice places first, ties at random
+        places = apprentice_slots(firms.size[i], np.int64(firms.depth[i]), p)
+        order[i] = -places + uniform(key, STREAM_MATCH, year, i, 0)
     reach = min(1.0, p[P.partner_match_share] + p[P.entity_match_bonus_share] * terms_row[T.entity])
     unmatched = 0
     for i in np.argsort(order):

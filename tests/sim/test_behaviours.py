@@ -30,6 +30,7 @@ CHECKS = [
     validation.employment_subsidy_hires,
     validation.poaching_raises_wages,
     validation.tight_market_levers,
+    validation.teachers_make_partner_places,
     validation.labour_anchors,
 ]
 
