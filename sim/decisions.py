@@ -170,7 +170,7 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
             schools.outreach[s] = choose_outreach(payoffs, u, p)
         schools.realized[s] = payoffs[schools.outreach[s]]
         schools.partners_free[s] = partner_places(
-            np.int64(schools.outreach[s]), float(schools.capacity[s]), schools.double_qualified[s], p
+            int(schools.outreach[s]), float(schools.capacity[s]), schools.double_qualified[s], p
         )
         _set_seats(schools, s)
 
@@ -223,7 +223,7 @@ def form_partnerships(key, year, firms, schools, terms_row, p) -> int:
             firms.partner[i] = -1
     order = np.empty(n_firms)
     for i in range(n_firms):  # most apprentice places first, ties at random
-        places = apprentice_slots(firms.size[i], np.int64(firms.depth[i]), p)
+        places = apprentice_slots(firms.size[i], int(firms.depth[i]), p)
         order[i] = -places + uniform(key, STREAM_MATCH, year, i, 0)
     reach = min(1.0, p[P.partner_match_share] + p[P.entity_match_bonus_share] * terms_row[T.entity])
     unmatched = 0
