@@ -207,6 +207,14 @@ def _less(a: np.ndarray, b: np.ndarray) -> tuple[bool, str]:
     return _greater(b, a)
 
 
+def _in_each_city(check: Callable[[str], tuple[bool, str]]) -> tuple[bool, str]:
+    """``check(city)`` in each of :data:`LABOUR_CITIES`: whether it passed in all, and what
+    each measured.
+    """
+    results = [(city, *check(city)) for city in LABOUR_CITIES]
+    return all(ok for _, ok, _ in results), "; ".join(f"{city}: {text}" for city, _, text in results)
+
+
 def integration_places_graduates() -> Check:
     """More firms training (the apprentice subsidy against no policy, same keys): more
     graduates placed locally in their field, and less mismatch, in each city. Why: an
@@ -214,25 +222,23 @@ def integration_places_graduates() -> Check:
     sector's employers, so more pass the bar of in-field vacancies; training firms tell
     their schools their hiring plans, so quotas follow demand more closely.
     """
-    texts, passed = [], True
-    for city in LABOUR_CITIES:
+
+    def check(city: str) -> tuple[bool, str]:
         runs = summary_runs(f"city={city}", packages="[none,apprentice_subsidy]", replicates=40)
-        more, more_text = _greater(
-            _arm(runs, "apprentice_subsidy", "training_share"), _arm(runs, "none", "training_share")
-        )
+        policy, none = "apprentice_subsidy", "none"
+        more, more_text = _greater(_arm(runs, policy, "training_share"), _arm(runs, none, "training_share"))
         placed, placed_text = _greater(
-            _arm(runs, "apprentice_subsidy", "in_field_local_rate"), _arm(runs, "none", "in_field_local_rate")
+            _arm(runs, policy, "in_field_local_rate"), _arm(runs, none, "in_field_local_rate")
         )
-        less, less_text = _less(
-            _arm(runs, "apprentice_subsidy", "mismatch_index"), _arm(runs, "none", "mismatch_index")
-        )
-        passed = passed and more and placed and less
-        texts.append(f"{city}: training {more_text}; in-field {placed_text}; mismatch {less_text}")
+        less, less_text = _less(_arm(runs, policy, "mismatch_index"), _arm(runs, none, "mismatch_index"))
+        return more and placed and less, f"training {more_text}; in-field {placed_text}; mismatch {less_text}"
+
+    passed, measured = _in_each_city(check)
     return Check(
         "deeper integration places graduates in field and lowers mismatch",
         "apprentice subsidy vs none, two cities: training share up, in-field local rate up, "
         "mismatch index down",
-        "; ".join(texts),
+        measured,
         passed,
     )
 
@@ -242,8 +248,8 @@ def employment_subsidy_hires() -> Check:
     each city: the subsidy lowers, for a member, the bar a trained applicant must pass
     (and makes training pay more, so there are more of them).
     """
-    texts, passed = [], True
-    for city in LABOUR_CITIES:
+
+    def check(city: str) -> tuple[bool, str]:
         arms = [
             summary_runs(
                 f"city={city}", "policy=apprentice_subsidy", "policy.budget_cny_per_year=1e9",
@@ -253,16 +259,14 @@ def employment_subsidy_hires() -> Check:
             )
             for amount in (0, 40000)
         ]  # fmt: skip
-        rise, text = _greater(
-            _arm(arms[1], "apprentice_subsidy", "trained_local_hires"),
-            _arm(arms[0], "apprentice_subsidy", "trained_local_hires"),
-        )
-        passed = passed and rise
-        texts.append(f"{city}: {text}")
+        hires = [_arm(arm, "apprentice_subsidy", "trained_local_hires") for arm in arms]
+        return _greater(hires[1], hires[0])
+
+    passed, measured = _in_each_city(check)
     return Check(
         "employment subsidy raises local hiring of trained graduates",
         "trained graduates hired by members a year: 40,000 yuan a hire > none, two cities",
-        "; ".join(texts),
+        measured,
         passed,
     )
 
@@ -272,21 +276,19 @@ def poaching_raises_wages() -> Check:
 
     A poacher hires with a raise; that poaching lowers training is ``poaching_and_payback``.
     """
-    texts, passed = [], True
-    for city in LABOUR_CITIES:
-        base = (f"city={city}", "policy=apprentice_subsidy")
-        pk = "[apprentice_subsidy]"
+
+    def check(city: str) -> tuple[bool, str]:
+        base, pk = (f"city={city}", "policy=apprentice_subsidy"), "[apprentice_subsidy]"
         low = summary_runs(*base, "uncertainty.poaching_intensity_share=0.05", packages=pk)
         high = summary_runs(*base, "uncertainty.poaching_intensity_share=0.35", packages=pk)
-        wages, text = _greater(
-            _arm(high, pk[1:-1], "apprentice_wage_premium"), _arm(low, pk[1:-1], "apprentice_wage_premium")
-        )
-        passed = passed and wages
-        texts.append(f"{city}: {text}")
+        premium = [_arm(arm, pk[1:-1], "apprentice_wage_premium") for arm in (high, low)]
+        return _greater(premium[0], premium[1])
+
+    passed, measured = _in_each_city(check)
     return Check(
         "poaching raises ex-apprentices' wages",
         "wage premium of ex-apprentices over the school track: poaching 0.35 > 0.05, two cities",
-        "; ".join(texts),
+        measured,
         passed,
     )
 
@@ -340,20 +342,20 @@ def teachers_make_partner_places() -> Check:
                          "city.higher_vocational.double_qualified_share=0.9",
                          "city.undergraduate.double_qualified_share=0.4"),
     }  # fmt: skip
-    texts, passed = [], True
-    for city in LABOUR_CITIES:
+
+    def check(city: str) -> tuple[bool, str]:
         pk = "[outcome_based]"
         shipped = summary_runs(f"city={city}", packages=pk)
         more = summary_runs(f"city={city}", *doubled[city], packages=pk)
         name = pk[1:-1]
-        rise, text = _greater(_arm(more, name, "training_share"), _arm(shipped, name, "training_share"))
-        passed = passed and rise
-        texts.append(f"{city}: {text}")
+        return _greater(_arm(more, name, "training_share"), _arm(shipped, name, "training_share"))
+
+    passed, measured = _in_each_city(check)
     return Check(
         "双师 teachers make partner places",
         "training share under the outcome-based grant, every school's 双师 share doubled > as shipped, "
         "two cities",
-        "; ".join(texts),
+        measured,
         passed,
     )
 
