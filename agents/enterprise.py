@@ -16,7 +16,7 @@ from numba import njit
 from agents.choice import imitates, logit_choice
 from agents.columns import Column
 from policies.params import P
-from policies.terms import CONDITION_ACTIVITY, CONDITION_MEMBERSHIP, N_LEVERS, L, T
+from policies.terms import CONDITION_ACTIVITY, CONDITION_MEMBERSHIP, ENTITLED, N_LEVERS, L, T
 
 N_DEPTHS = 5
 
@@ -207,7 +207,11 @@ def lever_claims(
     the government owes follow one rule. One-off support for the training-centre
     investment (grant, land discount, its tax offset) is multiplied by
     ``annuity_share``: 1 when paid, the capital's yearly cost rate when a firm weighs
-    it against the yearly cost of the investment.
+    it against the yearly cost of the investment. The tax offset (产教融合型企业) is
+    ``investment_share`` of what a firm invests in vocational education this year (its
+    training centre and co-designed curriculum, at depth 4; never the apprentices'
+    wages), up to the education surcharges it owes (``surcharge_rate_share`` of its VAT
+    and consumption tax).
     """
     for k in range(N_LEVERS):
         out[k] = 0.0
@@ -215,10 +219,10 @@ def lever_claims(
     out[L.employment_subsidy] = trained_local_hires * terms_row[T.employment_cny]
     if qualifies_for_grant(depth, reported_depth, int(apprentices + 0.5), int(terms_row[T.conditionality])):
         out[L.membership_grant] = terms_row[T.membership_cny]
-    spend = apprentices * p[P.apprentice_gross_cost_cny]
+    invested = 0.0  # the base of the tax offset: investment in vocational education, not wages
     if depth == 4:
         investment = gap_cny * annuity_share
-        spend += investment + p[P.codesign_cost_cny]
+        invested = investment + p[P.codesign_cost_cny]
         out[L.training_centre_grant] = terms_row[T.centre_share] * investment
         out[L.land] = terms_row[T.land_share] * p[P.centre_land_share] * investment * land_need
         out[L.credit] = (
@@ -227,7 +231,7 @@ def lever_claims(
         )
         out[L.awards] = award_probability * terms_row[T.award_cny]
     cap = liability_cny * terms_row[T.tax_surcharge_share]
-    out[L.tax_offset] = min(terms_row[T.tax_share] * spend, cap)
+    out[L.tax_offset] = min(terms_row[T.tax_share] * invested, cap)
 
 
 @njit(cache=True)
@@ -265,9 +269,13 @@ def expected_payoffs(
             award_probability, annuity, terms_row, p,
         )  # fmt: skip
         money = 0.0
+        entitled = 0.0  # statutory relief: taken in full, whatever the park pays
         for k in range(N_LEVERS):
-            money += claims[k]
-        out[depth] = private + payout_share * money
+            if ENTITLED[k] == 1:
+                entitled += claims[k]
+            else:
+                money += claims[k]
+        out[depth] = private + payout_share * money + entitled
     out[1] += max(0.0, overreport_value_cny(terms_row, payout_share, audit_effort))
 
 

@@ -3,9 +3,11 @@
 A row says which schema block configures the lever (``policies/schema.py``), which
 yearly terms it writes for the core (``policies/terms.py``), how it pays (``claim``: firms
 claim it and are paid within the budget lines; ``fixed``: a programme the government
-pays first, whatever firms do), the unit of each term, its English and Chinese label, its dashboard
-control, and the measure it must move and in which direction (what
-``tests/policies/test_levers.py`` checks of every row). The term and spending columns, the
+pays first, whatever firms do; ``entitlement``: a statutory tax relief every qualifying
+firm takes in full, outside the package's budget and the administration's effort), the
+unit of each term, its English and Chinese label, its dashboard control, and the measure
+it must move and in which direction (what ``tests/policies/test_levers.py`` checks of
+every row). The term and spending columns, the
 dashboard's side bar, the report's labels and the tests' parameters all read this
 table; index constants are generated from the names (``policies.terms.L``, ``T``).
 
@@ -20,7 +22,7 @@ from typing import Any, Literal
 
 from policies import schema
 
-Pays = Literal["claim", "fixed"]
+Pays = Literal["claim", "fixed", "entitlement"]
 ControlKind = Literal["amount", "share", "count", "switch", "choice"]
 
 
@@ -107,7 +109,7 @@ LEVERS: tuple[Lever, ...] = (
         Effect({"investment_share": 0.8}, "deep_share", +1),
     ),
     Lever(
-        "tax_offset", schema.TaxOffset, "claim",
+        "tax_offset", schema.TaxOffset, "entitlement",
         (
             Term("tax_share", "investment_share", "share of training spending offset"),
             Term("tax_surcharge_share", "surcharge_rate_share", "surcharge rate on VAT and consumption tax"),
@@ -182,6 +184,7 @@ LEVERS: tuple[Lever, ...] = (
 BY_NAME: dict[str, Lever] = {lever.name: lever for lever in LEVERS}
 LEVER_NAMES: tuple[str, ...] = tuple(lever.name for lever in LEVERS)
 FIXED_LEVERS: tuple[str, ...] = tuple(lever.name for lever in LEVERS if lever.pays == "fixed")
+ENTITLEMENT_LEVERS: tuple[str, ...] = tuple(lever.name for lever in LEVERS if lever.pays == "entitlement")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from policies.levers import FIXED_LEVERS, LEVER_NAMES, LEVERS, SETTINGS
+from policies.levers import ENTITLEMENT_LEVERS, FIXED_LEVERS, LEVER_NAMES, LEVERS, SETTINGS
 
 TERM_NAMES: tuple[str, ...] = (
     *(term.column for lever in LEVERS for term in lever.terms),
@@ -44,6 +44,9 @@ FIXED_COST_TERMS: tuple[int, ...] = tuple(
 )
 FIXED_BY_EFFORT: tuple[int, ...] = tuple(int(lever.by_effort) for lever in LEVERS if lever.pays == "fixed")
 assert len(FIXED_COST_TERMS) == len(FIXED_LINES), "every fixed programme names its cost term"
+# 1 for each lever (registry order) that is a statutory entitlement: taken in full,
+# outside the budget and the effort (``pays="entitlement"``).
+ENTITLED: tuple[int, ...] = tuple(int(name in ENTITLEMENT_LEVERS) for name in LEVER_NAMES)
 
 CONDITION_MEMBERSHIP, CONDITION_ACTIVITY, CONDITION_VERIFIED = 0, 1, 2  # policies.schema.Conditionality
 KPI_AGREEMENTS, KPI_OUTCOMES = 0, 1  # policies.schema.SchoolKpi

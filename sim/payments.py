@@ -3,6 +3,9 @@
 Fixed programmes (entity, platforms, teacher funds) are paid first; claims by firms
 are then capped by each lever's own budget line and by what is left of the package's
 budget (pro rata), and delivered in proportion to the administration's effort.
+Statutory entitlements (the tax offset: ``pays="entitlement"`` in policies/levers.py)
+are taken in full by every qualifying firm, outside the budget and the effort; they
+count in the fiscal cost (revenue forgone) but not in what the park's budget pays.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from agents.government import (
 )
 from agents.jit import kernel
 from policies.params import EFFORT_PAYOFF, P
-from policies.terms import CONDITION_VERIFIED, N_LEVERS, L, T
+from policies.terms import CONDITION_VERIFIED, ENTITLED, N_LEVERS, L, T
 
 # Scalars returned by ``pay_and_audit`` (float64[N_PAY]).
 P_DUE, P_PAID, P_RATION, P_OVERREPORTERS, P_CLAWBACK = range(5)
@@ -79,16 +82,24 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
         for k in range(N_LEVERS):
             claims[i, k] = row[k]
             due_by_lever[k] += row[k]
-    capped = 0.0
+    capped = due_budget = 0.0
     line_share = np.ones(N_LEVERS)
     for k in range(N_LEVERS):
+        if ENTITLED[k] == 1:  # statutory relief: outside the budget and the effort
+            continue
         line_share[k] = ration_share(due_by_lever[k], lines_row[k])
         capped += due_by_lever[k] * line_share[k]
+        due_budget += due_by_lever[k]
     total_share = ration_share(capped, budget - fixed)
+    entitled = 0.0
     for i in range(n_firms):
         paid_firm[i] = 0.0
         for k in range(N_LEVERS):
-            pay = claims[i, k] * line_share[k] * total_share * effort
+            if ENTITLED[k] == 1:
+                pay = claims[i, k]
+                entitled += pay
+            else:
+                pay = claims[i, k] * line_share[k] * total_share * effort
             spend[k] += pay
             paid_firm[i] += pay
             out[P_DUE] += claims[i, k]
@@ -103,7 +114,8 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
     for k in range(N_LEVERS):
         out[P_PAID] += spend[k]
     out[P_RATION] = total_share
-    _update_government(gov, firms, terms_row, out[P_DUE], out[P_PAID] - fixed, out[P_CLAWBACK], p)
+    # the administration and firms' payout belief answer to what the park itself pays
+    _update_government(gov, firms, terms_row, due_budget, out[P_PAID] - fixed - entitled, out[P_CLAWBACK], p)
     return out
 
 

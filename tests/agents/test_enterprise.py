@@ -79,8 +79,11 @@ def test_grant_eligibility(condition, depth, reported, apprentices, expected):
 
 
 def test_claims_and_tax_cap(p):
-    """4 apprentices at 8000; tax offset 30% of 4 x 50000 = 60000 but capped at
-    liability 400000 x 5% = 20000; a depth-4 centre grant of 30% of a 300000 gap."""
+    """4 apprentices at 8000 at depth 3: no tax offset, whatever their wages (its base is
+    investment in vocational education; before, 30% of 4 x 50000 counted). At depth 4, a
+    300000 centre gap: centre grant 30% = 90000; tax offset 30% of (300000 + co-design
+    30000) = 99000, capped at a liability of 400000 x 5% = 20000, uncapped with a large
+    liability."""
     row = np.zeros(N_TERMS)
     row[T.apprentice_cny] = 8000
     row[T.tax_share] = 0.3
@@ -88,11 +91,36 @@ def test_claims_and_tax_cap(p):
     row[T.centre_share] = 0.3
     out = np.zeros(N_LEVERS)
     lever_claims(out, 3, 3, 4.0, 0.0, 0.0, 400000.0, 0, 0, 0.0, 1.0, row, p)
-    assert out[L.apprentice_subsidy] == 32000 and out[L.tax_offset] == pytest.approx(20000)
+    assert out[L.apprentice_subsidy] == 32000 and out[L.tax_offset] == 0.0
     assert out[L.training_centre_grant] == 0.0
-    lever_claims(out, 4, 4, 6.0, 0.0, 300000.0, 1e8, 0, 0, 0.0, 1.0, row, p)
+    lever_claims(out, 4, 4, 6.0, 0.0, 300000.0, 400000.0, 0, 0, 0.0, 1.0, row, p)
     assert out[L.training_centre_grant] == pytest.approx(90000)
-    assert out[L.tax_offset] == pytest.approx(0.3 * (6 * 50000 + 300000 + 30000))
+    assert out[L.tax_offset] == pytest.approx(20000)
+    lever_claims(out, 4, 4, 6.0, 0.0, 300000.0, 1e8, 0, 0, 0.0, 1.0, row, p)
+    assert out[L.tax_offset] == pytest.approx(0.3 * (300000 + 30000))
+
+
+def test_the_tax_offset_is_expected_in_full_whatever_the_park_pays(p):
+    """A statutory entitlement: a firm counts the offset at face value even when it has
+    learned that the park pays nothing (payout share 0); other claims count at the payout."""
+    from agents.enterprise import expected_payoffs
+
+    row = np.zeros(N_TERMS)
+    row[T.tax_share], row[T.tax_surcharge_share], row[T.centre_share] = 0.3, 1.0, 0.3
+    payoffs, claims = np.zeros(5), np.zeros(N_LEVERS)
+    args = (200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 0, 1e8)
+
+    def deep_payoff(payout: float) -> float:
+        expected_payoffs(payoffs, claims, *args, payout, 0.0, 0.0, row, p)
+        return float(payoffs[4])
+
+    with_tax = deep_payoff(0.0)
+    row[T.tax_share] = 0.0
+    without_tax = deep_payoff(0.0)
+    row[T.tax_share] = 0.3
+    assert with_tax > without_tax  # the offset counts though the park pays nothing
+    row[T.centre_share] = 0.0
+    assert deep_payoff(0.0) == pytest.approx(with_tax)  # the grant does not, at payout 0
 
 
 def test_overreporting_pays_only_when_audits_are_weak():
