@@ -93,9 +93,18 @@ def output_share(productive_share: float, depth: int, p) -> float:
 
 
 @njit(cache=True)
-def centre_gap_cny(training_capital_cny: float, p) -> float:
+def centre_size_cny(land_need: int, p) -> float:
+    """What a full training centre (学习岛) costs a firm: ``centre_investment_cny``, of which
+    ``centre_land_share`` is its land; a firm that has land of its own (``land_need`` 0)
+    builds on it and does not pay that part.
+    """
+    return p[P.centre_investment_cny] * (1.0 - p[P.centre_land_share] * (1 - land_need))
+
+
+@njit(cache=True)
+def centre_gap_cny(training_capital_cny: float, land_need: int, p) -> float:
     """Investment still needed to bring the firm's training centre to full size."""
-    return max(0.0, p[P.centre_investment_cny] - training_capital_cny)
+    return max(0.0, centre_size_cny(land_need, p) - training_capital_cny)
 
 
 @njit(cache=True)
@@ -118,6 +127,7 @@ def private_net_cny(
     relationship: float,
     training_capital_cny: float,
     constrained: int,
+    land_need: int,
     terms_row: np.ndarray,
     p,
 ) -> float:
@@ -149,8 +159,8 @@ def private_net_cny(
         net -= p[P.trainer_fixed_cost_cny] * relief * coordination
         net += terms_row[T.tech_platform] * terms_row[T.tech_benefit_cny]
     if depth == 4:
-        gap = centre_gap_cny(training_capital_cny, p)
-        kept = min(training_capital_cny, p[P.centre_investment_cny])
+        gap = centre_gap_cny(training_capital_cny, land_need, p)
+        kept = min(training_capital_cny, centre_size_cny(land_need, p))
         net -= gap * capital_cost_share(constrained, p) + kept * p[P.centre_depreciation_share]
         net -= p[P.codesign_cost_cny] * relief * coordination
     return net
@@ -255,12 +265,12 @@ def expected_payoffs(
     p,
 ) -> None:
     """Write each depth's expected yearly payoff in yuan to ``out`` (float64[5])."""
-    gap = centre_gap_cny(training_capital_cny, p)
+    gap = centre_gap_cny(training_capital_cny, land_need, p)
     annuity = capital_cost_share(constrained, p)
     for depth in range(N_DEPTHS):
         private = private_net_cny(
             depth, size, expected_vacancies, productive_share, retention_belief, hire_value_cny,
-            relationship, training_capital_cny, constrained, terms_row, p,
+            relationship, training_capital_cny, constrained, land_need, terms_row, p,
         )  # fmt: skip
         slots = apprentice_slots(size, depth, p)
         hires = slots * retention_belief / p[P.programme_years]

@@ -134,5 +134,7 @@ class Enterprise(mesa.Agent):
     def plan_investment(self) -> None:
         """What a depth-4 firm invests this year to complete its training centre."""
         self.invested_cny = (
-            centre_gap_cny(self.training_capital_cny, self.model.p) if self.depth == 4 else 0.0
+            centre_gap_cny(self.training_capital_cny, self.land_need, self.model.p)
+            if self.depth == 4
+            else 0.0
         )

@@ -86,7 +86,9 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
         unmatched = form_partnerships(key, year, firms, schools, row, p)
         for i in range(n_firms):
             firms.invested_cny[i] = (
-                centre_gap_cny(firms.training_capital_cny[i], p) if firms.depth[i] == 4 else 0.0
+                centre_gap_cny(firms.training_capital_cny[i], firms.land_need[i], p)
+                if firms.depth[i] == 4
+                else 0.0
             )
         # 5-6
         first, last = enrol_cohort(key, year, schools, students, city, p)

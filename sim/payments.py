@@ -169,7 +169,7 @@ def record_realized(year, firms, city, terms_row, paid_firm, p) -> None:
         firms.realized_cny[i] = paid_firm[i] + private_net_cny(
             np.int64(firms.depth[i]), firms.size[i], vacancies, firms.productive_share[i],  # type: ignore[arg-type]
             firms.retention_belief[i], firms.hire_value_cny[i], firms.relationship[i],
-            firms.training_capital_cny[i], firms.constrained[i], terms_row, p,
+            firms.training_capital_cny[i], firms.constrained[i], firms.land_need[i], terms_row, p,
         )  # fmt: skip
 
 

@@ -176,7 +176,7 @@ def _seed_deep_firms(firms, n_deep: int, p) -> None:
     for j in range(min(n_deep, order.size)):
         i = order[j]
         firms.depth[i] = 4
-        firms.training_capital_cny[i] = p[P.centre_investment_cny]
+        firms.training_capital_cny[i] = enterprise.centre_size_cny(int(firms.land_need[i]), p)
         firms.relationship[i] = 0.5
 
 

@@ -36,23 +36,37 @@ def test_private_net_at_depth_three_by_hand(p):
     """Default behaviour, 200 employees, 8 vacancies, productive share 0.7, belief 0.6:
     members 4000 - 8000; shallow +2500*8 - 20000; 4 apprentices x ((0.7-1)*50000 +
     0.6*(30000+20000)/3) = 4 x (-5000) ; trainer -20000. Total -44000."""
-    net = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, np.zeros(N_TERMS), p)
+    net = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, np.zeros(N_TERMS), p)
     assert net == pytest.approx(4000 - 8000 + 2500 * 8 - 20000 + 4 * (-15000 + 10000) - 20000)
 
 
 def test_relationship_capital_relieves_trainer_cost(p):
     """Full relationship capital saves 60% of the trainer cost: +12000 at depth 3."""
-    cold = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, np.zeros(N_TERMS), p)
-    warm = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 20000.0, 1.0, 0.0, 0, np.zeros(N_TERMS), p)
+    cold = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, np.zeros(N_TERMS), p)
+    warm = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 20000.0, 1.0, 0.0, 0, 1, np.zeros(N_TERMS), p)
     assert warm - cold == pytest.approx(0.6 * 20000)
 
 
 def test_sunk_training_centre_is_cheaper_to_keep(p):
     """Depth 4 without a centre pays the full capital cost (0.1 + 0.04) x 300000; with a
     full centre only its depreciation 0.1 x 300000."""
-    none = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, np.zeros(N_TERMS), p)
-    built = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 300000.0, 0, np.zeros(N_TERMS), p)
+    none = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, np.zeros(N_TERMS), p)
+    built = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 300000.0, 0, 1, np.zeros(N_TERMS), p)
     assert built - none == pytest.approx(0.14 * 300000 - 0.1 * 300000)
+
+
+def test_a_centre_on_land_the_firm_has_costs_less(p):
+    """A firm that needs land (land_need 1) pays the whole 300000 centre, 40% of it land; one
+    that has land builds on it and pays 180000: its depth-4 capital cost is 0.14 x 120000
+    lower, and a full centre for it is 180000. (Before, both paid 300000, so the land
+    discount was a plain grant to firms needing land.)"""
+    from agents.enterprise import centre_gap_cny, centre_size_cny
+
+    assert (centre_size_cny(1, p), centre_size_cny(0, p)) == (pytest.approx(300000), pytest.approx(180000))
+    assert centre_gap_cny(100000.0, 0, p) == pytest.approx(80000) and centre_gap_cny(200000.0, 0, p) == 0.0
+    needs = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, np.zeros(N_TERMS), p)
+    has = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 0, np.zeros(N_TERMS), p)
+    assert has - needs == pytest.approx(0.14 * 120000)
 
 
 def test_slots(p):
@@ -171,3 +185,23 @@ def test_imitation_weighs_a_peer_at_the_imitators_size(p):
     assert imitate_depth(1, 100_000.0, 100.0, 2, 150_000.0, 100.0, 0.99 * 50_000 / gap, p) == 2
     assert imitate_depth(1, 100_000.0, 100.0, 2, 150_000.0, 100.0, 1.01 * 50_000 / gap, p) == 1
     assert imitate_depth(1, 100_000.0, 100.0, 4, 150_000.0, 100.0, 0.0, p) == 2
+
+
+def test_a_full_land_discount_makes_a_firm_that_needs_land_like_one_that_has_it(p):
+    """The land discount lowers a cost only firms that need land bear: at a 100% discount
+    on the land (40% of the centre), a firm that needs land expects at depth 4 exactly what
+    a firm with land of its own does (0.4 x 300000 at the capital's yearly cost 0.14 both
+    ways); without the discount it expects 0.14 x 120000 less."""
+    from agents.enterprise import expected_payoffs
+
+    row = np.zeros(N_TERMS)
+    payoffs, claims = np.zeros(5), np.zeros(N_LEVERS)
+
+    def deep(land_need: int) -> float:
+        expected_payoffs(payoffs, claims, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, land_need, 1e8,
+                         1.0, 0.0, 0.0, row, p)  # fmt: skip
+        return float(payoffs[4])
+
+    assert deep(0) - deep(1) == pytest.approx(0.14 * 120000)
+    row[T.land_share] = 1.0
+    assert deep(1) == pytest.approx(deep(0))

@@ -40,10 +40,11 @@ def hand_payoffs() -> np.ndarray:
     Training: 2 places (2 per 100 employees), each (0.9 - 1) x 50000 + 0.6 x (30000 +
     20000) / 3 = 5000, less a trainer cost of 5000: -11500 + 10000 - 5000 = -6500.
     Co-construction: 3 places (x 1.5) at productive share 1.0, each 0 + 10000; trainer
-    -5000; the centre (10000, fully depreciated each year, so always rebuilt) costs
-    10000 x (1.0 + 0.04); co-design -5000: -11500 + 30000 - 5000 - 10400 - 5000 = -1900.
+    -5000; the centre (10000, 40% of it land, which these firms already have: 6000, fully
+    depreciated each year, so always rebuilt) costs 6000 x (1.0 + 0.04); co-design -5000:
+    -11500 + 30000 - 5000 - 6240 - 5000 = 2260.
     """
-    return np.array([0.0, -4000.0, -11500.0, -6500.0, -1900.0])
+    return np.array([0.0, -4000.0, -11500.0, -6500.0, 2260.0])
 
 
 def test_depth_shares_equal_hand_logit_probabilities():
