@@ -38,14 +38,19 @@ COLUMNS: dict[str, Column] = {
 
 
 @njit(cache=True)
+def teachers(capacity: float, p) -> float:
+    """A school's teachers: its students (intake x programme years) over ``students_per_teacher``."""
+    return capacity * p[P.programme_years] / p[P.students_per_teacher]
+
+
+@njit(cache=True)
 def partner_places_per_level(capacity: float, double_qualified: float, p) -> float:
     """Partnerships a school can serve per level of outreach: its 双师型 teachers (intake x
     programme years / ``students_per_teacher``, times the 双师 share) times
     ``partners_per_teacher_level``: coordinating a firm's apprentices takes a teacher
     who knows the trade, so places grow with the school's size and its 双师 share.
     """
-    teachers = capacity * p[P.programme_years] / p[P.students_per_teacher] * double_qualified
-    return teachers * p[P.partners_per_teacher_level]
+    return teachers(capacity, p) * double_qualified * p[P.partners_per_teacher_level]
 
 
 @njit(cache=True)

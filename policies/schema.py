@@ -345,7 +345,7 @@ class Behaviour:
     codesign_relevance_gain_share: float = share(0.25)
     teacher_relevance_gain_share: float = share(0.08)
     teacher_turnover_share: float = share(0.03)
-    teacher_upgrade_cost_cny: float = amount(2.0e7)  # raise one school's 双师 share 0 -> 1
+    teacher_upgrade_cost_cny: float = amount(100000.0)  # make one teacher 双师型 (courses, months in a firm)
     student_wage_weight: float = amount(2.0, maximum=100.0)
     student_relevance_weight: float = amount(1.0, maximum=100.0)
     apprentice_take_up_share: float = share(0.8)

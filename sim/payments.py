@@ -24,6 +24,7 @@ from agents.government import (
     update_effort,
 )
 from agents.jit import kernel
+from agents.school import teachers
 from policies.params import EFFORT_PAYOFF, P
 from policies.terms import CONDITION_VERIFIED, ENTITLED, N_LEVERS, L, T
 
@@ -49,6 +50,26 @@ def select_awards(firms, n_awards: int) -> None:
 
 
 @kernel
+def train_teachers(schools, funds_cny, p) -> None:
+    """Teacher-training money (双师型教师培养) makes teachers 双师型 at
+    ``teacher_upgrade_cost_cny`` each, spread over the schools in proportion to the
+    teachers each still has to train; a school's 双师 share rises by those it trains over
+    its teachers (``agents.school.teachers``), never above 1.
+    """
+    n_schools = schools.capacity.size
+    untrained = np.empty(n_schools)
+    for s in range(n_schools):
+        untrained[s] = teachers(float(schools.capacity[s]), p) * (1.0 - schools.double_qualified[s])
+    total = untrained.sum()
+    if funds_cny <= 0.0 or total <= 0.0:
+        return
+    for s in range(n_schools):
+        trained = min(untrained[s], funds_cny * untrained[s] / total / p[P.teacher_upgrade_cost_cny])
+        staff = teachers(float(schools.capacity[s]), p)
+        schools.double_qualified[s] = min(1.0, schools.double_qualified[s] + trained / staff)
+
+
+@kernel
 def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, spend, paid_firm, p):
     """Pay what is due this year; returns float64[N_PAY] (due, paid, ration, ...).
 
@@ -62,13 +83,7 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
     for k in range(N_LEVERS):
         spend[k] = 0.0
     fixed = pay_fixed_programmes(spend, terms_row, lines_row, effort, budget)
-    n_schools = schools.capacity.size
-    for s in range(n_schools):
-        dq = (
-            schools.double_qualified[s]
-            + spend[L.teacher_training] / n_schools / p[P.teacher_upgrade_cost_cny]
-        )
-        schools.double_qualified[s] = min(1.0, dq)
+    train_teachers(schools, spend[L.teacher_training], p)
     select_awards(firms, int(terms_row[T.award_count]))
     row = np.empty(N_LEVERS)
     due_by_lever = np.zeros(N_LEVERS)

@@ -31,6 +31,7 @@ CHECKS = [
     validation.poaching_raises_wages,
     validation.tight_market_levers,
     validation.teachers_make_partner_places,
+    validation.teacher_training_acts,
     validation.labour_anchors,
 ]
 
