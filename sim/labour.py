@@ -39,9 +39,9 @@ from sim.sorting import stable_argsort
 
 # Outcome counts returned by ``match_graduates`` (int64[N_OUTCOMES]).
 (O_GRADUATES, O_IN_FIELD, O_OFF_FIELD, O_UNEMPLOYED, O_LEFT, O_VACANCIES, O_FILLED, O_SEEKERS,
- O_FIRST_JOBS, O_WAIT_YEARS, O_RESEARCH_HIRED, O_VACANCIES_L0, O_VACANCIES_L1, O_VACANCIES_L2,
- O_SEEKERS_L0, O_SEEKERS_L1, O_SEEKERS_L2) = range(17)  # fmt: skip
-N_OUTCOMES = 17
+ O_FIRST_JOBS, O_WAIT_YEARS, O_VACANCIES_L0, O_VACANCIES_L1, O_VACANCIES_L2,
+ O_SEEKERS_L0, O_SEEKERS_L1, O_SEEKERS_L2) = range(16)  # fmt: skip
+N_OUTCOMES = 16
 N_LEVELS = 3  # levels of education: the school kinds (policies.schema.SCHOOL_KINDS), 中职 < 高职 < 本科
 MAX_TIGHTNESS = 3.0  # poaching grows with a sector's vacancies per job seeker, up to 3x its intensity
 
@@ -269,8 +269,6 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
         if outcome == IN_FIELD_LOCAL or outcome == OFF_FIELD_LOCAL:
             out[O_FIRST_JOBS] += 1
             out[O_WAIT_YEARS] += year - (graduation_year[k] + programme - 1)
-            if k < first:
-                out[O_RESEARCH_HIRED] += 1
         if k >= first:  # the graduating cohort's outcomes
             if outcome == IN_FIELD_LOCAL:
                 out[O_IN_FIELD] += 1
