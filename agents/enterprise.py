@@ -50,6 +50,10 @@ COLUMNS: dict[str, Column] = {
     "awarded": Column("int8", "1 if given an award (表彰) this year"),
     "seen_graduates": Column("int32", "last year's graduates of its apprenticeships"),
     "seen_kept": Column("int32", "of those, how many it still employs"),
+    "retention_cost_cny": Column("float64", "what keeping last year's graduates of its apprenticeships cost "
+                                 "it this year: raises matched against poachers (over "
+                                 "`counter_offer_horizon_years`) less repayments received under the "
+                                 "payback clause"),
     "realized_cny": Column("float64", "last year's payoff as lived: private net at the depth held plus money "
                            "received (what `imitation` compares, §7.4)"),
 }  # fmt: skip
@@ -328,6 +332,42 @@ def imitate_depth(
     if p[P.inertia] > 0.5 and peer_depth > current + 1:
         return current + 1
     return peer_depth
+
+
+@njit(cache=True)
+def keep_value_cny(hire_value_cny: float, p) -> float:
+    """What keeping one of its trained graduates is worth to a firm, once: the external
+    hiring it saves plus the part of a trained hire's value the firm keeps (the firm-
+    specific part). The same sum, spread over the programme, is the recruitment saving of
+    :func:`private_net_cny`.
+    """
+    return p[P.external_hiring_cost_cny] + (1.0 - p[P.skill_generality_share]) * hire_value_cny
+
+
+@njit(cache=True)
+def matches_raise(raise_cny: float, hire_value_cny: float, p) -> bool:
+    """Whether a host matches a poacher's yearly raise to keep its own ex-apprentice: if
+    counter-offers are on and the raise, paid over ``counter_offer_horizon_years``, costs
+    less than replacing the worker (:func:`keep_value_cny`).
+    """
+    if p[P.counter_offers] < 0.5:
+        return False
+    return raise_cny * p[P.counter_offer_horizon_years] < keep_value_cny(hire_value_cny, p)
+
+
+@njit(cache=True)
+def kept_worth(seen_kept: float, retention_cost_cny: float, hire_value_cny: float, p) -> float:
+    """Graduates kept, in trained hires' worth: those still employed, less what keeping
+    them cost (matched raises net of repayments received) in units of
+    :func:`keep_value_cny`; at least zero. A retention bought with raises is worth less
+    to a firm than one it has for free, so what firms learn of retention carries the
+    cost of poaching even when they keep everyone. A firm to which a trained hire is
+    worth nothing never matches a raise, and counts its graduates as they are.
+    """
+    value = keep_value_cny(hire_value_cny, p)
+    if value <= 0.0:
+        return seen_kept
+    return max(0.0, seen_kept - retention_cost_cny / value)
 
 
 @njit(cache=True)

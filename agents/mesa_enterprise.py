@@ -29,6 +29,7 @@ from agents.enterprise import (
     demand_index_at,
     expected_payoffs,
     imitate_depth,
+    kept_worth,
     update_belief,
 )
 from agents.mesa_views import ConsortiumView, array_views
@@ -66,6 +67,7 @@ class Enterprise(mesa.Agent):
     awarded: int
     seen_graduates: int
     seen_kept: int
+    retention_cost_cny: float
     realized_cny: float
 
     def __init__(self, model: Any, index: int) -> None:
@@ -84,6 +86,12 @@ class Enterprise(mesa.Agent):
         growth = float(self.model.tables.city.sector_growth[self.sector])
         return self.size * p[P.skilled_hire_rate_share] * demand_index_at(growth, year, p)
 
+    def kept_worth(self) -> float:
+        """Last year's graduates still here, less what keeping ex-apprentices cost, in
+        trained hires' worth (``agents.enterprise.kept_worth``).
+        """
+        return float(kept_worth(self.seen_kept, self.retention_cost_cny, self.hire_value_cny, self.model.p))
+
     def learn(self, sector_seen: np.ndarray, sector_kept: np.ndarray) -> None:
         """Step 2a: retention belief from own and the sector's pooled experience."""
         p = self.model.p
@@ -91,11 +99,12 @@ class Enterprise(mesa.Agent):
             return
         belief = self.retention_belief
         if self.seen_graduates > 0:
-            observed = self.seen_kept / self.seen_graduates
+            observed = min(1.0, self.kept_worth() / self.seen_graduates)
             belief = update_belief(belief, observed, p[P.belief_weight_own_share])
         m = self.sector
         if sector_seen[m] > 0:
-            belief = update_belief(belief, sector_kept[m] / sector_seen[m], p[P.belief_weight_peer_share])
+            observed = min(1.0, sector_kept[m] / sector_seen[m])
+            belief = update_belief(belief, observed, p[P.belief_weight_peer_share])
         self.retention_belief = belief
 
     def draw_vacancies(self, year: int) -> None:

@@ -60,6 +60,7 @@ MEASURES: tuple[Measure, ...] = (
     Measure("apprentice_retention_1y", "share", +1, "apprentices kept a year", "学徒一年留用率"),
     Measure("apprentice_retention_3y", "share", +1, "apprentices kept three years", "学徒三年留用率"),
     Measure("poaching_rate", "share", -1, "poaching rate", "挖人率"),
+    Measure("matched_offer_rate", "share", 0, "ex-apprentices kept by matching a poacher", "加薪留人率"),
     Measure("in_field_local", "count", +1, "in-field local graduates", "本地对口就业人数"),
     Measure("in_field_local_rate", "share", +1, "in-field local placement", "本地对口就业率", True),
     Measure("job_major_match", "share", +1, "job-major match of employed graduates", "专业相关度"),

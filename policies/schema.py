@@ -371,6 +371,8 @@ class Behaviour:
         2.0, maximum=100.0
     )  # vacancies per job seeker at the wage level
     poaching_wage_premium_share: float = share(0.15)  # mean raise a poacher offers (drawn in [0, 2x])
+    counter_offers: bool = True  # a host may match a poacher's raise to keep its ex-apprentice
+    counter_offer_horizon_years: float = positive(3.0, maximum=50.0)  # a matched raise is weighed over
 
 
 # ---------------------------------------------------------------- uncertainties (§5)

@@ -14,6 +14,7 @@ from agents.enterprise import (
     expected_payoffs,
     expected_vacancies,
     imitate_depth,
+    kept_worth,
     overreport_value_cny,
     update_belief,
 )
@@ -38,8 +39,10 @@ def update_firm_beliefs(firms, p) -> None:
     """Firms learn the retention of their own apprentices and of their sector's.
 
     Own experience (last year's graduates of the firm's apprenticeships still there a
-    year on) has weight ``belief_weight_own_share``; the sector's pooled experience,
-    seen by every firm in it, has weight ``belief_weight_peer_share``.
+    year on, less what keeping its ex-apprentices cost it last year in matched raises,
+    net of repayments received: ``agents.enterprise.kept_worth``) has weight
+    ``belief_weight_own_share``; the sector's pooled experience, seen by every firm in
+    it, has weight ``belief_weight_peer_share``.
     """
     if p[P.learning] < 0.5:
         return
@@ -49,17 +52,19 @@ def update_firm_beliefs(firms, p) -> None:
         n_sectors = max(n_sectors, firms.sector[i] + 1)
     seen = np.zeros(n_sectors)
     kept = np.zeros(n_sectors)
+    worth = np.empty(n)
     for i in range(n):
+        worth[i] = kept_worth(firms.seen_kept[i], firms.retention_cost_cny[i], firms.hire_value_cny[i], p)
         seen[firms.sector[i]] += firms.seen_graduates[i]
-        kept[firms.sector[i]] += firms.seen_kept[i]
+        kept[firms.sector[i]] += worth[i]
     for i in range(n):
         belief = firms.retention_belief[i]
         if firms.seen_graduates[i] > 0:
-            observed = firms.seen_kept[i] / firms.seen_graduates[i]
+            observed = min(1.0, worth[i] / firms.seen_graduates[i])
             belief = update_belief(belief, observed, p[P.belief_weight_own_share])
         m = firms.sector[i]
         if seen[m] > 0:
-            belief = update_belief(belief, kept[m] / seen[m], p[P.belief_weight_peer_share])
+            belief = update_belief(belief, min(1.0, kept[m] / seen[m]), p[P.belief_weight_peer_share])
         firms.retention_belief[i] = belief
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from numba import njit
 
 from agents.draws import STREAM_DEMAND, STREAM_LABOUR, STREAM_TURNOVER, gumbel, uniform
-from agents.enterprise import expected_vacancies, output_share
+from agents.enterprise import expected_vacancies, matches_raise, output_share
 from agents.government import G
 from agents.jit import kernel
 from agents.student import (
@@ -357,24 +357,33 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
     trained them owes it, on leaving, ``payback_repayment_share`` of the net training cost
     it bore (gross cost x (1 - output share) x programme years), pro rata the unserved
     years; they move only if the raise over those years pays it back (who pays, worker
-    or poacher, is the same here), else they stay and the approach comes to nothing.
+    or poacher, is the same here), else they stay and the approach comes to nothing;
+    the host is repaid what is owed. A host facing a poacher for its own ex-apprentice
+    matches the raise when, paid over ``counter_offer_horizon_years``, it costs less than
+    replacing the worker (``agents.enterprise.matches_raise``): the worker stays at the
+    higher wage. For last year's graduates (the cohort whose retention firms observe),
+    matched raises less repayments received are the firm's ``retention_cost_cny``, which
+    what it learns of retention nets out (``agents.enterprise.kept_worth``): a poacher
+    costs a host that keeps its worker too.
     Quits (``first_year_quit_share`` in a worker's first year with an employer, unless it
     is the host that trained them: an apprenticeship is also a trial of the match;
     ``quit_share`` after) go to another
     employer of the sector (the rest of the city in proportion to its employees).
     Returns ``(poached, exposed, kept_1y, hired_1y, kept_3y, hired_3y,
-    first_year_quits, first_year_workers)``.
+    first_year_quits, first_year_workers, matched)``.
     """
     payback = terms_row[T.payback] > 0.5
     service = terms_row[T.payback_years]
     repayment = terms_row[T.payback_repayment_share]
     trainee_cost = p[P.apprentice_gross_cost_cny] * p[P.programme_years]  # gross, over the programme
     drain = p[P.drain_share] * p[P.outside_wage_premium_share]
-    poached = exposed = newcomers = early_quits = 0
+    poached = exposed = newcomers = early_quits = matched = 0
     n_firms = firms.size.size
+    retention_cost, hire_value = firms.retention_cost_cny, firms.hire_value_cny
     for i in range(n_firms):
         firms.seen_graduates[i] = 0
         firms.seen_kept[i] = 0
+        retention_cost[i] = 0.0
     # the arrays the loop reads, bound once (see sim.education.train_students)
     state, home, employer_of = students.state, students.home, students.employer
     trained_by, tenure, wage_cny = students.trained_by, students.tenure_years, students.wage_cny
@@ -385,6 +394,8 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
     first_quit = p[P.first_year_quit_share]
     rest_share = p[P.other_employment_multiple] / (1.0 + p[P.other_employment_multiple])
     premium = p[P.poaching_wage_premium_share]
+    horizon = p[P.counter_offer_horizon_years]
+    graduation, programme = students.cohort, int(p[P.programme_years])  # graduated in cohort + programme - 1
     for k in range(graduated_before):
         status = state[k]
         if status != IN_FIELD_LOCAL and status != OFF_FIELD_LOCAL:
@@ -407,8 +418,18 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
                     unserved = service - tenure[k] + 1.0
                     kept_share = output_share(firms.productive_share[employer], np.int64(depth[employer]), p)
                     owed = repayment * trainee_cost * max(0.0, 1.0 - kept_share) * unserved / service
-                if raise_share * wage_cny[k] * unserved >= owed:  # the raise pays back what is owed
-                    wage_cny[k] *= 1.0 + raise_share
+                raise_cny = raise_share * wage_cny[k]
+                if raise_cny * unserved < owed:
+                    pass  # the raise does not pay back what is owed: the worker stays
+                elif trained_by[k] == employer and matches_raise(raise_cny, hire_value[employer], p):
+                    wage_cny[k] += raise_cny  # the host matches the raise: the worker stays
+                    if graduation[k] + programme == year:  # the cohort its retention belief sees
+                        retention_cost[employer] += raise_cny * horizon
+                    matched += 1
+                else:  # the worker moves; the host is repaid what is owed (0 without a clause)
+                    if graduation[k] + programme == year:
+                        retention_cost[employer] -= owed
+                    wage_cny[k] += raise_cny
                     employer_of[k] = _poacher(key, year, k, m, n_firms, rest_share, depth, sector_start,
                                               firms_by_sector)  # fmt: skip
                     tenure[k] = 0
@@ -430,7 +451,7 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
     return (
         (poached, exposed)
         + _host_retention(year, graduated_before, int(p[P.programme_years]), firms, students)
-        + (early_quits, newcomers)
+        + (early_quits, newcomers, matched)
     )
 
 

@@ -135,7 +135,7 @@ def compile_groups(key, p, terms, lines, firms, schools, students, city, gov, pa
     year, row = 0, terms[0]
     claims, spend = np.zeros((n_firms, N_LEVERS)), np.zeros(N_LEVERS)
     out, outcomes, money = np.zeros(S.N_SERIES), np.zeros(N_OUTCOMES, np.int64), np.zeros(N_PAY)
-    moves = (0, 0, 0, 0, 0, 0, 0, 0)
+    moves = (0, 0, 0, 0, 0, 0, 0, 0, 0)
     labour_and_money = [
         (match_graduates, (key, year, year, firms, schools, students, city, gov, row, p)),
         (incumbents_turnover, (key, year, year, firms, city, students, row, p)),
@@ -225,11 +225,12 @@ def _record_firms(out, firms, schools, unmatched, hosted, p) -> None:
 
 @kernel
 def _record_labour(out, outcomes, moves, students, last) -> None:
-    poached, exposed, kept_1y, hired_1y, kept_3y, hired_3y, early_quits, newcomers = moves
+    poached, exposed, kept_1y, hired_1y, kept_3y, hired_3y, early_quits, newcomers, matched = moves
     out[S.S_FIRST_YEAR_QUITS] = _ratio(early_quits, newcomers)
     out[S.S_RETENTION_1Y] = _ratio(kept_1y, hired_1y)
     out[S.S_RETENTION_3Y] = _ratio(kept_3y, hired_3y)
     out[S.S_POACHING] = _ratio(poached, exposed)
+    out[S.S_MATCHED_OFFERS] = _ratio(matched, exposed)
     out[S.S_GRADUATES] = outcomes[O_GRADUATES]
     out[S.S_IN_FIELD] = outcomes[O_IN_FIELD]
     out[S.S_IN_FIELD_RATE] = _ratio(outcomes[O_IN_FIELD], outcomes[O_GRADUATES])

@@ -201,8 +201,11 @@ class ConsortiumModel(mesa.Model):
         firms, city = self.tables.firms, self.tables.city
         n_sectors = city.sector_growth.size
         seen = np.bincount(firms.sector, weights=firms.seen_graduates, minlength=n_sectors)
-        kept = np.bincount(firms.sector, weights=firms.seen_kept, minlength=n_sectors)
         firm_set = self.agents_by_type[Enterprise]
+        worth = np.empty(firms.size.size)  # in firm id order: the core's order of summing
+        for firm in firm_set:
+            worth[firm.index] = firm.kept_worth()
+        kept = np.bincount(firms.sector, weights=worth, minlength=n_sectors)
         self._each(firm_set, "learn", seen, kept)
         self._each(firm_set, "draw_vacancies", year)
         draw_other_vacancies(self.key, year, np.int64(firms.size.size), city, self.p)  # the rest of the city

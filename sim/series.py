@@ -31,6 +31,7 @@ SERIES_NAMES: tuple[str, ...] = (
     "apprentice_retention_1y",  # ex-apprentices hired by their host a year ago, still there
     "apprentice_retention_3y",
     "poaching_rate",  # ex-apprentices poached / ex-apprentices in field at training firms
+    "matched_offer_rate",  # of the same, kept by their host matching a poacher's raise
     "graduates",
     "in_field_local",  # graduates employed locally in their field
     "in_field_local_rate",
@@ -88,6 +89,7 @@ S_APPRENTICES = _INDEX["apprentices"]
 S_RETENTION_1Y = _INDEX["apprentice_retention_1y"]
 S_RETENTION_3Y = _INDEX["apprentice_retention_3y"]
 S_POACHING = _INDEX["poaching_rate"]
+S_MATCHED_OFFERS = _INDEX["matched_offer_rate"]
 S_GRADUATES = _INDEX["graduates"]
 S_IN_FIELD = _INDEX["in_field_local"]
 S_IN_FIELD_RATE = _INDEX["in_field_local_rate"]

@@ -39,7 +39,7 @@ COMPILE = -1  # does nothing: calling it compiles (or loads) the entry point bef
 U_UNMATCHED, U_HOSTED, U_FIRST, U_LAST = range(4)
 U_OUTCOMES = 4
 U_MOVES = U_OUTCOMES + N_OUTCOMES
-N_MOVES = 8
+N_MOVES = 9
 N_TALLY = U_MOVES + N_MOVES
 
 
@@ -75,7 +75,7 @@ def model_step(
         _record_firms(out, firms, schools, tally[U_UNMATCHED], tally[U_HOSTED], p)
         outcomes = tally[U_OUTCOMES : U_OUTCOMES + N_OUTCOMES].copy()  # as the core's types
         m = tally[U_MOVES:]
-        moves = (m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7])
+        moves = (m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8])
         _record_labour(out, outcomes, moves, students, tally[U_LAST])
         _record_money(out, money, spend, gov, row)
         out[S.S_EFFORT] = effort

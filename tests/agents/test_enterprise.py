@@ -7,7 +7,9 @@ from agents.enterprise import (
     apprentice_slots,
     choose_depth,
     imitate_depth,
+    kept_worth,
     lever_claims,
+    matches_raise,
     overreport_value_cny,
     private_net_cny,
     qualifies_for_grant,
@@ -205,3 +207,25 @@ def test_a_full_land_discount_makes_a_firm_that_needs_land_like_one_that_has_it(
     assert deep(0) - deep(1) == pytest.approx(0.14 * 120000)
     row[T.land_share] = 1.0
     assert deep(1) == pytest.approx(deep(0))
+
+
+def test_a_host_matches_a_raise_that_costs_less_than_replacing_the_worker(p):
+    """Default: replacing a trained graduate costs the external hiring (30,000) plus the
+    firm's share of a trained hire's value (all of 20,000 with no general skills):
+    50,000. Over 3 years a yearly raise of 16,000 costs 48,000 (matched), one of 17,000
+    costs 51,000 (not); a firm whose trained hires are worth 40,000 more matches it."""
+    assert matches_raise(16000.0, 20000.0, p)
+    assert not matches_raise(17000.0, 20000.0, p)
+    assert matches_raise(17000.0, 60000.0, p)
+    off = p.copy()
+    off[P.counter_offers] = 0.0
+    assert not matches_raise(1.0, 20000.0, off)
+
+
+def test_what_keeping_graduates_cost_comes_off_what_the_firm_learns_it_kept(p):
+    """Four graduates still employed, one of them kept with a raise costing 25,000 over the
+    horizon, half of the 50,000 a trained hire is worth: 3.5 graduates' worth. A
+    repayment received adds back; the worth is never negative."""
+    assert kept_worth(4.0, 25000.0, 20000.0, p) == pytest.approx(3.5)
+    assert kept_worth(4.0, -10000.0, 20000.0, p) == pytest.approx(4.2)
+    assert kept_worth(0.0, 25000.0, 20000.0, p) == 0.0

@@ -77,3 +77,42 @@ def test_wages_follow_vacancies_per_job_seeker(reference, direction):
         return float(students.wage_cny[students.state == IN_FIELD_LOCAL].mean())
 
     assert np.sign(mean_wage(0.5) - mean_wage(0.0)) == direction
+
+
+def test_a_host_to_which_no_worker_is_worth_a_raise_never_matches_one():
+    """With nothing lost by losing a trained graduate (no external hiring cost, no value
+    of a trained hire), no raise is worth matching: counter-offers on or off, the runs
+    are the same to the last number."""
+    nothing = ("policy=apprentice_subsidy", "behaviour.external_hiring_cost_cny=0",
+               "behaviour.trained_hire_value_cny=0")  # fmt: skip
+    on = _series(*nothing, package="apprentice_subsidy")
+    off = _series(*nothing, "behaviour.counter_offers=false", package="apprentice_subsidy")
+    pd.testing.assert_frame_equal(on.reset_index(drop=True), off.reset_index(drop=True))
+    assert _mean(on, "matched_offer_rate") == 0.0
+
+
+@pytest.mark.parametrize("city", ["small", "weifang_agri"])
+def test_hosts_that_match_poachers_keep_more_ex_apprentices_and_pay_them_more(city):
+    """A matched raise keeps the worker at the higher wage: against the same runs without
+    counter-offers, fewer ex-apprentices are poached and ex-apprentices earn more."""
+
+    def runs(*extra):
+        cfg = make_cfg(f"city={city}", "years=10", "policy=apprentice_subsidy",
+                       "experiment.packages=[apprentice_subsidy]", *extra)  # fmt: skip
+        series = simulate(cfg, seeds=SEEDS)[1]
+        return series[series["year"] >= 4]
+
+    on, off = runs(), runs("behaviour.counter_offers=false")
+    assert _mean(on, "matched_offer_rate") > 0.0 == _mean(off, "matched_offer_rate")
+    assert _mean(on, "poaching_rate") < _mean(off, "poaching_rate")
+    assert _mean(on, "apprentice_wage_premium") > _mean(off, "apprentice_wage_premium")
+
+
+def test_a_longer_horizon_makes_matching_dearer_so_hosts_match_less():
+    """A host weighs a matched raise over ``counter_offer_horizon_years``: over more years
+    the same raise costs more than the worker is worth more often."""
+    short = _series("policy=apprentice_subsidy", "behaviour.counter_offer_horizon_years=1",
+                    package="apprentice_subsidy")  # fmt: skip
+    long = _series("policy=apprentice_subsidy", "behaviour.counter_offer_horizon_years=10",
+                   package="apprentice_subsidy")  # fmt: skip
+    assert _mean(long, "matched_offer_rate") < _mean(short, "matched_offer_rate")
