@@ -71,7 +71,7 @@ class School(mesa.Agent):
         n_sectors = offers.size
         history = model.tables.city.vacancy_history
         target = [0.0] * n_sectors
-        total = nearby = deep = 0.0
+        total = nearby = deep = deep_slots = 0.0
         for m in range(n_sectors):
             if not offers[m]:
                 continue
@@ -82,13 +82,15 @@ class School(mesa.Agent):
             total += target[m]
             nearby += market.members[m] / market.offering[m]
             deep += market.seekers[m] / market.offering[m]
+            deep_slots += market.slots[m] / market.offering[m]
         for m in range(n_sectors):
             if offers[m] and total > 0.0:
                 quota_share[m] = adjust_quota(float(quota_share[m]), target[m] / total, p)
         payoffs = np.empty(N_OUTREACH)
         capacity, double_qualified = float(self.capacity), float(self.double_qualified)
         per_level = partner_places_per_level(capacity, double_qualified, p)
-        outreach_payoffs(payoffs, int(model.row[T.school_kpi]), nearby, deep, per_level, p)
+        per_seeker = deep_slots / deep if deep > 0.0 else 0.0
+        outreach_payoffs(payoffs, int(model.row[T.school_kpi]), nearby, deep, per_seeker, per_level, p)
         u = uniform(model.key, STREAM_SCHOOL, year, s, 1_000_000)
         exploration = p[P.imitation_exploration_share]
         if market.imitation and uniform(model.key, STREAM_SCHOOL, year, s, 1_000_001) >= exploration:

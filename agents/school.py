@@ -3,7 +3,7 @@
 A school adjusts its major quotas toward the demand it perceives (lagged and noisy
 unless an information platform is running), and chooses an outreach level toward firms
 (0 passive, 1 active, 2 keen) by logit over what its evaluation rewards: signed
-agreements, or active partnerships. Outreach sets how many firm partners it can serve.
+agreements, or the apprentices its partnerships bring. Outreach sets how many firm partners it can serve.
 """
 
 from __future__ import annotations
@@ -60,23 +60,48 @@ def partner_places(outreach: int, capacity: float, double_qualified: float, p) -
 
 
 @njit(cache=True)
+def expected_filled(places: float, arrivals_mean: float) -> float:
+    """Expected places taken, ``E[min(places, N)]``, when the firms that come to a school
+    for a partner are a Poisson number ``N`` of mean ``arrivals_mean``: a school knows
+    how many firms of its majors train in all, not which of them will come to it.
+    """
+    if places <= 0.0 or arrivals_mean <= 0.0:
+        return 0.0
+    # E[min(c, N)] = sum over n < c of P(N > n) for whole c; a fractional c takes its
+    # fraction of the next term
+    whole = int(places)
+    prob = np.exp(-arrivals_mean)  # P(N = 0)
+    above = 1.0 - prob  # P(N > 0)
+    total = 0.0
+    for n in range(whole):
+        total += above
+        prob *= arrivals_mean / (n + 1)
+        above = max(0.0, above - prob)
+    return total + (places - whole) * above
+
+
+@njit(cache=True)
 def outreach_payoffs(
-    out: np.ndarray, kpi: int, members_nearby: float, deep_seekers: float, places_per_level: float, p
-) -> None:
+    out: np.ndarray, kpi: int, members_nearby: float, deep_seekers: float, apprentices_per_seeker: float,
+    places_per_level: float, p,
+) -> None:  # fmt: skip
     """Write the evaluation payoff of each outreach level to ``out`` (float64[3]).
 
     Under ``agreements`` a school earns a point per signed deal, and any member firm
-    signs; under ``outcomes`` it earns by active partnerships, which only firms that
-    train can give, up to the places the level gives it (``places_per_level`` each).
-    Each level of outreach costs the same.
+    signs. Under ``outcomes`` it earns by what its partnerships give students:
+    ``school_kpi_weight_apprentice`` a year per apprentice its partner firms host, so a
+    level of outreach is worth the partner places it fills (:func:`expected_filled`, the
+    school's share of the training firms of its majors coming at random) times the
+    apprentice places a training firm of its majors offers. Each level of outreach costs
+    the same.
     """
     for level in range(N_OUTREACH):
         if kpi == KPI_AGREEMENTS:
             signed = 0.5 * level * p[P.school_sign_share] * members_nearby
             gain = p[P.school_kpi_weight_agreement] * signed
         else:
-            active = min(level * places_per_level, deep_seekers)
-            gain = p[P.school_kpi_weight_active] * active
+            filled = expected_filled(level * places_per_level, deep_seekers)
+            gain = p[P.school_kpi_weight_apprentice] * filled * apprentices_per_seeker
         out[level] = gain - p[P.school_outreach_cost] * level
 
 

@@ -334,7 +334,8 @@ class Behaviour:
     school_logit_scale: float = positive(1.0, maximum=1000.0)
     school_outreach_cost: float = amount(1.0, maximum=1000.0)  # KPI points per outreach level
     school_kpi_weight_agreement: float = amount(1.0, maximum=1000.0)  # KPI points per signed agreement
-    school_kpi_weight_active: float = amount(1.0, maximum=1000.0)  # KPI points per active partnership
+    school_kpi_weight_apprentice: float = amount(1.0, maximum=1000.0)  # KPI points per apprentice hosted
+    school_sign_cost: float = amount(0.1, maximum=1000.0)  # KPI points the paperwork of an agreement costs
     school_sign_share: float = share(0.8)
     students_per_teacher: float = positive(18.0, maximum=1000.0)  # 生师比
     partners_per_teacher_level: float = amount(0.3, maximum=100.0)  # per 双师 teacher and outreach level

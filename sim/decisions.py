@@ -31,7 +31,7 @@ from agents.school import (
     perceived_demand,
 )
 from policies.params import RULE_IMITATION, P
-from policies.terms import N_LEVERS, T
+from policies.terms import KPI_AGREEMENTS, N_LEVERS, T
 
 
 @kernel
@@ -136,12 +136,14 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
             if schools.offers[s, m]:
                 offering[m] += 1.0
     planned = np.zeros(n_sectors)  # this year's vacancies of training firms, known to their schools
+    slots = np.zeros(n_sectors)  # the apprentice places training firms offer
     for i in range(firms.size.size):
         if firms.depth[i] >= 1:
             members[firms.sector[i]] += 1.0
         if firms.depth[i] >= 3:
             seekers[firms.sector[i]] += 1.0
             planned[firms.sector[i]] += firms.vacancies[i]
+            slots[firms.sector[i]] += apprentice_slots(firms.size[i], int(firms.depth[i]), p)
     target = np.zeros(n_sectors)
     payoffs = np.empty(N_OUTREACH)
     imitation = p[P.decision_rule] == RULE_IMITATION and year > 0
@@ -151,6 +153,7 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
         total = 0.0
         nearby = 0.0
         deep = 0.0
+        deep_slots = 0.0
         for m in range(n_sectors):
             if not schools.offers[s, m]:
                 continue
@@ -161,11 +164,13 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
             total += target[m]
             nearby += members[m] / offering[m]
             deep += seekers[m] / offering[m]
+            deep_slots += slots[m] / offering[m]
         for m in range(n_sectors):
             if schools.offers[s, m] and total > 0.0:
                 schools.quota_share[s, m] = adjust_quota(schools.quota_share[s, m], target[m] / total, p)
         per_level = partner_places_per_level(float(schools.capacity[s]), schools.double_qualified[s], p)
-        outreach_payoffs(payoffs, int(terms_row[T.school_kpi]), nearby, deep, per_level, p)
+        per_seeker = deep_slots / deep if deep > 0.0 else 0.0
+        outreach_payoffs(payoffs, int(terms_row[T.school_kpi]), nearby, deep, per_seeker, per_level, p)
         u = uniform(key, STREAM_SCHOOL, year, s, 1_000_000)
         if imitation and uniform(key, STREAM_SCHOOL, year, s, 1_000_001) >= p[P.imitation_exploration_share]:
             peer = min(n_schools - 1, int(uniform(key, STREAM_SCHOOL, year, s, 1_000_002) * n_schools))
@@ -218,7 +223,7 @@ def form_partnerships(key, year, firms, schools, terms_row, p) -> int:
     if p[P.partners_required] < 0.5:
         for i in range(n_firms):
             firms.partner[i] = -1
-        _count_agreements(firms, schools, p)
+        _count_agreements(firms, schools, terms_row, p)
         return 0
     for i in range(n_firms):  # keep continuing partnerships first
         partner = firms.partner[i]
@@ -250,14 +255,17 @@ def form_partnerships(key, year, firms, schools, terms_row, p) -> int:
             firms.depth[i] = 2
             firms.overreport[i] = 0
             unmatched += 1
-    _count_agreements(firms, schools, p)
+    _count_agreements(firms, schools, terms_row, p)
     return unmatched
 
 
 @kernel
-def _count_agreements(firms, schools, p) -> None:
-    """Signed agreements: keen schools sign with member firms in their majors, which
-    cost a member nothing; active ones are those whose firm actually trains.
+def _count_agreements(firms, schools, terms_row, p) -> None:
+    """Signed agreements: active ones are those whose firm actually trains. Beyond those,
+    a school signs with member firms of its majors as its outreach reaches them (which
+    costs a member nothing) if a signature earns it more than the paperwork costs
+    (``school_sign_cost``, KPI points): under ``agreements`` each earns
+    ``school_kpi_weight_agreement``; under ``outcomes`` a paper agreement earns nothing.
     """
     n_schools, n_sectors = schools.offers.shape
     members = np.zeros(n_sectors)
@@ -279,10 +287,12 @@ def _count_agreements(firms, schools, p) -> None:
             schools.active[s] += 1
             if firms.depth[i] == 4:
                 schools.codesign[s, firms.sector[i]] += 1
+    worth = p[P.school_kpi_weight_agreement] if int(terms_row[T.school_kpi]) == KPI_AGREEMENTS else 0.0
+    paper = worth > p[P.school_sign_cost]
     for s in range(n_schools):
         reachable = 0.0
         for m in range(n_sectors):
             if schools.offers[s, m]:
                 reachable += members[m] / offering[m]
-        signed = int(0.5 * schools.outreach[s] * p[P.school_sign_share] * reachable + 0.5)
+        signed = int(0.5 * schools.outreach[s] * p[P.school_sign_share] * reachable + 0.5) if paper else 0
         schools.signed[s] = max(signed, schools.active[s])

@@ -40,7 +40,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from agents.enterprise import overreport_value_cny
+from agents.enterprise import apprentice_slots, overreport_value_cny
 from agents.mesa_enterprise import Enterprise
 from agents.mesa_government import Government
 from agents.mesa_school import School
@@ -233,8 +233,10 @@ class ConsortiumModel(mesa.Model):
         members = np.bincount(firms.sector, weights=firms.depth >= 1, minlength=n_sectors)
         seekers = np.bincount(firms.sector, weights=firms.depth >= 3, minlength=n_sectors)
         planned = np.zeros(n_sectors)  # training firms' vacancies, summed in id order as the core does
+        slots = np.zeros(n_sectors)  # the apprentice places they offer
         for i in np.flatnonzero(firms.depth >= 3):
             planned[firms.sector[i]] += firms.vacancies[i]
+            slots[firms.sector[i]] += apprentice_slots(float(firms.size[i]), int(firms.depth[i]), self.p)
         self.last_outreach[:] = schools.outreach
         self.last_realized[:] = schools.realized
         return _Context(
@@ -243,6 +245,7 @@ class ConsortiumModel(mesa.Model):
             offering=schools.offers.sum(axis=0).astype(float),
             members=members,
             seekers=seekers,
+            slots=slots,
             planned=planned,
             imitation=self.p[P.decision_rule] == RULE_IMITATION and year > 0,
         )

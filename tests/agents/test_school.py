@@ -33,3 +33,38 @@ def test_places_grow_with_size_teachers_and_outreach(p, capacity):
         assert partner_places(2, capacity, dq + 0.1, p) >= row[2]
         assert partner_places(2, 2 * capacity, dq, p) >= row[2]
     assert partner_places(2, capacity, 0.0, p) == 0
+
+
+def test_places_filled_by_a_poisson_number_of_firms_by_hand():
+    """E[min(c, N)], N ~ Poisson(2): one place is filled unless no firm comes, 1 - e^-2;
+    a second adds P(N >= 2) = 1 - 3e^-2; half a place adds half of that. No places or no
+    firms: nothing; places far beyond the firms: the mean of N."""
+    import math
+
+    from agents.school import expected_filled
+
+    e = math.exp(-2.0)
+    assert expected_filled(1.0, 2.0) == pytest.approx(1 - e)
+    assert expected_filled(2.0, 2.0) == pytest.approx((1 - e) + (1 - 3 * e))
+    assert expected_filled(1.5, 2.0) == pytest.approx((1 - e) + 0.5 * (1 - 3 * e))
+    assert expected_filled(0.0, 2.0) == 0.0 and expected_filled(3.0, 0.0) == 0.0
+    assert expected_filled(60.0, 2.0) == pytest.approx(2.0)
+
+
+def test_a_school_judged_on_outcomes_reaches_out_as_far_as_training_firms_fill_its_places(p):
+    """Under ``outcomes`` outreach earns the apprentices its filled places bring (1 point
+    each by default) less 1 point a level: with no training firm nothing is earned and
+    passivity pays best; with many firms of 5 apprentice places each, every level fills
+    and keen outreach pays best; with one expected firm the second level adds little."""
+    import numpy as np
+
+    from agents.school import outreach_payoffs
+    from policies.terms import KPI_OUTCOMES
+
+    out = np.empty(3)
+    outreach_payoffs(out, KPI_OUTCOMES, 50.0, 0.0, 0.0, 3.0, p)
+    assert list(out) == [0.0, -1.0, -2.0]
+    outreach_payoffs(out, KPI_OUTCOMES, 50.0, 40.0, 5.0, 3.0, p)
+    assert out == pytest.approx([0.0, 15.0 - 1.0, 30.0 - 2.0])
+    outreach_payoffs(out, KPI_OUTCOMES, 50.0, 1.0, 5.0, 3.0, p)
+    assert out[2] - out[1] < out[1] - out[0]
