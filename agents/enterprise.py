@@ -185,17 +185,36 @@ def qualifies_for_grant(depth: int, reported_depth: int, apprentices: int, condi
 
 
 @njit(cache=True)
-def overreport_value_cny(terms_row: np.ndarray, payout_share: float, audit_effort: float) -> float:
-    """Expected yuan a paper member gains by reporting activity it does not do.
-
-    Only under activity conditionality: the grant, less what is clawed back and the
-    credit-rating penalty if the claim is among those audited.
+def claim_passes_share(conditionality: int, p) -> float:
+    """The chance a paper member's false claim of activity gets past the checks made on
+    every claim: under ``activity`` reports are taken as made (1); under
+    ``verified_outcome`` documents (contracts, social insurance records of apprentices)
+    are checked, and a fake training claim (假学徒) passes with ``verification_miss_share``;
+    under ``membership`` there is nothing to claim falsely (0).
     """
-    if int(terms_row[T.conditionality]) != CONDITION_ACTIVITY:
+    if conditionality == CONDITION_ACTIVITY:
+        return 1.0
+    if conditionality == CONDITION_MEMBERSHIP:
+        return 0.0
+    return p[P.verification_miss_share]
+
+
+@njit(cache=True)
+def overreport_value_cny(terms_row: np.ndarray, payout_share: float, audit_effort: float, p) -> float:
+    """Expected yuan a paper member gains by claiming activity it does not do.
+
+    The membership grant, if the claim passes the checks on every claim
+    (:func:`claim_passes_share`), less, if it is then among those audited on site
+    (``audit_share`` x effort), what is clawed back and the credit-rating penalty.
+    """
+    passes = claim_passes_share(int(terms_row[T.conditionality]), p)
+    if passes <= 0.0:
         return 0.0
     audited = terms_row[T.audit_share] * audit_effort
     grant = terms_row[T.membership_cny] * payout_share
-    return grant * (1.0 - audited * terms_row[T.clawback_share]) - audited * terms_row[T.penalty_cny]
+    return passes * (
+        grant * (1.0 - audited * terms_row[T.clawback_share]) - audited * terms_row[T.penalty_cny]
+    )
 
 
 @njit(cache=True)
@@ -290,7 +309,7 @@ def expected_payoffs(
             else:
                 money += claims[k]
         out[depth] = private + payout_share * money + entitled
-    out[1] += max(0.0, overreport_value_cny(terms_row, payout_share, audit_effort))
+    out[1] += max(0.0, overreport_value_cny(terms_row, payout_share, audit_effort, p))
 
 
 @njit(cache=True)

@@ -1,11 +1,11 @@
 """Government (政府, the city or park administration): implementation effort and payment.
 
 The administration's implementation effort in [0, 1] is the share of due payments it
-actually delivers and the share of planned audits it carries out. It moves toward a
-contest-style target gain / (gain + cost): its gain is the weight the upper level's
-assessment (考核) gives to the consortium, larger when integration is visible; its cost
-is handling the claims it pays, a share of the money due (more when outcomes are verified). With no
-gain, a promised subsidy stays on paper (政策难落地).
+actually delivers and the share of planned audits it carries out. It moves toward the
+chance that implementing pays it: its gain is the weight the upper level's assessment
+(考核) gives to the consortium, larger when integration is visible; its cost is handling
+the claims it pays, a share of the money due (more when outcomes are verified). With a
+gain short of that cost, a promised subsidy stays on paper (政策难落地).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import numpy as np
 from numba import njit
 
 from agents.columns import Column
-from policies.params import P
-from policies.terms import FIXED_BY_EFFORT, FIXED_COST_TERMS, FIXED_LINES, index_of
+from policies.params import EFFORT_PAYOFF, P
+from policies.terms import CONDITION_VERIFIED, FIXED_BY_EFFORT, FIXED_COST_TERMS, FIXED_LINES, T, index_of
 
 # The government's state is one float64 vector in the core, indexed by ``G.<name>``.
 COLUMNS: dict[str, Column] = {
@@ -31,37 +31,70 @@ N_GOV = len(COLUMNS)
 
 
 @njit(cache=True)
+def handling_cost_cny(due_cny: float, conditionality: int, p) -> float:
+    """The administration's yearly cost of running the package: a fixed part (the staff of
+    the consortium's office, ``admin_fixed_cost_cny``) and the handling of the claims due,
+    ``admin_cost_share`` of them plus ``verification_cost_share`` when outcomes must be
+    verified.
+    """
+    share = p[P.admin_cost_share]
+    if conditionality == CONDITION_VERIFIED:
+        share += p[P.verification_cost_share]
+    return p[P.admin_fixed_cost_cny] + share * due_cny
+
+
+@njit(cache=True)
 def effort_target(
-    assessment_weight_cny: float, integration: float, handling_cost_cny: float, active: bool
+    assessment_weight_cny: float, integration: float, cost_cny: float, active: bool, p
 ) -> float:
-    """Target effort gain / (gain + cost); 1 with no package to run, 0 with nothing to gain.
+    """Target effort: the chance that implementing pays the administration. Its gain is
+    the upper level's assessment (考核), larger with visible integration; its cost,
+    running the package and handling the claims (:func:`handling_cost_cny`). A logit of
+    gain − cost whose noise is ``effort_noise_share`` of the stakes (gain + cost): even
+    at 0.5 when gain and cost are equal, small when the gain falls short of the cost (at
+    the default 0.1: 0.25 at a gain of 0.8 times the cost, 0.03 at half, 5e-5 at none),
+    near 1 when it is well above. 1 with no package to run.
 
     ``active``: the package has a budget, whether or not its levers pay this year.
     """
     if not active:
         return 1.0
     gain = assessment_weight_cny * (1.0 + integration)
-    if gain <= 0.0:
-        return 0.0
-    return gain / (gain + handling_cost_cny)
+    stakes = gain + cost_cny
+    if stakes <= 0.0:
+        return 0.5  # nothing at stake either way (only with no fixed cost of running it)
+    return 1.0 / (1.0 + np.exp(-(gain - cost_cny) / (p[P.effort_noise_share] * stakes)))
 
 
 @njit(cache=True)
 def payoff_effort_target(
-    assessment_weight_cny: float, integration: float, handling_cost_cny: float, paid_cny: float,
+    assessment_weight_cny: float, integration: float, cost_cny: float, paid_cny: float,
     collected_cny: float, p, active: bool,
 ) -> float:  # fmt: skip
     """Target effort as a logit of the administration's own net payoff of implementing:
-    the upper level's assessment reward (larger with visible integration) and the
-    penalties it collects, less the cost of handling claims and its own share
+    the upper level's assessment reward (larger with visible integration) and what it
+    claws back, less the cost of running the package and handling claims and its own share
     (``fiscal_burden_share``) of the money paid out. Passive implementation earns 0.
     The government side of the three-party game (docs/VALIDATION.md §1).
     """
     if not active:
         return 1.0
-    net = assessment_weight_cny * (1.0 + integration) + collected_cny - handling_cost_cny
+    net = assessment_weight_cny * (1.0 + integration) + collected_cny - cost_cny
     net -= p[P.fiscal_burden_share] * paid_cny
     return 1.0 / (1.0 + np.exp(-net / p[P.effort_scale_cny]))
+
+
+@njit(cache=True)
+def starting_effort(terms_row, p) -> float:
+    """The effort the administration starts with: its target for the package before any
+    claim comes in (no integration yet, only the fixed cost of running it), under the
+    city's effort rule.
+    """
+    active = terms_row[T.budget_cny] > 0.0
+    handling = handling_cost_cny(0.0, int(terms_row[T.conditionality]), p)
+    if p[P.effort_rule] == EFFORT_PAYOFF:
+        return payoff_effort_target(p[P.assessment_weight_cny], 0.0, handling, 0.0, 0.0, p, active)
+    return effort_target(p[P.assessment_weight_cny], 0.0, handling, active, p)
 
 
 @njit(cache=True)

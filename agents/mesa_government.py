@@ -15,10 +15,8 @@ from typing import Any
 import mesa
 import numpy as np
 
-from agents.government import COLUMNS, G, effort_target, payoff_effort_target
+from agents.government import COLUMNS, G, starting_effort
 from agents.mesa_views import ConsortiumView
-from policies.params import EFFORT_PAYOFF, P
-from policies.terms import T
 
 
 def _view(name: str) -> property:
@@ -49,8 +47,4 @@ class Government(mesa.Agent):
         self.spend = spend  # the array the payment kernel fills
         p = model.p
         # the administration starts at the effort its incentive warrants for this package
-        active = bool(model.terms[0, T.budget_cny] > 0.0)
-        if p[P.effort_rule] == EFFORT_PAYOFF:
-            self.effort = payoff_effort_target(p[P.assessment_weight_cny], 0.0, 0.0, 0.0, 0.0, p, active)
-        else:
-            self.effort = effort_target(p[P.assessment_weight_cny], 0.0, 0.0, active)
+        self.effort = starting_effort(model.terms[0], p)

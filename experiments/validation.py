@@ -72,13 +72,16 @@ def poaching_and_payback() -> Check:
     """More poaching, less training; a payback clause restores some."""
     base = ("policy=apprentice_subsidy",)
     pk = "[apprentice_subsidy]"
-    low = summary_runs(*base, "uncertainty.poaching_intensity_share=0.05", packages=pk)
-    high = summary_runs(*base, "uncertainty.poaching_intensity_share=0.35", packages=pk)
+    # 60 replicates: with hosts matching poachers' raises the clause's effect is about
+    # +0.007 of the training share, which 20 replicates resolve only at p of about 0.001
+    low = summary_runs(*base, "uncertainty.poaching_intensity_share=0.05", packages=pk, replicates=60)
+    high = summary_runs(*base, "uncertainty.poaching_intensity_share=0.35", packages=pk, replicates=60)
     clause = summary_runs(
         *base,
         "uncertainty.poaching_intensity_share=0.35",
         "policy.governance.payback_clause=true",
         packages=pk,
+        replicates=60,
     )
     t = "training_share"
     fell, fell_text = _greater(_arm(low, pk[1:-1], t), _arm(high, pk[1:-1], t))

@@ -64,11 +64,13 @@ class SchoolKpi(Enum):
 
 
 class EffortRule(Enum):
-    """How the administration sets its implementation effort: the contest ratio
-    gain / (gain + cost), or a logit of its own net payoff of implementing.
+    """How the administration sets its implementation effort: ``assessment``, the chance
+    that implementing pays it (a logit of the upper level's assessment gain less the
+    cost of handling claims, with noise in proportion to those stakes), or ``payoff``, a
+    logit of its own net payoff including its fiscal burden and what it collects.
     """
 
-    contest = 0
+    assessment = 0
     payoff = 1
 
 
@@ -252,9 +254,14 @@ class GovernmentSetup:
 
     assessment_weight_cny: float = amount(5.0e6)  # yearly value of the upper level's 考核
     admin_cost_share: float = share(0.15)  # administration cost per yuan of claims handled
+    admin_fixed_cost_cny: float = amount(300000.0)  # yearly cost of running a package (the office's staff)
     verification_cost_share: float = share(0.05)  # extra per yuan when outcomes are verified
     effort_adjust_share: float = share(0.5)  # how fast effort moves toward its target
-    effort_rule: EffortRule = EffortRule.contest
+    effort_rule: EffortRule = EffortRule.assessment
+    effort_noise_share: float = positive(0.1, maximum=10.0)  # assessment rule: logit noise per yuan at stake
+    verification_miss_share: float = share(
+        0.2
+    )  # verified_outcome: a fake training claim passing the documents
     fiscal_burden_share: float = share(0.3)  # payoff rule: own cost of a yuan of claims paid
     effort_scale_cny: float = positive(1.0e6)  # payoff rule: logit scale of the net payoff
 

@@ -82,7 +82,7 @@ def firms_choose(key, year, firms, city, gov, terms_row, p) -> None:
     # contenders: last year's depth-4 firms, but at least a prior share of all firms
     contenders = max(1.0, gov[G.deep_last], p[P.award_contenders_prior_share] * firms.size.size)
     award_probability = min(1.0, awards / contenders)
-    over = overreport_value_cny(terms_row, payout, effort)
+    over = overreport_value_cny(terms_row, payout, effort, p)
     n = firms.size.size
     imitation = p[P.decision_rule] == RULE_IMITATION and year > 0
     last_depth = firms.depth.copy()

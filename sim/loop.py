@@ -18,10 +18,10 @@ import numpy as np
 from numba import njit
 
 from agents.enterprise import centre_gap_cny, output_share
-from agents.government import G, effort_target, payoff_effort_target
+from agents.government import G, starting_effort
 from agents.jit import kernel
 from agents.student import DROPPED_OUT, IN_FIELD_LOCAL, IN_SCHOOL, LEFT_REGION
-from policies.params import EFFORT_PAYOFF, P
+from policies.params import P
 from policies.terms import N_LEVERS, T
 from sim import series as S
 from sim.decisions import firms_choose, form_partnerships, schools_plan, update_firm_beliefs
@@ -51,6 +51,7 @@ from sim.payments import (
     P_DUE,
     P_OVERREPORTERS,
     P_PAID,
+    P_PENALTY,
     P_RATION,
     pay_and_audit,
     record_realized,
@@ -70,11 +71,7 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
     cohort = int(schools.capacity.sum())
     programme = int(p[P.programme_years])
     # the administration starts at the effort its incentive warrants for this package
-    active = terms[0, T.budget_cny] > 0.0
-    if p[P.effort_rule] == EFFORT_PAYOFF:
-        gov[G.effort] = payoff_effort_target(p[P.assessment_weight_cny], 0.0, 0.0, 0.0, 0.0, p, active)
-    else:
-        gov[G.effort] = effort_target(p[P.assessment_weight_cny], 0.0, 0.0, active)
+    gov[G.effort] = starting_effort(terms[0], p)
     for year in range(n_years):
         row = terms[year]
         # 1-2
@@ -286,4 +283,5 @@ def _record_money(out, money, spend, gov, row) -> None:
     out[S.S_PAYOUT] = gov[G.payout_belief]
     out[S.S_OVERREPORT] = money[P_OVERREPORTERS]
     out[S.S_CLAWBACK] = money[P_CLAWBACK]
+    out[S.S_PENALTY] = money[P_PENALTY]
     out[S.S_MONEY] = row[T.any_money]

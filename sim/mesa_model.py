@@ -220,7 +220,7 @@ class ConsortiumModel(mesa.Model):
             payout=payout,
             effort=gov.effort,
             award_probability=min(1.0, self.row[T.award_count] / contenders),
-            overreport_value=overreport_value_cny(self.row, payout, gov.effort),
+            overreport_value=overreport_value_cny(self.row, payout, gov.effort, p),
             n_levers=self.lines.shape[1],
             imitation=p[P.decision_rule] == RULE_IMITATION and year > 0,
         )

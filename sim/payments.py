@@ -18,6 +18,7 @@ from agents.government import (
     G,
     audits,
     effort_target,
+    handling_cost_cny,
     pay_fixed_programmes,
     payoff_effort_target,
     ration_share,
@@ -29,8 +30,8 @@ from policies.params import EFFORT_PAYOFF, P
 from policies.terms import CONDITION_VERIFIED, ENTITLED, N_LEVERS, L, T
 
 # Scalars returned by ``pay_and_audit`` (float64[N_PAY]).
-P_DUE, P_PAID, P_RATION, P_OVERREPORTERS, P_CLAWBACK = range(5)
-N_PAY = 5
+P_DUE, P_PAID, P_RATION, P_OVERREPORTERS, P_CLAWBACK, P_PENALTY = range(6)
+N_PAY = 6
 
 
 @kernel
@@ -87,6 +88,7 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
     select_awards(firms, int(terms_row[T.award_count]))
     row = np.empty(N_LEVERS)
     due_by_lever = np.zeros(N_LEVERS)
+    verified = int(terms_row[T.conditionality]) == CONDITION_VERIFIED
     for i in range(n_firms):
         reported = firms.depth[i] + firms.overreport[i]
         lever_claims(
@@ -94,6 +96,9 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
             float(firms.trained_hires[i]), firms.invested_cny[i], firms.liability_cny[i],
             firms.constrained[i], firms.land_need[i], float(firms.awarded[i]), 1.0, terms_row, p,
         )  # fmt: skip
+        if verified and firms.overreport[i] == 1:  # a fake training claim (假学徒) against the documents
+            if uniform(key, STREAM_AUDIT, year, i, 1) < p[P.verification_miss_share]:
+                row[L.membership_grant] = terms_row[T.membership_cny]
         for k in range(N_LEVERS):
             claims[i, k] = row[k]
             due_by_lever[k] += row[k]
@@ -120,12 +125,18 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
             out[P_DUE] += claims[i, k]
         if firms.overreport[i] == 1:
             out[P_OVERREPORTERS] += 1
-            if audits(uniform(key, STREAM_AUDIT, year, i, 0), terms_row[T.audit_share], effort):
+            paid_falsely = claims[i, L.membership_grant] > 0.0
+            if paid_falsely and audits(
+                uniform(key, STREAM_AUDIT, year, i, 0), terms_row[T.audit_share], effort
+            ):
                 back = terms_row[T.clawback_share] * claims[i, L.membership_grant] * total_share * effort
                 back *= line_share[L.membership_grant]
                 spend[L.membership_grant] -= back
-                paid_firm[i] -= back
+                paid_firm[i] -= (
+                    back + terms_row[T.penalty_cny]
+                )  # the credit-rating loss: the firm's, not cash
                 out[P_CLAWBACK] += back
+                out[P_PENALTY] += terms_row[T.penalty_cny]
     for k in range(N_LEVERS):
         out[P_PAID] += spend[k]
     out[P_RATION] = total_share
@@ -135,20 +146,9 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
 
 
 @kernel
-def handling_cost_cny(due_cny: float, terms_row, p) -> float:
-    """Yearly cost to the administration of handling the claims due: a share of them,
-    more when outcomes must be verified.
-    """
-    share = p[P.admin_cost_share]
-    if int(terms_row[T.conditionality]) == CONDITION_VERIFIED:
-        share += p[P.verification_cost_share]
-    return share * due_cny
-
-
-@kernel
 def _update_government(gov, firms, terms_row, due, paid_claims, collected, p) -> None:
-    """Effort moves toward its target (contest ratio, or the logit of the administration's
-    own payoff); firms learn the payout share.
+    """Effort moves toward its target (the chance implementing pays against the assessment,
+    or the logit of the administration's own payoff); firms learn the payout share.
     """
     n = firms.size.size
     training = 0
@@ -160,13 +160,13 @@ def _update_government(gov, firms, terms_row, due, paid_claims, collected, p) ->
             deep += 1
     integration = training / max(1, n)
     active = terms_row[T.budget_cny] > 0.0  # a package to run, even in a year it pays nothing
-    handling = handling_cost_cny(due, terms_row, p)
+    handling = handling_cost_cny(due, int(terms_row[T.conditionality]), p)
     if p[P.effort_rule] == EFFORT_PAYOFF:
         target = payoff_effort_target(
             p[P.assessment_weight_cny], integration, handling, paid_claims, collected, p, active
         )
     else:
-        target = effort_target(p[P.assessment_weight_cny], integration, handling, active)
+        target = effort_target(p[P.assessment_weight_cny], integration, handling, active, p)
     gov[G.effort] = min(1.0, max(0.0, update_effort(gov[G.effort], target, p)))
     gov[G.deep_last] = deep
     if due > 0.0 and p[P.learning] > 0.5:

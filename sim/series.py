@@ -61,6 +61,7 @@ SERIES_NAMES: tuple[str, ...] = (
     "effort",  # the government's implementation effort in this year's payments
     "overreporters",
     "clawback_cny",
+    "penalty_cny",  # credit-rating losses charged to caught false claimants (the firms' loss, not revenue)
     "enrolled_total",
     "in_school",
     "graduated_total",
@@ -117,6 +118,7 @@ S_PAYOUT = _INDEX["payout_belief"]
 S_EFFORT = _INDEX["effort"]
 S_OVERREPORT = _INDEX["overreporters"]
 S_CLAWBACK = _INDEX["clawback_cny"]
+S_PENALTY = _INDEX["penalty_cny"]
 S_ENROLLED = _INDEX["enrolled_total"]
 S_IN_SCHOOL = _INDEX["in_school"]
 S_GRADUATED = _INDEX["graduated_total"]

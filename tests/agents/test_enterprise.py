@@ -139,18 +139,19 @@ def test_the_tax_offset_is_expected_in_full_whatever_the_park_pays(p):
     assert deep_payoff(0.0) == pytest.approx(with_tax)  # the grant does not, at payout 0
 
 
-def test_overreporting_pays_only_when_audits_are_weak():
+def test_overreporting_pays_only_when_audits_are_weak(p):
     """Grant 50000, audits 30%, full clawback, penalty 20000: 50000*(1-0.3) - 0.3*20000
-    = 29000 > 0; with 100% audits: 0 - 20000 < 0. Only under activity conditionality."""
+    = 29000 > 0; with 100% audits: 0 - 20000 < 0. Nothing to gain under membership
+    conditionality (verified outcomes: tests/sim/test_government.py)."""
     row = np.zeros(N_TERMS)
     row[T.membership_cny], row[T.clawback_share], row[T.penalty_cny] = 50000, 1.0, 20000
     row[T.conditionality] = CONDITION_ACTIVITY
     row[T.audit_share] = 0.3
-    assert overreport_value_cny(row, 1.0, 1.0) == pytest.approx(29000)
+    assert overreport_value_cny(row, 1.0, 1.0, p) == pytest.approx(29000)
     row[T.audit_share] = 1.0
-    assert overreport_value_cny(row, 1.0, 1.0) == pytest.approx(-20000)
+    assert overreport_value_cny(row, 1.0, 1.0, p) == pytest.approx(-20000)
     row[T.conditionality] = CONDITION_MEMBERSHIP
-    assert overreport_value_cny(row, 1.0, 1.0) == 0.0
+    assert overreport_value_cny(row, 1.0, 1.0, p) == 0.0
 
 
 def test_inertia_limits_the_rise_to_one_level(p):
