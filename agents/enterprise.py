@@ -16,7 +16,15 @@ from numba import njit
 from agents.choice import imitates, logit_choice
 from agents.columns import Column
 from policies.params import P
-from policies.terms import CONDITION_ACTIVITY, CONDITION_MEMBERSHIP, ENTITLED, N_LEVERS, L, T
+from policies.terms import (
+    CONDITION_ACTIVITY,
+    CONDITION_MEMBERSHIP,
+    CONDITION_VERIFIED,
+    ENTITLED,
+    N_LEVERS,
+    L,
+    T,
+)
 
 N_DEPTHS = 5
 
@@ -218,6 +226,19 @@ def overreport_value_cny(terms_row: np.ndarray, payout_share: float, audit_effor
 
 
 @njit(cache=True)
+def rating_chance(conditionality: int, audit_share: float, effort: float) -> float:
+    """The chance that a depth-4 member hosting apprentices is verified as one this year,
+    and so given the credit-rating bonus (信用: a better rating with banks and in public
+    procurement, the firm's to use, not the park's money): under ``verified_outcome`` its
+    training is checked with its claims, as far as the administration's effort goes;
+    otherwise only an audit verifies it (``audit_share`` x effort).
+    """
+    if conditionality == CONDITION_VERIFIED:
+        return effort
+    return audit_share * effort
+
+
+@njit(cache=True)
 def lever_claims(
     out: np.ndarray,
     depth: int,
@@ -260,7 +281,6 @@ def lever_claims(
         out[L.land] = terms_row[T.land_share] * p[P.centre_land_share] * investment * land_need
         out[L.credit] = (
             terms_row[T.credit_interest_share] * p[P.financing_premium_share] * gap_cny * constrained
-            + terms_row[T.credit_rating_cny]
         )
         out[L.awards] = award_probability * terms_row[T.award_cny]
     cap = liability_cny * terms_row[T.tax_surcharge_share]
@@ -309,6 +329,9 @@ def expected_payoffs(
             else:
                 money += claims[k]
         out[depth] = private + payout_share * money + entitled
+        if depth == 4 and slots > 0:  # the rating, if its training is verified
+            chance = rating_chance(int(terms_row[T.conditionality]), terms_row[T.audit_share], audit_effort)
+            out[depth] += chance * terms_row[T.credit_rating_cny]
     out[1] += max(0.0, overreport_value_cny(terms_row, payout_share, audit_effort, p))
 
 

@@ -54,12 +54,14 @@ class Control:
 class Effect:
     """What switching the lever on must do, against the no-policy twin: ``settings``
     (block fields) switch it on at a telling amount; ``measure`` (a run-summary measure)
-    moves in ``direction`` (+1 up, -1 down).
+    moves in ``direction`` (+1 up, -1 down). ``governance``: package governance fields
+    the lever needs to act at all (the credit rating is given only to verified members).
     """
 
     settings: dict[str, Any]
     measure: str
     direction: int
+    governance: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,8 @@ LEVERS: tuple[Lever, ...] = (
         ),
         "Credit: interest subsidy (share of the premium)", "金融信用：贴息（融资溢价占比）",
         Control("interest_subsidy_share", "share"),
-        Effect({"interest_subsidy_share": 1.0, "rating_bonus_cny": 40000}, "deep_share", +1),
+        Effect({"interest_subsidy_share": 1.0, "rating_bonus_cny": 40000}, "deep_share", +1,
+               governance={"audit_rate_share": 1.0}),
     ),
     Lever(
         "awards", schema.Awards, "claim",

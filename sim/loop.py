@@ -52,6 +52,7 @@ from sim.payments import (
     P_OVERREPORTERS,
     P_PAID,
     P_PENALTY,
+    P_RATED,
     P_RATION,
     pay_and_audit,
     record_realized,
@@ -284,4 +285,5 @@ def _record_money(out, money, spend, gov, row) -> None:
     out[S.S_OVERREPORT] = money[P_OVERREPORTERS]
     out[S.S_CLAWBACK] = money[P_CLAWBACK]
     out[S.S_PENALTY] = money[P_PENALTY]
+    out[S.S_RATED] = money[P_RATED]
     out[S.S_MONEY] = row[T.any_money]

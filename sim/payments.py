@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from agents.draws import STREAM_AUDIT, uniform
-from agents.enterprise import expected_vacancies, lever_claims, private_net_cny, update_belief
+from agents.enterprise import expected_vacancies, lever_claims, private_net_cny, rating_chance, update_belief
 from agents.government import (
     G,
     audits,
@@ -30,8 +30,8 @@ from policies.params import EFFORT_PAYOFF, P
 from policies.terms import CONDITION_VERIFIED, ENTITLED, N_LEVERS, L, T
 
 # Scalars returned by ``pay_and_audit`` (float64[N_PAY]).
-P_DUE, P_PAID, P_RATION, P_OVERREPORTERS, P_CLAWBACK, P_PENALTY = range(6)
-N_PAY = 6
+P_DUE, P_PAID, P_RATION, P_OVERREPORTERS, P_CLAWBACK, P_PENALTY, P_RATED = range(7)
+N_PAY = 7
 
 
 @kernel
@@ -123,6 +123,11 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
             spend[k] += pay
             paid_firm[i] += pay
             out[P_DUE] += claims[i, k]
+        if firms.depth[i] == 4 and firms.apprentices[i] > 0 and terms_row[T.credit_rating_cny] > 0.0:
+            chance = rating_chance(int(terms_row[T.conditionality]), terms_row[T.audit_share], effort)
+            if uniform(key, STREAM_AUDIT, year, i, 2) < chance:  # verified: the rating, not cash
+                paid_firm[i] += terms_row[T.credit_rating_cny]
+                out[P_RATED] += 1
         if firms.overreport[i] == 1:
             out[P_OVERREPORTERS] += 1
             paid_falsely = claims[i, L.membership_grant] > 0.0

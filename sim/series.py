@@ -62,6 +62,7 @@ SERIES_NAMES: tuple[str, ...] = (
     "overreporters",
     "clawback_cny",
     "penalty_cny",  # credit-rating losses charged to caught false claimants (the firms' loss, not revenue)
+    "credit_rated",  # depth-4 members verified this year and given the credit-rating bonus (not cash)
     "enrolled_total",
     "in_school",
     "graduated_total",
@@ -119,6 +120,7 @@ S_EFFORT = _INDEX["effort"]
 S_OVERREPORT = _INDEX["overreporters"]
 S_CLAWBACK = _INDEX["clawback_cny"]
 S_PENALTY = _INDEX["penalty_cny"]
+S_RATED = _INDEX["credit_rated"]
 S_ENROLLED = _INDEX["enrolled_total"]
 S_IN_SCHOOL = _INDEX["in_school"]
 S_GRADUATED = _INDEX["graduated_total"]

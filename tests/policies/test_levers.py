@@ -37,9 +37,11 @@ def test_every_lever_pays_on_its_line_and_moves_its_measure(lever, city):
     """Each registered lever, switched on at its registry amount (policies/levers.py
     ``effect``), pays on its own budget line only and moves the measure it acts through
     in its documented direction, by more than twice the paired standard error, in two
-    cities. A lever that does nothing, or the opposite, fails here."""
+    cities, with the governance it needs to act (the credit rating: verified members). A
+    lever that does nothing, or the opposite, fails here."""
     over = [f"policy.{lever.name}.enabled=true", "policy.budget_cny_per_year=1e9"]
     over += [f"policy.{lever.name}.{field}={value}" for field, value in lever.effect.settings.items()]
+    over += [f"policy.governance.{field}={value}" for field, value in lever.effect.governance.items()]
     base, mod = paired(*over, replicates=16, city=city)
     assert mod[f"spend_{lever.name}"].sum() > 0
     others = [c for c in mod.columns if c.startswith("spend_") and c != f"spend_{lever.name}"]

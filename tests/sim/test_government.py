@@ -10,6 +10,7 @@ charged to anyone.
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from agents.enterprise import overreport_value_cny
@@ -104,3 +105,52 @@ def test_under_verified_outcomes_audits_deter_false_claims_and_penalties_are_cha
     )
     assert strict["hollow_share"].mean() < none["hollow_share"].mean()
     assert run("city.government.verification_miss_share=0")["overreporters"].sum() == 0
+
+
+def test_the_credit_rating_goes_to_verified_deep_members_by_hand(p):
+    """Under ``verified_outcome`` a deep member's training is checked with its claims, as
+    far as effort goes; otherwise only an audit verifies it. The expected rating (40,000
+    a year) enters depth 4's payoff at that chance, whatever the park is believed to pay
+    (it is no money of the park's)."""
+    from agents.enterprise import N_DEPTHS, expected_payoffs, rating_chance
+    from policies.terms import CONDITION_MEMBERSHIP, CONDITION_VERIFIED, N_LEVERS
+
+    assert rating_chance(CONDITION_VERIFIED, 0.0, 0.8) == pytest.approx(0.8)
+    assert rating_chance(CONDITION_MEMBERSHIP, 0.25, 0.8) == pytest.approx(0.2)
+    assert rating_chance(CONDITION_MEMBERSHIP, 0.0, 1.0) == 0.0
+
+    def deep(rating, audit, payout):
+        row = np.zeros(N_TERMS)
+        row[T.conditionality] = CONDITION_MEMBERSHIP
+        row[T.audit_share] = audit
+        row[T.credit_rating_cny] = rating
+        out, claims = np.empty(N_DEPTHS), np.empty(N_LEVERS)
+        expected_payoffs(out, claims, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 1e6, payout, 1.0, 0.0,
+                         row, p)  # fmt: skip
+        return out[4]
+
+    assert deep(40000.0, 0.25, 1.0) - deep(0.0, 0.25, 1.0) == pytest.approx(10000.0)
+    assert deep(40000.0, 0.25, 0.0) - deep(0.0, 0.25, 0.0) == pytest.approx(10000.0)
+    assert deep(40000.0, 0.0, 1.0) == pytest.approx(deep(0.0, 0.0, 1.0))
+
+
+@pytest.mark.parametrize("city", CITIES)
+def test_a_rating_no_one_verifies_does_nothing_and_a_verified_one_draws_firms_deep(city):
+    """A 40,000-yuan rating bonus with no audits under membership conditionality: no firm
+    is verified, so the runs are those without it to the last number. Verified (every
+    claim audited): deep members are rated, more firms go deep, and the park's credit
+    line pays nothing for it (the rating is not cash)."""
+    def runs(*over):
+        cfg = make_cfg(f"city={city}", "years=12", "policy=none", "policy.name=credit",
+                       "experiment.packages=[none]", "policy.budget_cny_per_year=1e9",
+                       "policy.credit.enabled=true", "policy.credit.interest_subsidy_share=0", *over)  # fmt: skip
+        series = simulate(cfg, seeds=range(6))[1]
+        return series[series["package"] == "credit"].reset_index(drop=True)
+
+    without, unverified = runs(), runs("policy.credit.rating_bonus_cny=40000")
+    pd.testing.assert_frame_equal(without, unverified)
+    assert unverified["credit_rated"].sum() == 0
+    audits = "policy.governance.audit_rate_share=1.0"
+    plain, rated = runs(audits), runs(audits, "policy.credit.rating_bonus_cny=40000")
+    assert rated["credit_rated"].sum() > 0 and rated["spend_credit_cny"].sum() == 0
+    assert rated["deep_share"].mean() > plain["deep_share"].mean()
