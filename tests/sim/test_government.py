@@ -140,6 +140,7 @@ def test_a_rating_no_one_verifies_does_nothing_and_a_verified_one_draws_firms_de
     is verified, so the runs are those without it to the last number. Verified (every
     claim audited): deep members are rated, more firms go deep, and the park's credit
     line pays nothing for it (the rating is not cash)."""
+
     def runs(*over):
         cfg = make_cfg(f"city={city}", "years=12", "policy=none", "policy.name=credit",
                        "experiment.packages=[none]", "policy.budget_cny_per_year=1e9",
