@@ -31,25 +31,36 @@ N_GOV = len(COLUMNS)
 
 
 @njit(cache=True)
-def handling_cost_cny(due_cny: float, conditionality: int, p) -> float:
+def handling_cost_cny(due_cny: float, terms_row, p) -> float:
     """The administration's yearly cost of running the package: a fixed part (the staff of
     the consortium's office, ``admin_fixed_cost_cny``) and the handling of the claims due,
     ``admin_cost_share`` of them plus ``verification_cost_share`` when outcomes must be
-    verified.
+    verified. With powers delegated to a running operating entity (赋权) the entity
+    handles the claims, at the cost of its own budget line, and the administration keeps
+    only the fixed part.
     """
+    if terms_row[T.empowered] > 0.5 and terms_row[T.entity] > 0.5:
+        return p[P.admin_fixed_cost_cny]
     share = p[P.admin_cost_share]
-    if conditionality == CONDITION_VERIFIED:
+    if int(terms_row[T.conditionality]) == CONDITION_VERIFIED:
         share += p[P.verification_cost_share]
     return p[P.admin_fixed_cost_cny] + share * due_cny
 
 
 @njit(cache=True)
-def effort_target(
-    assessment_weight_cny: float, integration: float, cost_cny: float, active: bool, p
-) -> float:
+def assessment_gain_cny(integration: float, terms_row, p) -> float:
+    """What implementing gains the administration in the upper level's assessment (考核):
+    the city's own weight plus what the package's assessment adds for the consortium
+    (``assessment_cny``), larger with visible integration (the share of firms training).
+    """
+    return (p[P.assessment_weight_cny] + terms_row[T.assessment_cny]) * (1.0 + integration)
+
+
+@njit(cache=True)
+def effort_target(gain_cny: float, cost_cny: float, active: bool, p) -> float:
     """Target effort: the chance that implementing pays the administration. Its gain is
-    the upper level's assessment (考核), larger with visible integration; its cost,
-    running the package and handling the claims (:func:`handling_cost_cny`). A logit of
+    the upper level's assessment (考核, :func:`assessment_gain_cny`); its cost, running the
+    package and handling the claims (:func:`handling_cost_cny`). A logit of
     gain − cost whose noise is ``effort_noise_share`` of the stakes (gain + cost): even
     at 0.5 when gain and cost are equal, small when the gain falls short of the cost (at
     the default 0.1: 0.25 at a gain of 0.8 times the cost, 0.03 at half, 5e-5 at none),
@@ -59,27 +70,25 @@ def effort_target(
     """
     if not active:
         return 1.0
-    gain = assessment_weight_cny * (1.0 + integration)
-    stakes = gain + cost_cny
+    stakes = gain_cny + cost_cny
     if stakes <= 0.0:
         return 0.5  # nothing at stake either way (only with no fixed cost of running it)
-    return 1.0 / (1.0 + np.exp(-(gain - cost_cny) / (p[P.effort_noise_share] * stakes)))
+    return 1.0 / (1.0 + np.exp(-(gain_cny - cost_cny) / (p[P.effort_noise_share] * stakes)))
 
 
 @njit(cache=True)
 def payoff_effort_target(
-    assessment_weight_cny: float, integration: float, cost_cny: float, paid_cny: float,
-    collected_cny: float, p, active: bool,
-) -> float:  # fmt: skip
+    gain_cny: float, cost_cny: float, paid_cny: float, collected_cny: float, p, active: bool
+) -> float:
     """Target effort as a logit of the administration's own net payoff of implementing:
-    the upper level's assessment reward (larger with visible integration) and what it
-    claws back, less the cost of running the package and handling claims and its own share
+    the upper level's assessment reward (:func:`assessment_gain_cny`) and what it claws
+    back, less the cost of running the package and handling claims and its own share
     (``fiscal_burden_share``) of the money paid out. Passive implementation earns 0.
     The government side of the three-party game (docs/VALIDATION.md §1).
     """
     if not active:
         return 1.0
-    net = assessment_weight_cny * (1.0 + integration) + collected_cny - cost_cny
+    net = gain_cny + collected_cny - cost_cny
     net -= p[P.fiscal_burden_share] * paid_cny
     return 1.0 / (1.0 + np.exp(-net / p[P.effort_scale_cny]))
 
@@ -91,10 +100,11 @@ def starting_effort(terms_row, p) -> float:
     city's effort rule.
     """
     active = terms_row[T.budget_cny] > 0.0
-    handling = handling_cost_cny(0.0, int(terms_row[T.conditionality]), p)
+    handling = handling_cost_cny(0.0, terms_row, p)
+    gain = assessment_gain_cny(0.0, terms_row, p)
     if p[P.effort_rule] == EFFORT_PAYOFF:
-        return payoff_effort_target(p[P.assessment_weight_cny], 0.0, handling, 0.0, 0.0, p, active)
-    return effort_target(p[P.assessment_weight_cny], 0.0, handling, active, p)
+        return payoff_effort_target(gain, handling, 0.0, 0.0, p, active)
+    return effort_target(gain, handling, active, p)
 
 
 @njit(cache=True)

@@ -33,24 +33,38 @@ class Interrupted(KeyboardInterrupt):
         self.signum = signum
 
 
-def _raise_interrupted(signum: int, _frame: Any) -> None:
-    raise Interrupted(signum)
-
-
 def run_interruptible(program: str, body: Callable[[], Any], resume: str) -> None:
     """Run a command's ``body`` so that SIGTERM stops it as Ctrl-C does: one line on stderr
     (the notes the interruption collected on its way, else that what was complete is
     kept, then ``resume``: how to go on), and the shell's status for the signal (130 for
     SIGINT, 143 for SIGTERM), never a traceback.
 
+    A signal is also remembered, so that one whose ``KeyboardInterrupt`` was raised where
+    it could not propagate (in a finalizer, where Python prints it and goes on) still
+    stops the command once the body returns; such an interrupt is not printed.
+
     It exits without joining the process pools' threads: a pool whose workers were killed
     while one was sending a result has its manager thread blocked for ever on the rest of
     that message (Python 3.11), and joining it, as the interpreter does on a normal exit,
     would hang.
     """
-    previous = signal.signal(signal.SIGTERM, _raise_interrupted)
+    received: list[int] = []
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        received.append(signum)
+        raise Interrupted(signum)
+
+    def unraisable(hook: Any) -> None:
+        if not (isinstance(hook.exc_value, KeyboardInterrupt) and received):
+            default_hook(hook)
+
+    default_hook = sys.unraisablehook
+    previous = {signum: signal.signal(signum, on_signal) for signum in (signal.SIGTERM, signal.SIGINT)}
+    sys.unraisablehook = unraisable
     try:
         body()
+        if received:  # raised where it was swallowed: stop as asked all the same
+            raise Interrupted(received[0])
     except KeyboardInterrupt as error:
         signum = error.signum if isinstance(error, Interrupted) else int(signal.SIGINT)
         kept = "; ".join(getattr(error, "__notes__", [])) or "what was complete is kept"
@@ -61,7 +75,9 @@ def run_interruptible(program: str, body: Callable[[], Any], resume: str) -> Non
         logging.shutdown()
         os._exit(128 + signum)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        sys.unraisablehook = default_hook
 
 
 def die_with_parent(parent: int) -> None:

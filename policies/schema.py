@@ -198,6 +198,12 @@ class Governance:
     clawback_share: float = share(1.0)  # share of an unjustified payment recovered
     penalty_cny: float = amount(0.0)  # credit-rating loss of a caught over-reporter
     school_kpi: SchoolKpi = SchoolKpi.agreements
+    # 考核: yuan a year the upper level's assessment adds for the consortium when it counts
+    # the park's work on it (纳入区域高质量发展综合考核, seed 001), on top of the city's own weight
+    assessment_cny: float = amount(0.0)
+    # 赋权: the operating entity manages the special funds (seed 000's 赋权清单): it handles
+    # the claims, and the administration keeps only its fixed cost. Needs the entity.
+    empowered_entity: bool = False
     payback_clause: bool = False  # 服务期: training-cost repayment if a trainee leaves early
     payback_service_years: int = integer(3, maximum=30)
     # what a trainee who leaves within the service period repays of the training cost the host

@@ -85,6 +85,11 @@ def _check_value(path: str, value: Any, meta: Any) -> None:
 
 
 def _check_package(package: Any, prefix: str) -> None:
+    if package.governance.empowered_entity and not package.entity.enabled:
+        raise ConfigError(
+            f"{prefix}.governance.empowered_entity",
+            "needs entity.enabled: true (powers are delegated to the operating entity)",
+        )
     for f in dataclasses.fields(Package):
         lever = getattr(package, f.name)
         if isinstance(_default(f), Lever) and lever.end_year is not None:

@@ -16,6 +16,7 @@ from agents.draws import STREAM_AUDIT, uniform
 from agents.enterprise import expected_vacancies, lever_claims, private_net_cny, rating_chance, update_belief
 from agents.government import (
     G,
+    assessment_gain_cny,
     audits,
     effort_target,
     handling_cost_cny,
@@ -165,13 +166,12 @@ def _update_government(gov, firms, terms_row, due, paid_claims, collected, p) ->
             deep += 1
     integration = training / max(1, n)
     active = terms_row[T.budget_cny] > 0.0  # a package to run, even in a year it pays nothing
-    handling = handling_cost_cny(due, int(terms_row[T.conditionality]), p)
+    handling = handling_cost_cny(due, terms_row, p)
+    gain = assessment_gain_cny(integration, terms_row, p)
     if p[P.effort_rule] == EFFORT_PAYOFF:
-        target = payoff_effort_target(
-            p[P.assessment_weight_cny], integration, handling, paid_claims, collected, p, active
-        )
+        target = payoff_effort_target(gain, handling, paid_claims, collected, p, active)
     else:
-        target = effort_target(p[P.assessment_weight_cny], integration, handling, active, p)
+        target = effort_target(gain, handling, active, p)
     gov[G.effort] = min(1.0, max(0.0, update_effort(gov[G.effort], target, p)))
     gov[G.deep_last] = deep
     if due > 0.0 and p[P.learning] > 0.5:

@@ -154,3 +154,42 @@ def test_sigterm_while_the_report_draws_ends_its_workers_and_writes_no_page(tmp_
     assert not (folder / "report" / "report.html").exists()
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0 and (folder / "report" / "report.html").exists()
+
+
+_SWALLOWED = """
+import os, signal, sys, time
+from experiments.processes import run_interruptible
+
+class Finalized:
+    def __del__(self):  # a signal handled here raises where Python can only print it
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.2)
+
+def body():
+    if sys.argv[1] == "caught":
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)
+        except KeyboardInterrupt:
+            pass  # caught on the way, as a library might
+    else:
+        Finalized()
+    print("body returned")
+
+run_interruptible("prog", body, "run it again")
+"""
+
+
+@pytest.mark.parametrize("where", ["caught", "finalizer"])
+def test_a_ctrl_c_swallowed_on_the_way_still_stops_with_one_line(where):
+    """Seen once under load: a Ctrl-C to a sweep ended it with status 0, the interrupt lost
+    where it was raised. A KeyboardInterrupt caught by the body, or raised in a finalizer
+    (which Python prints and drops), still ends the command with 130 and one line."""
+    done = subprocess.run([sys.executable, "-c", _SWALLOWED, where], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)  # fmt: skip
+    assert done.returncode == 130, done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    assert (
+        done.stderr.strip().splitlines()[-1]
+        == "prog: interrupted (SIGINT); what was complete is kept; run it again"
+    )

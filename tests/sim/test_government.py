@@ -33,13 +33,13 @@ def test_effort_is_the_chance_implementing_pays_by_hand(p):
     equal; 1 / (1 + e^(1/0.1 x 0.5/1.5)) at half the cost; 1 / (1 + e^10) with no gain at
     all (no point written in: it is the same formula); rising with the gain."""
     assert p[P.effort_noise_share] == 0.1
-    assert effort_target(1e6, 0.0, 1e6, True, p) == pytest.approx(0.5)
-    assert effort_target(0.5e6, 0.0, 1e6, True, p) == pytest.approx(1 / (1 + math.exp(0.5 / 0.15)))
-    assert effort_target(0.0, 0.0, 1e6, True, p) == pytest.approx(1 / (1 + math.exp(10.0)))
+    assert effort_target(1e6, 1e6, True, p) == pytest.approx(0.5)
+    assert effort_target(0.5e6, 1e6, True, p) == pytest.approx(1 / (1 + math.exp(0.5 / 0.15)))
+    assert effort_target(0.0, 1e6, True, p) == pytest.approx(1 / (1 + math.exp(10.0)))
     gains = np.linspace(0.0, 4e6, 41)
-    efforts = [effort_target(g, 0.0, 1e6, True, p) for g in gains]
+    efforts = [effort_target(g, 1e6, True, p) for g in gains]
     assert all(b > a for a, b in zip(efforts, efforts[1:], strict=False))
-    assert effort_target(0.0, 0.0, 1e6, False, p) == 1.0  # no package to run
+    assert effort_target(0.0, 1e6, False, p) == 1.0  # no package to run
 
 
 def _runs(city, *over, package="apprentice_subsidy", years=12):
@@ -155,3 +155,57 @@ def test_a_rating_no_one_verifies_does_nothing_and_a_verified_one_draws_firms_de
     plain, rated = runs(audits), runs(audits, "policy.credit.rating_bonus_cny=40000")
     assert rated["credit_rated"].sum() > 0 and rated["spend_credit_cny"].sum() == 0
     assert rated["deep_share"].mean() > plain["deep_share"].mean()
+
+
+def test_delegated_powers_leave_the_administration_only_its_fixed_cost(p):
+    """赋权 with a running entity: the entity handles the claims, the administration's
+    cost is its 300,000 fixed; without the entity running, or not delegated, it handles
+    15% of 2 million due as well."""
+    from agents.government import handling_cost_cny
+
+    row = np.zeros(N_TERMS)
+    assert handling_cost_cny(2e6, row, p) == pytest.approx(300000 + 0.15 * 2e6)
+    row[T.empowered] = 1.0
+    assert handling_cost_cny(2e6, row, p) == pytest.approx(300000 + 0.15 * 2e6)
+    row[T.entity] = 1.0
+    assert handling_cost_cny(2e6, row, p) == pytest.approx(300000)
+
+
+@pytest.mark.parametrize("city", CITIES)
+def test_counting_the_consortium_in_the_assessment_gets_a_reluctant_government_to_pay(city):
+    """考核 as a lever: a city whose own assessment weight (200,000) is below its handling
+    cost barely pays its apprentice subsidy; the upper level adding 0.5, 2 and 8 million
+    yuan a year for the consortium raises the share of claims paid at each step, and
+    training with it."""
+    paid, training = [], []
+    for added in (0.0, 5e5, 2e6, 8e6):
+        runs = _runs(city, "city.government.assessment_weight_cny=2e5",
+                     f"policy.governance.assessment_cny={added}")  # fmt: skip
+        paid.append(runs["fiscal_cost_cny"].sum() / runs["due_cny"].sum() / runs["ration_share"].mean())
+        training.append(runs["training_share"].mean())
+    assert all(b > a for a, b in zip(paid, paid[1:], strict=False)), paid
+    assert training[-1] > training[0], training
+
+
+@pytest.mark.parametrize("city", CITIES)
+def test_delegating_the_funds_to_the_entity_gets_claims_paid_where_the_park_would_not(city):
+    """赋权: with the entity running and the park's own gain (500,000 a year) about its
+    handling cost, delegating the claims to the entity leaves the park only its fixed
+    cost: more of the claims are paid and more firms train. At the shipped weight, where
+    the park pays anyway, it changes little."""
+    entity = ("policy.entity.enabled=true", "city.government.assessment_weight_cny=5e5")
+    kept = _runs(city, *entity)
+    delegated = _runs(city, *entity, "policy.governance.empowered_entity=true")
+    share = [
+        (r["fiscal_cost_cny"] - r["spend_entity_cny"]).sum() / r["due_cny"].sum() for r in (kept, delegated)
+    ]
+    assert share[1] > share[0], share
+    assert delegated["training_share"].mean() > kept["training_share"].mean()
+
+
+def test_delegating_powers_with_no_entity_is_refused_naming_the_field():
+    from policies.validate import ConfigError, validate
+
+    with pytest.raises(ConfigError) as error:
+        validate(make_cfg("policy=apprentice_subsidy", "policy.governance.empowered_entity=true"))
+    assert error.value.field.endswith("governance.empowered_entity")
