@@ -31,8 +31,8 @@ N_DEPTHS = 5
 # State columns of the core's firm table (docs/ODD.md §2 is made from this).
 COLUMNS: dict[str, Column] = {
     "sector": Column("int16", "sector index; the matching major has the same index", drawn=True),
-    "chain": Column("int8", "chain position 0 upstream, 1 mid-stream, 2 downstream (set from the sector; "
-                    "no behaviour uses it)", drawn=True),
+    "chain": Column("int8", "chain position 0 upstream, 1 mid-stream, 2 downstream (set from the sector): "
+                    "a firm supplies the lead firms at its position or further down", drawn=True),
     "lead": Column("int8", "1 for a lead firm (链主/龙头)", drawn=True),
     "size": Column("float64", "employees", drawn=True),
     "wage_cny": Column("float64", "yearly skilled wage offered", drawn=True),
@@ -140,6 +140,7 @@ def private_net_cny(
     training_capital_cny: float,
     constrained: int,
     land_need: int,
+    supplier_cny: float,
     terms_row: np.ndarray,
     p,
 ) -> float:
@@ -150,13 +151,15 @@ def private_net_cny(
     ``hire_value_cny``, of which the worker takes the general part through the wage,
     ``skill_generality_share``) spread over the programme, weighted by the expected
     retention.
-    Relationship capital and an operating entity lower the costs of coordination.
+    Relationship capital and an operating entity lower the costs of coordination. A
+    member also gains ``supplier_cny`` from the lead firms it supplies that train
+    (:func:`supplier_benefit_cny`).
     """
     if depth == 0:
         return 0.0
     coordination = 1.0 - p[P.entity_coordination_relief_share] * terms_row[T.entity]
     relief = 1.0 - p[P.relationship_cost_relief_share] * relationship
-    net = p[P.membership_benefit_cny] - p[P.membership_cost_cny] * coordination
+    net = p[P.membership_benefit_cny] + supplier_cny - p[P.membership_cost_cny] * coordination
     if depth >= 2:
         net += p[P.screening_value_cny_per_vacancy] * expected_vacancies
         net -= p[P.shallow_cost_cny] * coordination
@@ -176,6 +179,37 @@ def private_net_cny(
         net -= gap * capital_cost_share(constrained, p) + kept * p[P.centre_depreciation_share]
         net -= p[P.codesign_cost_cny] * relief * coordination
     return net
+
+
+@njit(cache=True)
+def lead_counts(depth, lead, chain) -> tuple[np.ndarray, np.ndarray]:
+    """For each chain position, the lead firms (链主) a firm there can supply (those at its
+    position or further downstream) and how many of them train (depth >= 3).
+    """
+    leads = np.zeros(3)
+    training = np.zeros(3)
+    for i in range(depth.size):
+        if lead[i] == 1:
+            for c in range(chain[i] + 1):
+                leads[c] += 1.0
+                if depth[i] >= 3:
+                    training[c] += 1.0
+    return leads, training
+
+
+@njit(cache=True)
+def supplier_benefit_cny(chain: int, is_lead: int, trains: bool, leads, training, p) -> float:
+    """What being a member is worth to a firm for the lead firms it supplies (seed 000: the
+    链主 organise their chain in the consortium): ``lead_supplier_benefit_cny`` times the
+    share of those lead firms (its position or further down, itself left out; from
+    :func:`lead_counts`) that train, whose standards, orders and shared training reach
+    their suppliers through the consortium.
+    """
+    n = leads[chain] - is_lead
+    if n <= 0.0:
+        return 0.0
+    deep = training[chain] - (1.0 if is_lead == 1 and trains else 0.0)
+    return p[P.lead_supplier_benefit_cny] * deep / n
 
 
 @njit(cache=True)
@@ -304,6 +338,7 @@ def expected_payoffs(
     payout_share: float,
     audit_effort: float,
     award_probability: float,
+    supplier_cny: float,
     terms_row: np.ndarray,
     p,
 ) -> None:
@@ -313,7 +348,7 @@ def expected_payoffs(
     for depth in range(N_DEPTHS):
         private = private_net_cny(
             depth, size, expected_vacancies, productive_share, retention_belief, hire_value_cny,
-            relationship, training_capital_cny, constrained, land_need, terms_row, p,
+            relationship, training_capital_cny, constrained, land_need, supplier_cny, terms_row, p,
         )  # fmt: skip
         slots = apprentice_slots(size, depth, p)
         hires = slots * retention_belief / p[P.programme_years]

@@ -319,6 +319,7 @@ class Behaviour:
     prior_retention_share: float = share(0.6)
     prior_payout_share: float = share(1.0)  # promised terms taken at face value at first
     membership_benefit_cny: float = amount(4000.0)
+    lead_supplier_benefit_cny: float = amount(8000.0)  # a member's gain when the lead firms it supplies train
     membership_cost_cny: float = amount(8000.0)
     shallow_cost_cny: float = amount(20000.0)
     screening_value_cny_per_vacancy: float = amount(2500.0)

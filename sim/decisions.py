@@ -15,7 +15,9 @@ from agents.enterprise import (
     expected_vacancies,
     imitate_depth,
     kept_worth,
+    lead_counts,
     overreport_value_cny,
+    supplier_benefit_cny,
     update_belief,
 )
 from agents.government import G
@@ -86,6 +88,7 @@ def firms_choose(key, year, firms, city, gov, terms_row, p) -> None:
     n = firms.size.size
     imitation = p[P.decision_rule] == RULE_IMITATION and year > 0
     last_depth = firms.depth.copy()
+    leads, training = lead_counts(last_depth, firms.lead, firms.chain)  # last year's lead firms
     for i in range(n):
         if imitation and uniform(key, STREAM_FIRM_CHOICE, year, i, 1) >= p[P.imitation_exploration_share]:
             peer = min(n - 1, int(uniform(key, STREAM_FIRM_CHOICE, year, i, 2) * n))
@@ -99,12 +102,14 @@ def firms_choose(key, year, firms, city, gov, terms_row, p) -> None:
             continue
         sector = firms.sector[i]
         vacancies = expected_vacancies(firms.size[i], city.sector_growth[sector], year, p)
+        trains = last_depth[i] >= 3
+        supplier = supplier_benefit_cny(int(firms.chain[i]), int(firms.lead[i]), trains, leads, training, p)
         expected_payoffs(
             payoffs, claims, firms.size[i], vacancies, firms.productive_share[i],
             firms.retention_belief[i], firms.hire_value_cny[i], firms.relationship[i],
             firms.training_capital_cny[i],
             firms.constrained[i], firms.land_need[i], firms.liability_cny[i], payout, effort,
-            award_probability, terms_row, p,
+            award_probability, supplier, terms_row, p,
         )  # fmt: skip
         u = uniform(key, STREAM_FIRM_CHOICE, year, i, 0)
         depth = choose_depth(payoffs, firms.depth[i], u, p)

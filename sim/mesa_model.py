@@ -40,7 +40,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from agents.enterprise import apprentice_slots, overreport_value_cny
+from agents.enterprise import apprentice_slots, lead_counts, overreport_value_cny, supplier_benefit_cny
 from agents.mesa_enterprise import Enterprise
 from agents.mesa_government import Government
 from agents.mesa_school import School
@@ -215,8 +215,16 @@ class ConsortiumModel(mesa.Model):
         p, gov, n = self.p, self.government, len(self.firms)
         payout = gov.payout_belief if p[P.learning] > 0.5 else p[P.prior_payout_share]
         contenders = max(1.0, gov.deep_last, p[P.award_contenders_prior_share] * n)
-        self.last_depth[:] = self.tables.firms.depth
+        firms = self.tables.firms
+        self.last_depth[:] = firms.depth
+        leads, training = lead_counts(self.last_depth, firms.lead, firms.chain)  # last year's lead firms
+        trains = self.last_depth >= 3
+        supplier = np.array([
+            supplier_benefit_cny(int(firms.chain[i]), int(firms.lead[i]), bool(trains[i]), leads, training, p)
+            for i in range(n)
+        ])  # fmt: skip
         return _Context(
+            supplier=supplier,
             payout=payout,
             effort=gov.effort,
             award_probability=min(1.0, self.row[T.award_count] / contenders),

@@ -13,7 +13,15 @@ from __future__ import annotations
 import numpy as np
 
 from agents.draws import STREAM_AUDIT, uniform
-from agents.enterprise import expected_vacancies, lever_claims, private_net_cny, rating_chance, update_belief
+from agents.enterprise import (
+    expected_vacancies,
+    lead_counts,
+    lever_claims,
+    private_net_cny,
+    rating_chance,
+    supplier_benefit_cny,
+    update_belief,
+)
 from agents.government import (
     G,
     assessment_gain_cny,
@@ -184,12 +192,15 @@ def record_realized(year, firms, city, terms_row, paid_firm, p) -> None:
     """Each firm's payoff as lived this year, before its capital moves: the private net
     of the depth it held, plus the money it was paid (what imitation compares).
     """
+    leads, training = lead_counts(firms.depth, firms.lead, firms.chain)  # this year's lead firms
     for i in range(firms.size.size):
         vacancies = expected_vacancies(firms.size[i], city.sector_growth[firms.sector[i]], year, p)
+        supplier = supplier_benefit_cny(int(firms.chain[i]), int(firms.lead[i]), firms.depth[i] >= 3, leads,
+                                        training, p)  # fmt: skip
         firms.realized_cny[i] = paid_firm[i] + private_net_cny(
             np.int64(firms.depth[i]), firms.size[i], vacancies, firms.productive_share[i],  # type: ignore[arg-type]
             firms.retention_belief[i], firms.hire_value_cny[i], firms.relationship[i],
-            firms.training_capital_cny[i], firms.constrained[i], firms.land_need[i], terms_row, p,
+            firms.training_capital_cny[i], firms.constrained[i], firms.land_need[i], supplier, terms_row, p,
         )  # fmt: skip
 
 

@@ -38,22 +38,22 @@ def test_private_net_at_depth_three_by_hand(p):
     """Default behaviour, 200 employees, 8 vacancies, productive share 0.7, belief 0.6:
     members 4000 - 8000; shallow +2500*8 - 20000; 4 apprentices x ((0.7-1)*50000 +
     0.6*(30000+20000)/3) = 4 x (-5000) ; trainer -20000. Total -44000."""
-    net = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, np.zeros(N_TERMS), p)
+    net = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 0.0, np.zeros(N_TERMS), p)
     assert net == pytest.approx(4000 - 8000 + 2500 * 8 - 20000 + 4 * (-15000 + 10000) - 20000)
 
 
 def test_relationship_capital_relieves_trainer_cost(p):
     """Full relationship capital saves 60% of the trainer cost: +12000 at depth 3."""
-    cold = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, np.zeros(N_TERMS), p)
-    warm = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 20000.0, 1.0, 0.0, 0, 1, np.zeros(N_TERMS), p)
+    cold = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 0.0, np.zeros(N_TERMS), p)
+    warm = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 20000.0, 1.0, 0.0, 0, 1, 0.0, np.zeros(N_TERMS), p)
     assert warm - cold == pytest.approx(0.6 * 20000)
 
 
 def test_sunk_training_centre_is_cheaper_to_keep(p):
     """Depth 4 without a centre pays the full capital cost (0.1 + 0.04) x 300000; with a
     full centre only its depreciation 0.1 x 300000."""
-    none = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, np.zeros(N_TERMS), p)
-    built = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 300000.0, 0, 1, np.zeros(N_TERMS), p)
+    none = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 0.0, np.zeros(N_TERMS), p)
+    built = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 300000.0, 0, 1, 0.0, np.zeros(N_TERMS), p)
     assert built - none == pytest.approx(0.14 * 300000 - 0.1 * 300000)
 
 
@@ -66,8 +66,8 @@ def test_a_centre_on_land_the_firm_has_costs_less(p):
 
     assert (centre_size_cny(1, p), centre_size_cny(0, p)) == (pytest.approx(300000), pytest.approx(180000))
     assert centre_gap_cny(100000.0, 0, p) == pytest.approx(80000) and centre_gap_cny(200000.0, 0, p) == 0.0
-    needs = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, np.zeros(N_TERMS), p)
-    has = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 0, np.zeros(N_TERMS), p)
+    needs = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 0.0, np.zeros(N_TERMS), p)
+    has = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 0, 0.0, np.zeros(N_TERMS), p)
     assert has - needs == pytest.approx(0.14 * 120000)
 
 
@@ -127,7 +127,7 @@ def test_the_tax_offset_is_expected_in_full_whatever_the_park_pays(p):
     args = (200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 0, 1e8)
 
     def deep_payoff(payout: float) -> float:
-        expected_payoffs(payoffs, claims, *args, payout, 0.0, 0.0, row, p)
+        expected_payoffs(payoffs, claims, *args, payout, 0.0, 0.0, 0.0, row, p)
         return float(payoffs[4])
 
     with_tax = deep_payoff(0.0)
@@ -202,7 +202,7 @@ def test_a_full_land_discount_makes_a_firm_that_needs_land_like_one_that_has_it(
 
     def deep(land_need: int) -> float:
         expected_payoffs(payoffs, claims, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, land_need, 1e8,
-                         1.0, 0.0, 0.0, row, p)  # fmt: skip
+                         1.0, 0.0, 0.0, 0.0, row, p)  # fmt: skip
         return float(payoffs[4])
 
     assert deep(0) - deep(1) == pytest.approx(0.14 * 120000)
@@ -230,3 +230,28 @@ def test_what_keeping_graduates_cost_comes_off_what_the_firm_learns_it_kept(p):
     assert kept_worth(4.0, 25000.0, 20000.0, p) == pytest.approx(3.5)
     assert kept_worth(4.0, -10000.0, 20000.0, p) == pytest.approx(4.2)
     assert kept_worth(0.0, 25000.0, 20000.0, p) == 0.0
+
+
+def test_what_training_lead_firms_are_worth_to_their_suppliers_by_hand(p):
+    """Lead firms at positions 0 (training), 1 (not) and 2 (training): a firm at position 0
+    can supply all three, two of which train: 2/3 of 8,000; at 1 it supplies those at 1
+    and 2: 1/2; at 2, only the one at 2: all of it. The lead firm at 2 itself supplies no
+    other at its position or below it: nothing. The benefit is added to a member's net
+    (depth 1 upward), not to a non-member's."""
+    from agents.enterprise import lead_counts, supplier_benefit_cny
+
+    depth = np.array([3, 2, 4, 1, 1, 1], np.int8)
+    lead = np.array([1, 1, 1, 0, 0, 0], np.int8)
+    chain = np.array([0, 1, 2, 0, 1, 2], np.int8)
+    leads, training = lead_counts(depth, lead, chain)
+    assert list(leads) == [3, 2, 1] and list(training) == [2, 1, 1]
+    assert supplier_benefit_cny(0, 0, False, leads, training, p) == pytest.approx(8000 * 2 / 3)
+    assert supplier_benefit_cny(1, 0, False, leads, training, p) == pytest.approx(4000)
+    assert supplier_benefit_cny(2, 0, False, leads, training, p) == pytest.approx(8000)
+    assert supplier_benefit_cny(2, 1, True, leads, training, p) == 0.0
+    assert supplier_benefit_cny(0, 1, True, leads, training, p) == pytest.approx(4000)  # the other two
+    member = private_net_cny(1, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 8000.0, np.zeros(N_TERMS), p)
+    assert member == pytest.approx(4000 + 8000 - 8000)
+    assert (
+        private_net_cny(0, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 8000.0, np.zeros(N_TERMS), p) == 0.0
+    )
