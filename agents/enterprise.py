@@ -368,6 +368,9 @@ def expected_payoffs(
             chance = rating_chance(int(terms_row[T.conditionality]), terms_row[T.audit_share], audit_effort)
             out[depth] += chance * terms_row[T.credit_rating_cny]
     out[1] += max(0.0, overreport_value_cny(terms_row, payout_share, audit_effort, p))
+    out[1] -= (
+        terms_row[T.audit_share] * audit_effort * terms_row[T.paper_penalty_cny]
+    )  # a paper member's sanction
 
 
 @njit(cache=True)

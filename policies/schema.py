@@ -197,6 +197,8 @@ class Governance:
     audit_rate_share: float = share(0.0)  # share of activity claims audited
     clawback_share: float = share(1.0)  # share of an unjustified payment recovered
     penalty_cny: float = amount(0.0)  # credit-rating loss of a caught over-reporter
+    # 动态调整/退出: credit-rating loss of a member an audit finds doing nothing (depth 1)
+    paper_penalty_cny: float = amount(0.0)
     school_kpi: SchoolKpi = SchoolKpi.agreements
     # 考核: yuan a year the upper level's assessment adds for the consortium when it counts
     # the park's work on it (纳入区域高质量发展综合考核, seed 001), on top of the city's own weight

@@ -151,6 +151,11 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
                 )  # the credit-rating loss: the firm's, not cash
                 out[P_CLAWBACK] += back
                 out[P_PENALTY] += terms_row[T.penalty_cny]
+        sanction = terms_row[T.paper_penalty_cny]
+        if firms.depth[i] == 1 and sanction > 0.0:  # a paper member found doing nothing (the same audit)
+            if audits(uniform(key, STREAM_AUDIT, year, i, 0), terms_row[T.audit_share], effort):
+                paid_firm[i] -= sanction
+                out[P_PENALTY] += sanction
     for k in range(N_LEVERS):
         out[P_PAID] += spend[k]
     out[P_RATION] = total_share

@@ -209,3 +209,42 @@ def test_delegating_powers_with_no_entity_is_refused_naming_the_field():
     with pytest.raises(ConfigError) as error:
         validate(make_cfg("policy=apprentice_subsidy", "policy.governance.empowered_entity=true"))
     assert error.value.field.endswith("governance.empowered_entity")
+
+
+def test_a_paper_members_sanction_is_expected_at_the_audit_chance_by_hand(p):
+    """Audits of 30% at full effort and a 50,000 sanction: depth 1 is worth 15,000 less;
+    no other depth moves."""
+    from agents.enterprise import N_DEPTHS, expected_payoffs
+    from policies.terms import N_LEVERS
+
+    def payoffs(sanction):
+        row = np.zeros(N_TERMS)
+        row[T.audit_share] = 0.3
+        row[T.paper_penalty_cny] = sanction
+        out, claims = np.empty(N_DEPTHS), np.empty(N_LEVERS)
+        expected_payoffs(out, claims, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 1e6, 1.0, 1.0, 0.0,
+                         0.0, row, p)  # fmt: skip
+        return out
+
+    change = payoffs(50000.0) - payoffs(0.0)
+    assert change[1] == pytest.approx(-15000.0)
+    assert np.allclose(np.delete(change, 1), 0.0)
+
+
+@pytest.mark.parametrize("city", CITIES)
+def test_sanctioning_paper_members_found_on_audit_empties_the_paper_consortium(city):
+    """Membership grant (50,000 to every member), 30% of members audited: a sanction of
+    0, 20,000 and 60,000 yuan leaves no more paper members at each step and fewer at the
+    largest, and is charged to those found; with no audit it does nothing at all."""
+
+    def run(*over):
+        return _runs(city, "policy.governance.audit_rate_share=0.3", *over, package="membership_grant")
+
+    hollow = [
+        run(f"policy.governance.paper_penalty_cny={s}")["hollow_share"].mean() for s in (0, 20000, 60000)
+    ]
+    assert hollow[0] >= hollow[1] >= hollow[2] and hollow[2] < hollow[0] - 0.02, hollow
+    assert run("policy.governance.paper_penalty_cny=60000")["penalty_cny"].sum() > 0
+    unaudited = _runs(city, "policy.governance.paper_penalty_cny=60000", package="membership_grant")
+    plain = _runs(city, package="membership_grant")
+    pd.testing.assert_frame_equal(unaudited.reset_index(drop=True), plain.reset_index(drop=True))
