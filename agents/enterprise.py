@@ -141,6 +141,7 @@ def private_net_cny(
     constrained: int,
     land_need: int,
     supplier_cny: float,
+    served_share: float,
     terms_row: np.ndarray,
     p,
 ) -> float:
@@ -153,7 +154,9 @@ def private_net_cny(
     retention.
     Relationship capital and an operating entity lower the costs of coordination. A
     member also gains ``supplier_cny`` from the lead firms it supplies that train
-    (:func:`supplier_benefit_cny`).
+    (:func:`supplier_benefit_cny`). The technology platform's benefit reaches a training
+    firm with ``served_share``, what the research institutes can serve
+    (:func:`platform_served_share`).
     """
     if depth == 0:
         return 0.0
@@ -172,13 +175,26 @@ def private_net_cny(
         per_apprentice = (share - 1.0) * p[P.apprentice_gross_cost_cny] + retention_belief * recruitment
         net += apprentice_slots(size, depth, p) * per_apprentice
         net -= p[P.trainer_fixed_cost_cny] * relief * coordination
-        net += terms_row[T.tech_platform] * terms_row[T.tech_benefit_cny]
+        net += terms_row[T.tech_platform] * terms_row[T.tech_benefit_cny] * served_share
     if depth == 4:
         gap = centre_gap_cny(training_capital_cny, land_need, p)
         kept = min(training_capital_cny, centre_size_cny(land_need, p))
         net -= gap * capital_cost_share(constrained, p) + kept * p[P.centre_depreciation_share]
         net -= p[P.codesign_cost_cny] * relief * coordination
     return net
+
+
+@njit(cache=True)
+def platform_served_share(training_firms: float, p) -> float:
+    """The share of training firms the city's research institutes (产教融合研究院, seeds 000
+    and 003) can serve through the technology platform: their capacity,
+    ``n_research_institutes`` x ``institute_capacity_firms`` firms a year, over the firms
+    training, at most 1. Firms choosing count last year's training firms.
+    """
+    capacity = p[P.n_research_institutes] * p[P.institute_capacity_firms]
+    if training_firms <= capacity:
+        return 1.0
+    return capacity / training_firms
 
 
 @njit(cache=True)
@@ -339,6 +355,7 @@ def expected_payoffs(
     audit_effort: float,
     award_probability: float,
     supplier_cny: float,
+    served_share: float,
     terms_row: np.ndarray,
     p,
 ) -> None:
@@ -348,7 +365,8 @@ def expected_payoffs(
     for depth in range(N_DEPTHS):
         private = private_net_cny(
             depth, size, expected_vacancies, productive_share, retention_belief, hire_value_cny,
-            relationship, training_capital_cny, constrained, land_need, supplier_cny, terms_row, p,
+            relationship, training_capital_cny, constrained, land_need, supplier_cny, served_share,
+            terms_row, p,
         )  # fmt: skip
         slots = apprentice_slots(size, depth, p)
         hires = slots * retention_belief / p[P.programme_years]

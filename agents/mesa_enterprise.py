@@ -134,7 +134,7 @@ class Enterprise(mesa.Agent):
                 payoffs, claims, self.size, self.expected_vacancies(year), self.productive_share,
                 self.retention_belief, self.hire_value_cny, self.relationship, self.training_capital_cny,
                 self.constrained, self.land_need, self.liability_cny, market.payout, market.effort,
-                market.award_probability, float(market.supplier[i]), model.row, p,
+                market.award_probability, float(market.supplier[i]), market.served, model.row, p,
             )  # fmt: skip
             depth = choose_depth(payoffs, self.depth, uniform(key, STREAM_FIRM_CHOICE, year, i, 0), p)
         self.depth = int(depth)

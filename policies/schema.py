@@ -322,6 +322,7 @@ class Behaviour:
     prior_payout_share: float = share(1.0)  # promised terms taken at face value at first
     membership_benefit_cny: float = amount(4000.0)
     lead_supplier_benefit_cny: float = amount(8000.0)  # a member's gain when the lead firms it supplies train
+    institute_capacity_firms: float = amount(8.0, maximum=1.0e4)  # firms a research institute serves a year
     membership_cost_cny: float = amount(8000.0)
     shallow_cost_cny: float = amount(20000.0)
     screening_value_cny_per_vacancy: float = amount(2500.0)

@@ -17,6 +17,7 @@ from agents.enterprise import (
     kept_worth,
     lead_counts,
     overreport_value_cny,
+    platform_served_share,
     supplier_benefit_cny,
     update_belief,
 )
@@ -89,6 +90,10 @@ def firms_choose(key, year, firms, city, gov, terms_row, p) -> None:
     imitation = p[P.decision_rule] == RULE_IMITATION and year > 0
     last_depth = firms.depth.copy()
     leads, training = lead_counts(last_depth, firms.lead, firms.chain)  # last year's lead firms
+    trained_last = 0.0
+    for i in range(n):
+        trained_last += 1.0 if last_depth[i] >= 3 else 0.0
+    served = platform_served_share(trained_last, p)
     for i in range(n):
         if imitation and uniform(key, STREAM_FIRM_CHOICE, year, i, 1) >= p[P.imitation_exploration_share]:
             peer = min(n - 1, int(uniform(key, STREAM_FIRM_CHOICE, year, i, 2) * n))
@@ -109,7 +114,7 @@ def firms_choose(key, year, firms, city, gov, terms_row, p) -> None:
             firms.retention_belief[i], firms.hire_value_cny[i], firms.relationship[i],
             firms.training_capital_cny[i],
             firms.constrained[i], firms.land_need[i], firms.liability_cny[i], payout, effort,
-            award_probability, supplier, terms_row, p,
+            award_probability, supplier, served, terms_row, p,
         )  # fmt: skip
         u = uniform(key, STREAM_FIRM_CHOICE, year, i, 0)
         depth = choose_depth(payoffs, firms.depth[i], u, p)

@@ -40,7 +40,13 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from agents.enterprise import apprentice_slots, lead_counts, overreport_value_cny, supplier_benefit_cny
+from agents.enterprise import (
+    apprentice_slots,
+    lead_counts,
+    overreport_value_cny,
+    platform_served_share,
+    supplier_benefit_cny,
+)
 from agents.mesa_enterprise import Enterprise
 from agents.mesa_government import Government
 from agents.mesa_school import School
@@ -225,6 +231,7 @@ class ConsortiumModel(mesa.Model):
         ])  # fmt: skip
         return _Context(
             supplier=supplier,
+            served=float(platform_served_share(float(trains.sum()), p)),
             payout=payout,
             effort=gov.effort,
             award_probability=min(1.0, self.row[T.award_count] / contenders),

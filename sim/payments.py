@@ -17,6 +17,7 @@ from agents.enterprise import (
     expected_vacancies,
     lead_counts,
     lever_claims,
+    platform_served_share,
     private_net_cny,
     rating_chance,
     supplier_benefit_cny,
@@ -198,6 +199,10 @@ def record_realized(year, firms, city, terms_row, paid_firm, p) -> None:
     of the depth it held, plus the money it was paid (what imitation compares).
     """
     leads, training = lead_counts(firms.depth, firms.lead, firms.chain)  # this year's lead firms
+    trained = 0.0
+    for i in range(firms.size.size):
+        trained += 1.0 if firms.depth[i] >= 3 else 0.0
+    served = platform_served_share(trained, p)
     for i in range(firms.size.size):
         vacancies = expected_vacancies(firms.size[i], city.sector_growth[firms.sector[i]], year, p)
         supplier = supplier_benefit_cny(int(firms.chain[i]), int(firms.lead[i]), firms.depth[i] >= 3, leads,
@@ -205,7 +210,8 @@ def record_realized(year, firms, city, terms_row, paid_firm, p) -> None:
         firms.realized_cny[i] = paid_firm[i] + private_net_cny(
             np.int64(firms.depth[i]), firms.size[i], vacancies, firms.productive_share[i],  # type: ignore[arg-type]
             firms.retention_belief[i], firms.hire_value_cny[i], firms.relationship[i],
-            firms.training_capital_cny[i], firms.constrained[i], firms.land_need[i], supplier, terms_row, p,
+            firms.training_capital_cny[i], firms.constrained[i], firms.land_need[i], supplier, served,
+            terms_row, p,
         )  # fmt: skip
 
 

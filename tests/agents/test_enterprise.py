@@ -38,22 +38,24 @@ def test_private_net_at_depth_three_by_hand(p):
     """Default behaviour, 200 employees, 8 vacancies, productive share 0.7, belief 0.6:
     members 4000 - 8000; shallow +2500*8 - 20000; 4 apprentices x ((0.7-1)*50000 +
     0.6*(30000+20000)/3) = 4 x (-5000) ; trainer -20000. Total -44000."""
-    net = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 0.0, np.zeros(N_TERMS), p)
+    net = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 0.0, 1.0, np.zeros(N_TERMS), p)
     assert net == pytest.approx(4000 - 8000 + 2500 * 8 - 20000 + 4 * (-15000 + 10000) - 20000)
 
 
 def test_relationship_capital_relieves_trainer_cost(p):
     """Full relationship capital saves 60% of the trainer cost: +12000 at depth 3."""
-    cold = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 0.0, np.zeros(N_TERMS), p)
-    warm = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 20000.0, 1.0, 0.0, 0, 1, 0.0, np.zeros(N_TERMS), p)
+    cold = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 0.0, 1.0, np.zeros(N_TERMS), p)
+    warm = private_net_cny(3, 200.0, 8.0, 0.7, 0.6, 20000.0, 1.0, 0.0, 0, 1, 0.0, 1.0, np.zeros(N_TERMS), p)
     assert warm - cold == pytest.approx(0.6 * 20000)
 
 
 def test_sunk_training_centre_is_cheaper_to_keep(p):
     """Depth 4 without a centre pays the full capital cost (0.1 + 0.04) x 300000; with a
     full centre only its depreciation 0.1 x 300000."""
-    none = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 0.0, np.zeros(N_TERMS), p)
-    built = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 300000.0, 0, 1, 0.0, np.zeros(N_TERMS), p)
+    none = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 0.0, 1.0, np.zeros(N_TERMS), p)
+    built = private_net_cny(
+        4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 300000.0, 0, 1, 0.0, 1.0, np.zeros(N_TERMS), p
+    )
     assert built - none == pytest.approx(0.14 * 300000 - 0.1 * 300000)
 
 
@@ -66,8 +68,8 @@ def test_a_centre_on_land_the_firm_has_costs_less(p):
 
     assert (centre_size_cny(1, p), centre_size_cny(0, p)) == (pytest.approx(300000), pytest.approx(180000))
     assert centre_gap_cny(100000.0, 0, p) == pytest.approx(80000) and centre_gap_cny(200000.0, 0, p) == 0.0
-    needs = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 0.0, np.zeros(N_TERMS), p)
-    has = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 0, 0.0, np.zeros(N_TERMS), p)
+    needs = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 0.0, 1.0, np.zeros(N_TERMS), p)
+    has = private_net_cny(4, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 0, 0.0, 1.0, np.zeros(N_TERMS), p)
     assert has - needs == pytest.approx(0.14 * 120000)
 
 
@@ -127,7 +129,7 @@ def test_the_tax_offset_is_expected_in_full_whatever_the_park_pays(p):
     args = (200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 0, 1e8)
 
     def deep_payoff(payout: float) -> float:
-        expected_payoffs(payoffs, claims, *args, payout, 0.0, 0.0, 0.0, row, p)
+        expected_payoffs(payoffs, claims, *args, payout, 0.0, 0.0, 0.0, 1.0, row, p)
         return float(payoffs[4])
 
     with_tax = deep_payoff(0.0)
@@ -202,7 +204,7 @@ def test_a_full_land_discount_makes_a_firm_that_needs_land_like_one_that_has_it(
 
     def deep(land_need: int) -> float:
         expected_payoffs(payoffs, claims, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, land_need, 1e8,
-                         1.0, 0.0, 0.0, 0.0, row, p)  # fmt: skip
+                         1.0, 0.0, 0.0, 0.0, 1.0, row, p)  # fmt: skip
         return float(payoffs[4])
 
     assert deep(0) - deep(1) == pytest.approx(0.14 * 120000)
@@ -250,8 +252,28 @@ def test_what_training_lead_firms_are_worth_to_their_suppliers_by_hand(p):
     assert supplier_benefit_cny(2, 0, False, leads, training, p) == pytest.approx(8000)
     assert supplier_benefit_cny(2, 1, True, leads, training, p) == 0.0
     assert supplier_benefit_cny(0, 1, True, leads, training, p) == pytest.approx(4000)  # the other two
-    member = private_net_cny(1, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 8000.0, np.zeros(N_TERMS), p)
+    member = private_net_cny(
+        1, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 8000.0, 1.0, np.zeros(N_TERMS), p
+    )
     assert member == pytest.approx(4000 + 8000 - 8000)
     assert (
-        private_net_cny(0, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 8000.0, np.zeros(N_TERMS), p) == 0.0
+        private_net_cny(0, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 8000.0, 1.0, np.zeros(N_TERMS), p)
+        == 0.0
     )
+
+
+def test_research_institutes_serve_as_many_training_firms_as_their_capacity_by_hand(p):
+    """Five institutes serving 8 firms a year each: 40 firms. With 30 training firms all
+    are served; with 80, half; the platform's benefit reaches a training firm at that
+    share (15,000 a year at half: 7,500)."""
+    from agents.enterprise import platform_served_share
+
+    five = p.copy()
+    five[P.n_research_institutes] = 5
+    assert platform_served_share(30.0, five) == 1.0
+    assert platform_served_share(80.0, five) == pytest.approx(0.5)
+    row = np.zeros(N_TERMS)
+    row[T.tech_platform], row[T.tech_benefit_cny] = 1.0, 15000.0
+    args = (3, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 0.0)
+    full, half = private_net_cny(*args, 1.0, row, five), private_net_cny(*args, 0.5, row, five)
+    assert full - half == pytest.approx(7500.0)

@@ -126,7 +126,7 @@ def test_the_credit_rating_goes_to_verified_deep_members_by_hand(p):
         row[T.credit_rating_cny] = rating
         out, claims = np.empty(N_DEPTHS), np.empty(N_LEVERS)
         expected_payoffs(out, claims, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 1e6, payout, 1.0, 0.0,
-                         0.0, row, p)  # fmt: skip
+                         0.0, 1.0, row, p)  # fmt: skip
         return out[4]
 
     assert deep(40000.0, 0.25, 1.0) - deep(0.0, 0.25, 1.0) == pytest.approx(10000.0)
@@ -223,7 +223,7 @@ def test_a_paper_members_sanction_is_expected_at_the_audit_chance_by_hand(p):
         row[T.paper_penalty_cny] = sanction
         out, claims = np.empty(N_DEPTHS), np.empty(N_LEVERS)
         expected_payoffs(out, claims, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 1e6, 1.0, 1.0, 0.0,
-                         0.0, row, p)  # fmt: skip
+                         0.0, 1.0, row, p)  # fmt: skip
         return out
 
     change = payoffs(50000.0) - payoffs(0.0)
