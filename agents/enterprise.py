@@ -156,7 +156,8 @@ def private_net_cny(
     member also gains ``supplier_cny`` from the lead firms it supplies that train
     (:func:`supplier_benefit_cny`). The technology platform's benefit reaches a training
     firm with ``served_share``, what the research institutes can serve
-    (:func:`platform_served_share`).
+    (:func:`platform_served_share`); at depth 4 so does joint R&D with them
+    (``joint_rd_value_cny``).
     """
     if depth == 0:
         return 0.0
@@ -176,7 +177,8 @@ def private_net_cny(
         net += apprentice_slots(size, depth, p) * per_apprentice
         net -= p[P.trainer_fixed_cost_cny] * relief * coordination
         net += terms_row[T.tech_platform] * terms_row[T.tech_benefit_cny] * served_share
-    if depth == 4:
+    if depth == 4:  # co-development with the institutes (joint R&D), as far as they serve
+        net += terms_row[T.tech_platform] * p[P.joint_rd_value_cny] * served_share
         gap = centre_gap_cny(training_capital_cny, land_need, p)
         kept = min(training_capital_cny, centre_size_cny(land_need, p))
         net -= gap * capital_cost_share(constrained, p) + kept * p[P.centre_depreciation_share]

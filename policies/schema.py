@@ -323,6 +323,7 @@ class Behaviour:
     membership_benefit_cny: float = amount(4000.0)
     lead_supplier_benefit_cny: float = amount(8000.0)  # a member's gain when the lead firms it supplies train
     institute_capacity_firms: float = amount(8.0, maximum=1.0e4)  # firms a research institute serves a year
+    joint_rd_value_cny: float = amount(30000.0)  # a year's joint R&D with the institutes, to a depth-4 firm
     membership_cost_cny: float = amount(8000.0)
     shallow_cost_cny: float = amount(20000.0)
     screening_value_cny_per_vacancy: float = amount(2500.0)

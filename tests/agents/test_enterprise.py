@@ -277,3 +277,18 @@ def test_research_institutes_serve_as_many_training_firms_as_their_capacity_by_h
     args = (3, 200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 0.0)
     full, half = private_net_cny(*args, 1.0, row, five), private_net_cny(*args, 0.5, row, five)
     assert full - half == pytest.approx(7500.0)
+
+
+def test_joint_research_reaches_co_constructing_firms_as_far_as_institutes_serve_by_hand(p):
+    """With the technology platform, a depth-4 firm also gains 30,000 a year of joint R&D
+    with the institutes, at the share they can serve (half: 15,000); depth 3 does not;
+    without the platform nothing."""
+    row = np.zeros(N_TERMS)
+    row[T.tech_platform] = 1.0
+    args = (200.0, 8.0, 0.7, 0.6, 20000.0, 0.0, 0.0, 0, 1, 0.0)
+    assert private_net_cny(4, *args, 1.0, row, p) - private_net_cny(4, *args, 0.5, row, p) == pytest.approx(
+        15000
+    )
+    assert private_net_cny(3, *args, 1.0, row, p) == pytest.approx(private_net_cny(3, *args, 0.5, row, p))
+    off = np.zeros(N_TERMS)
+    assert private_net_cny(4, *args, 1.0, off, p) == pytest.approx(private_net_cny(4, *args, 0.5, off, p))
