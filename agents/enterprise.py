@@ -384,7 +384,7 @@ def expected_payoffs(
             else:
                 money += claims[k]
         out[depth] = private + payout_share * money + entitled
-        if depth == 4 and slots > 0:  # the rating, if its training is verified
+        if depth == 4:  # the rating, if its training is verified
             chance = rating_chance(int(terms_row[T.conditionality]), terms_row[T.audit_share], audit_effort)
             out[depth] += chance * terms_row[T.credit_rating_cny]
     out[1] += max(0.0, overreport_value_cny(terms_row, payout_share, audit_effort, p))

@@ -90,10 +90,7 @@ def firms_choose(key, year, firms, city, gov, terms_row, p) -> None:
     imitation = p[P.decision_rule] == RULE_IMITATION and year > 0
     last_depth = firms.depth.copy()
     leads, training = lead_counts(last_depth, firms.lead, firms.chain)  # last year's lead firms
-    trained_last = 0.0
-    for i in range(n):
-        trained_last += 1.0 if last_depth[i] >= 3 else 0.0
-    served = platform_served_share(trained_last, p)
+    served = platform_served_share(float(np.sum(last_depth >= 3)), p)  # last year's training firms
     for i in range(n):
         if imitation and uniform(key, STREAM_FIRM_CHOICE, year, i, 1) >= p[P.imitation_exploration_share]:
             peer = min(n - 1, int(uniform(key, STREAM_FIRM_CHOICE, year, i, 2) * n))

@@ -138,12 +138,14 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
             if uniform(key, STREAM_AUDIT, year, i, 2) < chance:  # verified: the rating, not cash
                 paid_firm[i] += terms_row[T.credit_rating_cny]
                 out[P_RATED] += 1
+        if firms.depth[i] != 1:
+            continue
+        # a paper member (over-reporters are among them): one audit decides on its false
+        # claim, if one was paid, and on the sanction for doing nothing
+        audited = audits(uniform(key, STREAM_AUDIT, year, i, 0), terms_row[T.audit_share], effort)
         if firms.overreport[i] == 1:
             out[P_OVERREPORTERS] += 1
-            paid_falsely = claims[i, L.membership_grant] > 0.0
-            if paid_falsely and audits(
-                uniform(key, STREAM_AUDIT, year, i, 0), terms_row[T.audit_share], effort
-            ):
+            if audited and claims[i, L.membership_grant] > 0.0:
                 back = terms_row[T.clawback_share] * claims[i, L.membership_grant] * total_share * effort
                 back *= line_share[L.membership_grant]
                 spend[L.membership_grant] -= back
@@ -152,11 +154,9 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
                 )  # the credit-rating loss: the firm's, not cash
                 out[P_CLAWBACK] += back
                 out[P_PENALTY] += terms_row[T.penalty_cny]
-        sanction = terms_row[T.paper_penalty_cny]
-        if firms.depth[i] == 1 and sanction > 0.0:  # a paper member found doing nothing (the same audit)
-            if audits(uniform(key, STREAM_AUDIT, year, i, 0), terms_row[T.audit_share], effort):
-                paid_firm[i] -= sanction
-                out[P_PENALTY] += sanction
+        if audited and terms_row[T.paper_penalty_cny] > 0.0:
+            paid_firm[i] -= terms_row[T.paper_penalty_cny]
+            out[P_PENALTY] += terms_row[T.paper_penalty_cny]
     for k in range(N_LEVERS):
         out[P_PAID] += spend[k]
     out[P_RATION] = total_share
@@ -199,10 +199,7 @@ def record_realized(year, firms, city, terms_row, paid_firm, p) -> None:
     of the depth it held, plus the money it was paid (what imitation compares).
     """
     leads, training = lead_counts(firms.depth, firms.lead, firms.chain)  # this year's lead firms
-    trained = 0.0
-    for i in range(firms.size.size):
-        trained += 1.0 if firms.depth[i] >= 3 else 0.0
-    served = platform_served_share(trained, p)
+    served = platform_served_share(float(np.sum(firms.depth >= 3)), p)
     for i in range(firms.size.size):
         vacancies = expected_vacancies(firms.size[i], city.sector_growth[firms.sector[i]], year, p)
         supplier = supplier_benefit_cny(int(firms.chain[i]), int(firms.lead[i]), firms.depth[i] >= 3, leads,

@@ -40,6 +40,9 @@ def test_effort_is_the_chance_implementing_pays_by_hand(p):
     efforts = [effort_target(g, 1e6, True, p) for g in gains]
     assert all(b > a for a, b in zip(efforts, efforts[1:], strict=False))
     assert effort_target(0.0, 1e6, False, p) == 1.0  # no package to run
+    loose = p.copy()
+    loose[P.effort_noise_share] = 0.5  # more noise: a half-cost gain is delivered more often
+    assert effort_target(0.5e6, 1e6, True, loose) == pytest.approx(1 / (1 + math.exp(0.5 / 0.75)))
 
 
 def _runs(city, *over, package="apprentice_subsidy", years=12):

@@ -73,3 +73,13 @@ def test_schools_judged_on_outcomes_sign_no_paper_agreements(runs):
         for amount in AMOUNTS:
             assert (runs[city, amount, "outcomes"]["active_per_signed"] == 1.0).all()
             assert runs[city, amount, "agreements"]["active_per_signed"].mean() < 0.8
+
+
+def test_paperwork_dearer_than_an_agreement_is_worth_stops_paper_agreements():
+    """Under ``agreements`` a signature earns 1 point; when its paperwork costs more (1.5),
+    schools sign only with the firms that train with them, as under ``outcomes``."""
+    cfg = make_cfg("city=small", "years=10", "policy=apprentice_subsidy", "experiment.packages=[apprentice_subsidy]",
+                   "behaviour.school_sign_cost=1.5")  # fmt: skip
+    series = simulate(cfg, seeds=SEEDS)[1]
+    ratio = series[(series["package"] == "apprentice_subsidy") & (series["year"] >= 4)]["active_per_signed"]
+    assert (ratio.dropna() == 1.0).all() and ratio.notna().any()
