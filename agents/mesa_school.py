@@ -31,6 +31,7 @@ from agents.school import (
     partner_places,
     partner_places_per_level,
     perceived_demand,
+    review_majors,
     update_relevance,
 )
 from policies.params import P
@@ -56,6 +57,8 @@ class School(mesa.Agent):
     active: int
     partners_free: int
     codesign: np.ndarray
+    switched: int
+    demand_seen: np.ndarray
     seats: np.ndarray
     realized: float
 
@@ -63,6 +66,26 @@ class School(mesa.Agent):
         super().__init__(model)
         self.index = index
         self.table = model.tables.schools
+
+    def review(self, year: int, market: Any) -> None:
+        """Step 3a: close the weakest major and open a stronger one, or not
+        (``agents.school.review_majors``), against the layout at the start of the year.
+        """
+        model, p, s = self.model, self.model.p, self.index
+        n_sectors = self.offers.size
+        history = model.tables.city.vacancy_history
+        demand = np.empty(n_sectors)
+        for m in range(n_sectors):
+            z = 0.0 if market.platform else normal(model.key, STREAM_SCHOOL, year, s * n_sectors + m, 0)
+            seen = float(history[market.seen_year, m])
+            demand[m] = perceived_demand(float(market.planned[m]), float(history[year, m]), seen, z,
+                                         market.platform, p)  # fmt: skip
+        firms = model.tables.firms
+        anchored = np.zeros(n_sectors, np.bool_)
+        anchored[firms.sector[(firms.partner == s) & (firms.depth >= 3)]] = True
+        u = uniform(model.key, STREAM_SCHOOL, year, s, 2_000_000)
+        row = self.offers, self.quota_share, self.relevance, self.demand_seen
+        self.switched = int(review_majors(*row, demand, anchored, market.supply, float(self.capacity), u, p))
 
     def plan(self, year: int, market: Any) -> None:
         """Step 3: quotas toward perceived demand; outreach by logit or imitation."""
@@ -78,7 +101,7 @@ class School(mesa.Agent):
             z = 0.0 if market.platform else normal(model.key, STREAM_SCHOOL, year, s * n_sectors + m, 0)
             demand = perceived_demand(float(market.planned[m]), float(history[year, m]),
                                       float(history[market.seen_year, m]), z, market.platform, p)  # fmt: skip
-            target[m] = demand / market.offering[m]
+            target[m] = demand / market.offered_capacity[m]
             total += target[m]
             nearby += market.members[m] / market.offering[m]
             deep += market.seekers[m] / market.offering[m]

@@ -31,6 +31,9 @@ COLUMNS: dict[str, Column] = {
     "active": Column("int32", "agreements with a firm actually training (depth ≥ 3)"),
     "partners_free": Column("int32", "partner places left this year"),
     "codesign": Column("int32", "depth-4 partner firms per major this year", per_sector=True),
+    "switched": Column("int8", "1 if the school closed a major and opened another this year"),
+    "demand_seen": Column("float64", "perceived demand per sector, smoothed over the years (what majors are "
+                          "reviewed against)", per_sector=True),
     "seats": Column("int32", "seats per major this year", per_sector=True),
     "realized": Column("float64", "evaluation payoff (KPI points) at the outreach chosen this year (what "
                        "`imitation` compares, §7.6)"),
@@ -134,6 +137,59 @@ def perceived_demand(planned: float, now: float, seen: float, noise_z: float, pl
     market = seen if platform else seen * np.exp(p[P.quota_noise_share] * noise_z)
     known = min(1.0, planned / now) if now > 0.0 else 0.0
     return planned + (1.0 - known) * market
+
+
+@njit(cache=True)
+def review_majors(
+    offers, quota_share, relevance, demand_seen, demand, anchored, supply, capacity: float, u: float, p
+) -> int:
+    """A school reviews its majors (专业动态调整, seeds 001 and 003) with probability
+    1 / ``major_review_years`` a year, on the demand it has seen over the years
+    (``demand_seen``: this year's perception ``demand`` folded in at ``quota_adjust_share``,
+    as quotas are). A major is worth what the sector's perceived vacancies are per seat the
+    city's schools give it (``supply``: seats a year, every school's capacity times its
+    quota share, at the start of the year); a major the school does not offer, per seat
+    were it to move its weakest major's seats there. If the best new major promises more
+    than ``major_switch_ratio`` times the vacancies per seat of the weakest it offers, it
+    closes that one and opens the new one with its quota share and a new programme's
+    relevance (``relevance_initial_share``); students already in the closed major finish
+    it. A school keeps at least one major, and never closes one in which a firm trains
+    with it (``anchored``: its partners' 订单班). ``offers``, ``quota_share``,
+    ``relevance``, ``demand_seen``: the school's rows, changed in place. Returns 1 if it
+    switched, else 0.
+    """
+    for m in range(offers.size):  # evidence builds up over the years, as quotas do
+        if demand_seen[m] <= 0.0:
+            demand_seen[m] = demand[m]
+        else:
+            demand_seen[m] += p[P.quota_adjust_share] * (demand[m] - demand_seen[m])
+    years = p[P.major_review_years]
+    if years <= 0.0 or u * years >= 1.0:
+        return 0
+    worst, worst_value, n_offered = -1, np.inf, 0
+    for m in range(offers.size):
+        if offers[m]:
+            n_offered += 1
+            value = demand_seen[m] / max(1.0, supply[m])
+            if value < worst_value and not anchored[m]:
+                worst, worst_value = m, value
+    if n_offered < 2 or worst < 0:
+        return 0
+    moved = capacity * quota_share[worst]
+    best, best_value = -1, -1.0
+    for m in range(offers.size):
+        if not offers[m]:
+            value = demand_seen[m] / max(1.0, supply[m] + moved)
+            if value > best_value:
+                best, best_value = m, value
+    if best < 0 or best_value <= p[P.major_switch_ratio] * worst_value:
+        return 0
+    offers[worst] = False
+    offers[best] = True
+    quota_share[best] = quota_share[worst]
+    quota_share[worst] = 0.0
+    relevance[best] = p[P.relevance_initial_share]
+    return 1
 
 
 @njit(cache=True)

@@ -98,7 +98,7 @@ def poaching_and_payback() -> Check:
 
 def information_platform() -> Check:
     """The platform lowers mismatch and raises in-field placement."""
-    runs = summary_runs(packages="[none,platform_only]", replicates=40)
+    runs = summary_runs(packages="[none,platform_only]", replicates=120)
     less, less_text = _greater(
         _arm(runs, "none", "mismatch_index"), _arm(runs, "platform_only", "mismatch_index")
     )
@@ -227,7 +227,7 @@ def integration_places_graduates() -> Check:
     """
 
     def check(city: str) -> tuple[bool, str]:
-        runs = summary_runs(f"city={city}", packages="[none,apprentice_subsidy]", replicates=40)
+        runs = summary_runs(f"city={city}", packages="[none,apprentice_subsidy]", replicates=120)
         policy, none = "apprentice_subsidy", "none"
         more, more_text = _greater(_arm(runs, policy, "training_share"), _arm(runs, none, "training_share"))
         placed, placed_text = _greater(

@@ -169,7 +169,7 @@ LEVERS: tuple[Lever, ...] = (
         (Term("info_cost_cny", "cost_cny_per_year", "yuan a year"),),
         "Talent information platform", "人才供需信息平台",
         Control("enabled", "switch"),
-        Effect({}, "mismatch_index", -1),
+        Effect({}, "in_field_local_rate", +1),  # search; on mismatch: experiments/validation.py
         switch=True, cost_term="info_cost_cny",
     ),
     Lever(

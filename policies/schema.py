@@ -358,6 +358,10 @@ class Behaviour:
     students_per_teacher: float = positive(18.0, maximum=1000.0)  # 生师比
     partners_per_teacher_level: float = amount(0.3, maximum=100.0)  # per 双师 teacher and outreach level
     quota_adjust_share: float = share(0.3)
+    major_review_years: float = amount(3.0, maximum=100.0)  # a school reviews its majors this often; 0: never
+    major_switch_ratio: float = positive(
+        2.0, maximum=100.0
+    )  # a new major must promise this times the weakest
     quota_lag_years: int = integer(2, maximum=20)
     quota_noise_share: float = amount(0.3, maximum=3.0)
     relevance_initial_share: float = share(0.6)

@@ -32,6 +32,7 @@ from agents.school import (
     partner_places,
     partner_places_per_level,
     perceived_demand,
+    review_majors,
 )
 from policies.params import RULE_IMITATION, P
 from policies.terms import KPI_AGREEMENTS, N_LEVERS, T
@@ -128,7 +129,9 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
     partnership), plus the rest of the sector's demand as the market shows it: its
     vacancies ``quota_lag_years`` ago times lognormal noise, or, with the information
     platform, last year's without noise. The more of a sector's hiring runs through
-    training partnerships, the closer quotas follow demand. Under imitation a school
+    training partnerships, the closer quotas follow demand. Before quotas, each school may
+    close its weakest major and open a stronger one (``agents.school.review_majors``),
+    every school against the layout at the start of the year. Under imitation a school
     copies a better-evaluated peer's outreach (rule in agents/school.py).
     """
     n_schools, n_sectors = schools.offers.shape
@@ -151,6 +154,35 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
             seekers[firms.sector[i]] += 1.0
             planned[firms.sector[i]] += firms.vacancies[i]
             slots[firms.sector[i]] += apprentice_slots(firms.size[i], int(firms.depth[i]), p)
+    # majors reviewed first, each school against the layout at the start of the year
+    history = city.vacancy_history
+    perceived = np.empty(n_sectors)
+    anchored = np.zeros((n_schools, n_sectors), np.bool_)  # majors with a firm training there (last year's)
+    for i in range(firms.size.size):
+        if firms.partner[i] >= 0 and firms.depth[i] >= 3:
+            anchored[firms.partner[i], firms.sector[i]] = True
+    supply = np.zeros(n_sectors)  # seats a year per major, all schools, at the start of the year
+    for s in range(n_schools):
+        for m in range(n_sectors):
+            if schools.offers[s, m]:
+                supply[m] += schools.capacity[s] * schools.quota_share[s, m]
+    for s in range(n_schools):
+        for m in range(n_sectors):
+            z = 0.0 if platform else normal(key, STREAM_SCHOOL, year, s * n_sectors + m, 0)
+            perceived[m] = perceived_demand(
+                planned[m], history[year, m], history[seen_year, m], z, platform, p
+            )
+        u = uniform(key, STREAM_SCHOOL, year, s, 2_000_000)
+        schools.switched[s] = review_majors(schools.offers[s], schools.quota_share[s], schools.relevance[s],
+                                            schools.demand_seen[s], perceived, anchored[s], supply,
+                                            float(schools.capacity[s]), u, p)  # fmt: skip
+    offering[:] = 0.0
+    offered_capacity = np.zeros(n_sectors)  # capacity of the schools offering each major, after review
+    for s in range(n_schools):
+        for m in range(n_sectors):
+            if schools.offers[s, m]:
+                offering[m] += 1.0
+                offered_capacity[m] += schools.capacity[s]
     target = np.zeros(n_sectors)
     payoffs = np.empty(N_OUTREACH)
     imitation = p[P.decision_rule] == RULE_IMITATION and year > 0
@@ -167,7 +199,7 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
             z = 0.0 if platform else normal(key, STREAM_SCHOOL, year, s * n_sectors + m, 0)
             history = city.vacancy_history
             demand = perceived_demand(planned[m], history[year, m], history[seen_year, m], z, platform, p)
-            target[m] = demand / offering[m]
+            target[m] = demand / offered_capacity[m]
             total += target[m]
             nearby += members[m] / offering[m]
             deep += seekers[m] / offering[m]

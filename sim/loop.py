@@ -207,11 +207,13 @@ def _record_firms(out, firms, schools, unmatched, hosted, p) -> None:
     out[S.S_TRAINING] = (counts[3] + counts[4]) / n
     out[S.S_TRAINING_AMONG_ACTIVE] = _ratio(counts[3] + counts[4], counts[2] + counts[3] + counts[4])
     out[S.S_UNMATCHED] = unmatched
-    signed = active = outreach = 0.0
+    signed = active = outreach = switched = 0.0
     for s in range(schools.capacity.size):
         signed += schools.signed[s]
         active += schools.active[s]
         outreach += schools.outreach[s]
+        switched += schools.switched[s]
+    out[S.S_MAJORS_SWITCHED] = switched
     out[S.S_SIGNED] = signed
     out[S.S_ACTIVE] = active
     out[S.S_ACTIVE_PER_SIGNED] = _ratio(active, signed)

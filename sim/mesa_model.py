@@ -183,7 +183,8 @@ class ConsortiumModel(mesa.Model):
         firm_set, school_set = self.agents_by_type[Enterprise], self.agents_by_type[School]
         self._learn_and_draw_vacancies(year)  # 2
         self._each(firm_set, "choose", year, self._firm_context(year))
-        self._each(school_set, "plan", year, self._school_context(year))  # 3
+        self._each(school_set, "review", year, self._school_context(year))  # 3: majors, then
+        self._each(school_set, "plan", year, self._school_context(year))  # quotas and outreach
         self._market(PARTNERS, year)  # 4
         self._each(firm_set, "plan_investment")
         self._market(ENROL, year)  # 5
@@ -252,12 +253,21 @@ class ConsortiumModel(mesa.Model):
         for i in np.flatnonzero(firms.depth >= 3):
             planned[firms.sector[i]] += firms.vacancies[i]
             slots[firms.sector[i]] += apprentice_slots(float(firms.size[i]), int(firms.depth[i]), self.p)
+        supply = np.zeros(n_sectors)  # seats a year per major at the start of the year, as the core sums
+        for s in range(schools.capacity.size):
+            for m in np.flatnonzero(schools.offers[s]):
+                supply[m] += schools.capacity[s] * schools.quota_share[s, m]
+        offered_capacity = np.zeros(n_sectors)  # capacity of the schools offering each major, in school order
+        for s in range(schools.capacity.size):
+            offered_capacity[schools.offers[s]] += float(schools.capacity[s])
         self.last_outreach[:] = schools.outreach
         self.last_realized[:] = schools.realized
         return _Context(
             platform=platform,
             seen_year=max(0, year - lag),
             offering=schools.offers.sum(axis=0).astype(float),
+            supply=supply,
+            offered_capacity=offered_capacity,
             members=members,
             seekers=seekers,
             slots=slots,

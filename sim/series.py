@@ -42,6 +42,7 @@ SERIES_NAMES: tuple[str, ...] = (
     "local_retention",  # graduates of all years still in the region / all graduates
     "mismatch_index",  # 0.5 * sum |graduate share - vacancy share| over sectors
     "mean_relevance",
+    "majors_switched",  # schools that closed a major and opened another this year
     "vacancies",  # skilled vacancies of the city's employers this year (members and the rest)
     "vacancy_fill_rate",  # vacancies filled by this year's job seekers / vacancies
     "job_seekers",  # this year's graduates and earlier graduates still without a job
@@ -102,6 +103,7 @@ S_LEFT = _INDEX["left_region"]
 S_LOCAL_RETENTION = _INDEX["local_retention"]
 S_MISMATCH = _INDEX["mismatch_index"]
 S_RELEVANCE = _INDEX["mean_relevance"]
+S_MAJORS_SWITCHED = _INDEX["majors_switched"]
 S_VACANCIES = _INDEX["vacancies"]
 S_FILL = _INDEX["vacancy_fill_rate"]
 S_SEEKERS = _INDEX["job_seekers"]

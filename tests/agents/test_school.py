@@ -68,3 +68,38 @@ def test_a_school_judged_on_outcomes_reaches_out_as_far_as_training_firms_fill_i
     assert out == pytest.approx([0.0, 15.0 - 1.0, 30.0 - 2.0])
     outreach_payoffs(out, KPI_OUTCOMES, 50.0, 1.0, 5.0, 3.0, p)
     assert out[2] - out[1] < out[1] - out[0]
+
+
+def test_a_school_swaps_its_weakest_major_only_for_a_clearly_stronger_one(p):
+    """A school of 100 seats offers majors 0 and 1 (quota shares 0.7 and 0.3), not 2. The
+    city's schools give them 100, 60 and 10 seats a year; perceived vacancies are 30, 6
+    and 12. Vacancies per seat: 0.3 and 0.1 for the majors it offers, so major 1 is the
+    weakest; moving its 30 seats to major 2 would give 12 / (10 + 30) = 0.3 there, more
+    than 2 x 0.1: close 1, open 2 with its quota share and a new programme's relevance.
+    With 7 vacancies in major 2 (7 / 40 = 0.175 < 0.2), a draw above 1/3 (a review every
+    three years), or a firm training in major 1 (then major 0, 0.3, is the weakest and
+    0.3 < 0.6), nothing changes; a school with one major keeps it; ``major_review_years``
+    0 never reviews."""
+    import numpy as np
+
+    from agents.school import review_majors
+
+    supply = np.array([100.0, 60.0, 10.0])
+    free = np.zeros(3, np.bool_)
+
+    def review(demand, u=0.1, anchored=free, offers=(True, True, False), params=p):
+        school = np.array(offers), np.array([0.7, 0.3, 0.0]), np.array([0.8, 0.5, 0.0])
+        switched = review_majors(*school, np.zeros(3), np.array(demand), anchored, supply, 100.0, u, params)
+        return switched, school
+
+    switched, (offers, quota, relevance) = review([30.0, 6.0, 12.0])
+    assert switched == 1 and list(offers) == [True, False, True] and list(quota) == [0.7, 0.0, 0.3]
+    assert relevance[2] == p[P.relevance_initial_share]
+    for case in (review([30.0, 6.0, 7.0]), review([30.0, 6.0, 12.0], u=0.34),
+                 review([30.0, 6.0, 12.0], anchored=np.array([False, True, False])),
+                 review([30.0, 6.0, 12.0], offers=(False, True, False))):  # fmt: skip
+        switched, (offers, _, _) = case
+        assert switched == 0 and list(offers) == list(case[1][0])
+    never = p.copy()
+    never[P.major_review_years] = 0.0
+    assert review([30.0, 6.0, 12.0], params=never)[0] == 0
