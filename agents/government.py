@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit
 
 from agents.columns import Column
-from policies.params import EFFORT_PAYOFF, P
+from policies.params import EFFORT_IMITATION, EFFORT_PAYOFF, P
 from policies.terms import CONDITION_VERIFIED, FIXED_BY_EFFORT, FIXED_COST_TERMS, FIXED_LINES, T, index_of
 
 # The government's state is one float64 vector in the core, indexed by ``G.<name>``.
@@ -94,15 +94,42 @@ def payoff_effort_target(
 
 
 @njit(cache=True)
+def imitated_effort(
+    effort: float, gain_cny: float, cost_cny: float, payable_cny: float, collected_cny: float, p, active: bool
+) -> float:
+    """Effort under ``effort_rule: imitation``, the government side of the three-party
+    game (docs/VALIDATION.md §1) in the full model. Effort is the share of the
+    administration's offices and officials that implement; a passive one copies an
+    implementing one with probability (their payoff gap) / ``effort_scale_cny`` (and the
+    reverse), proportional imitation, whose mean is the replicator step
+    ``x + x (1 − x) Δ / effort_scale_cny``, Δ clipped to ± ``effort_scale_cny``. Δ is what
+    implementing earns over staying passive (0), per unit of implementation: the
+    assessment gain (:func:`assessment_gain_cny`) and the clawbacks its audits bring
+    (``collected_cny`` / effort), less the cost of running the package and handling the
+    claims and its own share (``fiscal_burden_share``) of what full implementation pays
+    (``payable_cny``: the claims due within their lines and the budget). No target is
+    written in: 0 and 1 are rest points, and effort leaves neither (a withdrawn
+    administration does not come back by itself). 1 with no package to run.
+    """
+    if not active:
+        return 1.0
+    clawback = collected_cny / effort if effort > 0.0 else 0.0
+    gap = gain_cny + clawback - cost_cny - p[P.fiscal_burden_share] * payable_cny
+    step = min(1.0, max(-1.0, gap / p[P.effort_scale_cny]))
+    return min(1.0, max(0.0, effort + effort * (1.0 - effort) * step))
+
+
+@njit(cache=True)
 def starting_effort(terms_row, p) -> float:
     """The effort the administration starts with: its target for the package before any
     claim comes in (no integration yet, only the fixed cost of running it), under the
-    city's effort rule.
+    city's effort rule (the payoff rule's under imitation: where the administration's
+    offices stand before they see what implementing earns).
     """
     active = terms_row[T.budget_cny] > 0.0
     handling = handling_cost_cny(0.0, terms_row, p)
     gain = assessment_gain_cny(0.0, terms_row, p)
-    if p[P.effort_rule] == EFFORT_PAYOFF:
+    if p[P.effort_rule] == EFFORT_PAYOFF or p[P.effort_rule] == EFFORT_IMITATION:
         return payoff_effort_target(gain, handling, 0.0, 0.0, p, active)
     return effort_target(gain, handling, active, p)
 

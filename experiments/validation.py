@@ -20,8 +20,17 @@ from scipy import stats
 
 from experiments import compare  # compare.output_folder looked up when called (tests replace it)
 from experiments.store import write_config, write_manifest, write_parquet
-from experiments.validation_cases import CALIBRATION, INSPECTION, REGIMES, compose_cfg, summary_runs
+from experiments.validation_cases import (
+    CALIBRATION,
+    FULL_MODEL_BASE,
+    FULL_MODEL_REGIMES,
+    INSPECTION,
+    REGIMES,
+    compose_cfg,
+    summary_runs,
+)
 from experiments.validation_figures import write as write_figures
+from sim.api import simulate
 from sim.game import simulate_game
 from sim.rng import run_key
 
@@ -463,6 +472,30 @@ def ess_corner(name: str) -> Check:
     )
 
 
+def full_model_corner(name: str) -> Check:
+    """The full model, its firms, schools and administration all imitating, reaches the
+    corner of the game's regime ``name`` from the middle (issue 14): the shares of the
+    administration implementing (effort), of firms training (depth >= 3) and of schools'
+    outreach (mean level / 2), averaged over years 25-34 and 6 replicates, each within
+    0.1 of the corner. Under imitation nothing but payoffs moves the shares, so the corner
+    reached is the one the payoffs single out.
+    """
+    overrides, corner = FULL_MODEL_REGIMES[name]
+    package = next(o.split("=", 1)[1] for o in overrides if o.startswith("policy="))
+    cfg = compose_cfg("years=35", f"experiment.packages=[{package}]", *FULL_MODEL_BASE, *overrides)
+    series = simulate(cfg, seeds=range(6))[1]
+    window = series[(series["package"] == package) & (series["year"] >= 25)]
+    shares = np.array(
+        [window["effort"].mean(), window["training_share"].mean(), window["outreach_mean"].mean() / 2.0]
+    )
+    return Check(
+        f"full model, imitating, reaches the corner: {name}",
+        f"(effort, training share, outreach / 2) within 0.1 of {corner}",
+        f"{np.round(shares, 3).tolist()}",
+        bool(np.all(np.abs(shares - np.array(corner)) < 0.1)),
+    )
+
+
 def cycles_average_to_interior() -> Check:
     """No stable corner: shares cycle, time averages at the interior equilibrium."""
     g = INSPECTION
@@ -582,6 +615,7 @@ CHECKS: list[Callable[[], Check]] = [
     labour_anchors,
     docking_error,
     *[lambda name=name: ess_corner(name) for name in REGIMES],
+    *[lambda name=name: full_model_corner(name) for name in FULL_MODEL_REGIMES],
     cycles_average_to_interior,
     *[lambda preset=preset: calibration(preset) for preset, *_ in CALIBRATION],
     becker,

@@ -109,6 +109,48 @@ REGIMES: dict[str, tuple[ThreePartyGame, tuple[int, int, int]]] = {
         (0, 1, 1),
     ),
 }
+# The same three regimes in the full model (issue 14): firms, schools and the administration
+# all imitate (``decision_rule`` and ``effort_rule: imitation``), with the game's
+# identical players (one firm size, no cost spread, no credit constraint, land or lead
+# firms), half the firms starting deep as the game starts from the middle, and partner
+# places that do not bind. Each regime sets what the game's ESS conditions turn on: the
+# firm's gain from training with and without the subsidy (the subsidy, the apprentice's
+# productive share) and the administration's gain from implementing (the assessment
+# weight against the cost of paying).
+FULL_MODEL_BASE: tuple[str, ...] = (
+    "city=small",
+    "city.firm_size_log_sd=0",
+    "city.credit_constrained_share=0",
+    "city.land_need_share=0",
+    "city.lead_firm_share=0",
+    "uncertainty.firm_cost_heterogeneity_share=0",
+    "city.initial_deep_firms=20",
+    "behaviour.partners_per_teacher_level=3",
+    "behaviour.decision_rule=imitation",
+    "behaviour.imitation_max_gap_cny=100000",
+    "city.government.effort_rule=imitation",
+    "policy.budget_cny_per_year=1e8",
+)
+FULL_MODEL_REGIMES: dict[str, tuple[tuple[str, ...], tuple[int, int, int]]] = {
+    # training pays with the subsidy (20,000 a year) and the assessment outweighs paying it
+    "all cooperate": (
+        ("policy=apprentice_subsidy", "policy.apprentice_subsidy.cny_per_apprentice_year=20000"),
+        (1, 1, 1),
+    ),
+    # a grant for joining only; apprentices earn half their cost: no firm trains, schools sign
+    _HOT_COLD: (("policy=membership_grant", "behaviour.productive_share_mean=0.5"), (1, 0, 1)),
+    # no assessment gain: the administration stops paying; apprentices earn 95% of their
+    # cost, so training pays by itself and goes on
+    "deep cooperation, government withdrawn": (
+        (
+            "policy=apprentice_subsidy",
+            "policy.apprentice_subsidy.cny_per_apprentice_year=20000",
+            "city.government.assessment_weight_cny=0",
+            "behaviour.productive_share_mean=0.95",
+        ),
+        (0, 1, 1),
+    ),
+}
 INSPECTION = game(
     productive_return=-12000,
     penalty_firm=12000,

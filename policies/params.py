@@ -48,6 +48,7 @@ P: Any = ParamIndex(*range(len(PARAM_NAMES)))
 # Codes of the enum parameters as the vector holds them (``p[P.decision_rule] == RULE_IMITATION``).
 RULE_IMITATION = float(DecisionRule.imitation.value)
 EFFORT_PAYOFF = float(EffortRule.payoff.value)
+EFFORT_IMITATION = float(EffortRule.imitation.value)
 
 
 def _as_float(value: Any) -> float:

@@ -66,12 +66,15 @@ class SchoolKpi(Enum):
 class EffortRule(Enum):
     """How the administration sets its implementation effort: ``assessment``, the chance
     that implementing pays it (a logit of the upper level's assessment gain less the
-    cost of handling claims, with noise in proportion to those stakes), or ``payoff``, a
-    logit of its own net payoff including its fiscal burden and what it collects.
+    cost of handling claims, with noise in proportion to those stakes), ``payoff``, a
+    logit of its own net payoff including its fiscal burden and what it collects, or
+    ``imitation``, the three-party game's replicator: the share of the administration that
+    implements grows with what implementing earns over staying passive (issue 14).
     """
 
     assessment = 0
     payoff = 1
+    imitation = 2
 
 
 class Language(Enum):
@@ -271,7 +274,7 @@ class GovernmentSetup:
         0.2
     )  # verified_outcome: a fake training claim passing the documents
     fiscal_burden_share: float = share(0.3)  # payoff rule: own cost of a yuan of claims paid
-    effort_scale_cny: float = positive(1.0e6)  # payoff rule: logit scale of the net payoff
+    effort_scale_cny: float = positive(1.0e6)  # payoff rule: logit scale; imitation: the gap copied surely
 
 
 @dataclass

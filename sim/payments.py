@@ -29,6 +29,7 @@ from agents.government import (
     audits,
     effort_target,
     handling_cost_cny,
+    imitated_effort,
     pay_fixed_programmes,
     payoff_effort_target,
     ration_share,
@@ -36,7 +37,7 @@ from agents.government import (
 )
 from agents.jit import kernel
 from agents.school import teachers
-from policies.params import EFFORT_PAYOFF, P
+from policies.params import EFFORT_IMITATION, EFFORT_PAYOFF, P
 from policies.terms import CONDITION_VERIFIED, ENTITLED, N_LEVERS, L, T
 
 # Scalars returned by ``pay_and_audit`` (float64[N_PAY]).
@@ -161,14 +162,18 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
         out[P_PAID] += spend[k]
     out[P_RATION] = total_share
     # the administration and firms' payout belief answer to what the park itself pays
-    _update_government(gov, firms, terms_row, due_budget, out[P_PAID] - fixed - entitled, out[P_CLAWBACK], p)
+    payable = capped * total_share  # what full implementation would pay, within the lines and the budget
+    paid_claims = out[P_PAID] - fixed - entitled
+    _update_government(gov, firms, terms_row, due_budget, payable, paid_claims, out[P_CLAWBACK], p)
     return out
 
 
 @kernel
-def _update_government(gov, firms, terms_row, due, paid_claims, collected, p) -> None:
+def _update_government(gov, firms, terms_row, due, payable, paid_claims, collected, p) -> None:
     """Effort moves toward its target (the chance implementing pays against the assessment,
-    or the logit of the administration's own payoff); firms learn the payout share.
+    or the logit of the administration's own payoff), or, under imitation, by the
+    replicator step on what full implementation (paying ``payable``) earns; firms learn
+    the payout share.
     """
     n = firms.size.size
     training = 0
@@ -182,11 +187,14 @@ def _update_government(gov, firms, terms_row, due, paid_claims, collected, p) ->
     active = terms_row[T.budget_cny] > 0.0  # a package to run, even in a year it pays nothing
     handling = handling_cost_cny(due, terms_row, p)
     gain = assessment_gain_cny(integration, terms_row, p)
-    if p[P.effort_rule] == EFFORT_PAYOFF:
-        target = payoff_effort_target(gain, handling, paid_claims, collected, p, active)
+    if p[P.effort_rule] == EFFORT_IMITATION:
+        gov[G.effort] = imitated_effort(gov[G.effort], gain, handling, payable, collected, p, active)
     else:
-        target = effort_target(gain, handling, active, p)
-    gov[G.effort] = min(1.0, max(0.0, update_effort(gov[G.effort], target, p)))
+        if p[P.effort_rule] == EFFORT_PAYOFF:
+            target = payoff_effort_target(gain, handling, paid_claims, collected, p, active)
+        else:
+            target = effort_target(gain, handling, active, p)
+        gov[G.effort] = min(1.0, max(0.0, update_effort(gov[G.effort], target, p)))
     gov[G.deep_last] = deep
     if due > 0.0 and p[P.learning] > 0.5:
         observed = min(1.0, paid_claims / due)

@@ -36,6 +36,11 @@ CITIES = ("small", "suzhou_robotics", "taicang_dual", "weifang_agri")
 VARIANTS: dict[str, tuple[str, ...]] = {
     "imitation": ("city=suzhou_robotics", "behaviour.decision_rule=imitation"),
     "payoff_effort": ("city=small", "city.government.effort_rule=payoff"),
+    "imitating_government": (
+        "city=small",
+        "behaviour.decision_rule=imitation",
+        "city.government.effort_rule=imitation",
+    ),
     "phase_out": ("city=small", "experiment.phase_out_year=6"),
     "no_inertia_no_learning": ("city=small", "behaviour.inertia=false", "behaviour.learning=false"),
 }

@@ -7,7 +7,7 @@ parameter values fixed in advance. Power: in exploratory runs with 12 replicates
 effects were 4 to 20 standard errors of the mean paired difference. With 20 replicates
 (critical t about 3.6 at alpha = 0.001, 19 degrees of freedom) an effect of 4 standard
 errors at 12 replicates becomes about 5.2, rejected with probability above 0.9. The two
-smallest effects get more replicates: the platform's effect on mismatch (40) and the
+smallest effects get more replicates: the platform's and integration's effects on mismatch (120) and the
 training remaining after a phase-out with and without relationship capital (3.4
 standard errors at 24 replicates, so 60: about 5.4).
 """

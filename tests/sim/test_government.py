@@ -251,3 +251,36 @@ def test_sanctioning_paper_members_found_on_audit_empties_the_paper_consortium(c
     unaudited = _runs(city, "policy.governance.paper_penalty_cny=60000", package="membership_grant")
     plain = _runs(city, package="membership_grant")
     pd.testing.assert_frame_equal(unaudited.reset_index(drop=True), plain.reset_index(drop=True))
+
+
+def test_an_imitating_administration_takes_the_replicator_step_by_hand(p):
+    """``effort_rule: imitation``: x + x (1 − x) Δ / 1,000,000, Δ clipped to ±1,000,000,
+    Δ = gain + clawbacks per unit of effort − running cost − 0.3 x what full
+    implementation pays. At x = 0.5 with clawbacks of 100,000 (200,000 per unit):
+    a gain of 2 m gives Δ = 1.4 m, clipped: 0.5 + 0.25; a gain of 0.5 m gives
+    Δ = −0.1 m: 0.5 − 0.025. 0 and 1 are rest points whatever Δ (no point written in); 1
+    with no package to run."""
+    from agents.government import imitated_effort
+
+    assert p[P.fiscal_burden_share] == 0.3 and p[P.effort_scale_cny] == 1e6
+    assert imitated_effort(0.5, 2e6, 0.5e6, 1e6, 1e5, p, True) == pytest.approx(0.75)
+    assert imitated_effort(0.5, 0.5e6, 0.5e6, 1e6, 1e5, p, True) == pytest.approx(0.475)
+    for gain in (0.0, 5e6):
+        assert imitated_effort(0.0, gain, 0.5e6, 1e6, 0.0, p, True) == 0.0
+        assert imitated_effort(1.0, gain, 0.5e6, 1e6, 0.0, p, True) == 1.0
+    assert imitated_effort(0.2, 0.0, 0.5e6, 1e6, 0.0, p, False) == 1.0
+
+
+@pytest.mark.parametrize("city", CITIES)
+def test_an_imitating_administration_implements_as_far_as_implementing_pays(city):
+    """Under imitation the administration's effort ends near 1 where the assessment's gain
+    outweighs running and paying for the package (the shipped weights) and near 0 where
+    there is no gain (it withdraws, and claims go unpaid), and the effort reached never
+    falls as the weight rises."""
+    final = []
+    for weight in (0.0, 2e5, 1e6, 5e6):
+        runs = _runs(city, "city.government.effort_rule=imitation",
+                     f"city.government.assessment_weight_cny={weight}", years=16)  # fmt: skip
+        final.append(runs[runs["year"] >= 12]["effort"].mean())
+    assert all(b >= a - 1e-9 for a, b in zip(final, final[1:], strict=False)), final
+    assert final[0] < 0.05 and final[-1] > 0.95, final

@@ -37,6 +37,8 @@ def _core(model: ConsortiumModel, seed: int) -> RunOutput:
         {"policy": "membership_grant", "policy__governance__conditionality": "activity",
          "policy__governance__audit_rate_share": 0.4},
         {"policy": "taicang_dual", "behaviour__decision_rule": "imitation"},
+        {"policy": "apprentice_subsidy", "behaviour__decision_rule": "imitation",
+         "city__government__effort_rule": "imitation", "city__government__assessment_weight_cny": 0.0},
         {"policy": "outcome_based", "behaviour__partners_required": False,
          "city__government__effort_rule": "payoff", "uncertainty__recession_year": 2},
     ],

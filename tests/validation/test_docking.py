@@ -26,6 +26,16 @@ def test_the_corner_reached_is_the_ess(regime):
     assert result.passed, result
 
 
+@pytest.mark.parametrize("regime", list(validation.FULL_MODEL_REGIMES))
+def test_the_full_model_imitating_reaches_the_games_corner(regime):
+    """Issue 14: not only ``sim/game.py`` but the full model, its firms, schools and
+    administration all imitating, reaches each regime's corner from the middle: all
+    cooperate; 校热企冷 (the administration pays, schools sign, no firm trains); and
+    cooperation that goes on after the administration has withdrawn."""
+    result = validation.full_model_corner(regime)
+    assert result.passed, result
+
+
 def test_no_stable_corner_cycles_and_time_averages_match_the_interior_point():
     g = validation.INSPECTION
     assert (-(g.a_f + g.c_f) / g.b_f, -(g.a_g + g.c_g) / g.b_g) == pytest.approx((2 / 3, 1 / 2))
