@@ -8,8 +8,9 @@ from numba import njit
 from agents.columns import Column
 from policies.params import P
 
-# Job states after graduation.
-IN_SCHOOL, IN_FIELD_LOCAL, OFF_FIELD_LOCAL, UNEMPLOYED, LEFT_REGION, DROPPED_OUT = range(6)
+# Job states after graduation; ``CONTINUED``: went on to the next level on a 贯通 place
+# (the student's next record, in a later cohort, carries on).
+IN_SCHOOL, IN_FIELD_LOCAL, OFF_FIELD_LOCAL, UNEMPLOYED, LEFT_REGION, DROPPED_OUT, CONTINUED = range(7)
 NOT_ENROLLED = -1
 
 COLUMNS: dict[str, Column] = {
@@ -22,12 +23,13 @@ COLUMNS: dict[str, Column] = {
     "trained_by": Column("int32", "firm that trained the student as an apprentice, −1 if none", fill=-1),
     "skill": Column("float64", "skill in the major's field, about 0.6 at graduation without a host"),
     "state": Column("int8", "−1 not enrolled, then `IN_SCHOOL`, `IN_FIELD_LOCAL`, `OFF_FIELD_LOCAL`, "
-                    "`UNEMPLOYED`, `LEFT_REGION`, `DROPPED_OUT`", fill=NOT_ENROLLED),
+                    "`UNEMPLOYED`, `LEFT_REGION`, `DROPPED_OUT`, `CONTINUED`", fill=NOT_ENROLLED),
     "employer": Column("int32", "firm, `n_firms + sector` for the rest of the city's employers of "
                        "that sector, −1 if none", fill=-1),
     "wage_cny": Column("float64", "yearly wage: set at hiring, raised by a poacher's offer or the "
                        "employer's counter-offer"),
     "tenure_years": Column("int16", "years with the current employer"),
+    "pathway": Column("int8", "1 if the student entered on a 中高本贯通 place (skill carried from below)"),
     "hired_by_host_year": Column("int16", "year hired by the host that trained them, −1 if not", fill=-1),
 }  # fmt: skip
 

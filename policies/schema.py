@@ -209,6 +209,9 @@ class Governance:
     # 赋权: the operating entity manages the special funds (seed 000's 赋权清单): it handles
     # the claims, and the administration keeps only its fixed cost. Needs the entity.
     empowered_entity: bool = False
+    # 中高本贯通 (seeds 000 and 003: 分段培养或贯通培养): share of each 高职's and 本科's seats per
+    # major reserved for the consortium's graduates of the level below in that major
+    pathway_share: float = share(0.0)
     payback_clause: bool = False  # 服务期: training-cost repayment if a trainee leaves early
     payback_service_years: int = integer(3, maximum=30)
     # what a trainee who leaves within the service period repays of the training cost the host
@@ -375,6 +378,7 @@ class Behaviour:
     student_wage_weight: float = amount(2.0, maximum=100.0)
     student_relevance_weight: float = amount(1.0, maximum=100.0)
     apprentice_take_up_share: float = share(0.8)
+    pathway_take_up_share: float = share(0.8)  # a graduate offered a 贯通 place takes it
     contact_share: float = share(0.6)  # chance a graduate reaches a vacancy in a round
     platform_contact_share: float = share(0.85)
     search_rounds: int = integer(3, minimum=1, maximum=50)

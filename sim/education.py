@@ -1,4 +1,6 @@
-"""Steps 5, 6 and 9 of the year: enrolment and apprenticeships, training, relevance."""
+"""Steps 5, 6, 7a and 9 of the year: enrolment and apprenticeships, training, going on
+to the next level (中高本贯通), relevance.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +10,34 @@ from agents.draws import STREAM_ENROL, STREAM_STUDENT, STREAM_TRAINING, uniform
 from agents.enterprise import apprentice_slots
 from agents.jit import kernel
 from agents.school import update_relevance
-from agents.student import DROPPED_OUT, IN_SCHOOL, choose_place, option_utility, skill_gain
+from agents.student import (
+    CONTINUED,
+    DROPPED_OUT,
+    IN_SCHOOL,
+    UNEMPLOYED,
+    choose_place,
+    option_utility,
+    skill_gain,
+)
 from policies.params import P
+from policies.terms import T
+from sim.labour import N_LEVELS
+from sim.sorting import stable_argsort
 
 
 @kernel
 def enrol_cohort(key, year, schools, students, city, p) -> tuple[int, int]:
     """Step 5a: this year's cohort chooses school and major, subject to seats.
 
-    Students, in the order of their ids (unrelated to their attributes), choose by logit
-    among the places still free (``agents.student.choose_place``): each school-major is
-    weighted by exp(utility) of wage prospects and curriculum relevance. Returns the
-    cohort's id range ``(first, last + 1)``.
+    First, last year's graduates who took a 贯通 place (:func:`continue_studies`) take a
+    seat in their major at a school of the next level, the one with the most seats left
+    (lowest index on ties), as the cohort's first records, carrying their ability, home
+    attachment and skill; one whose major no school of that level offers any longer
+    searches for a job with the earlier graduates instead. Then the rest, in the order of
+    their ids (unrelated to their attributes), choose by logit among the places still
+    free (``agents.student.choose_place``): each school-major is weighted by
+    exp(utility) of wage prospects and curriculum relevance. Returns the cohort's id
+    range ``(first, last + 1)``.
     """
     n_schools, n_sectors = schools.offers.shape
     cohort = int(schools.capacity.sum())
@@ -27,16 +45,43 @@ def enrol_cohort(key, year, schools, students, city, p) -> tuple[int, int]:
     n_options = n_schools * n_sectors
     seats = np.empty(n_options, np.int64)
     weight = np.zeros(n_options)
-    top = -np.inf
     for s in range(n_schools):
         for m in range(n_sectors):
             seats[s * n_sectors + m] = schools.seats[s, m]
-            if schools.seats[s, m] > 0:
+    cohort_of, school_of, major_of, state = students.cohort, students.school, students.major, students.state
+    entered = 0  # records of the cohort taken by students going on to the next level
+    previous = year - int(p[P.programme_years])  # the cohort that graduated last year
+    if previous >= 0:
+        for k in range(previous * cohort, (previous + 1) * cohort):
+            if state[k] != CONTINUED:
+                continue
+            level, m = schools.kind[school_of[k]] + 1, major_of[k]
+            best, most = -1, 0
+            for s in range(n_schools):
+                if schools.kind[s] == level and seats[s * n_sectors + m] > most:
+                    best, most = s, seats[s * n_sectors + m]
+            if best < 0:
+                state[k] = UNEMPLOYED
+                continue
+            j = first + entered
+            entered += 1
+            seats[best * n_sectors + m] -= 1
+            cohort_of[j], school_of[j], major_of[j], state[j] = year, best, m, IN_SCHOOL
+            students.pathway[j] = 1
+            students.ability[j], students.home[j], students.skill[j] = (
+                students.ability[k],
+                students.home[k],
+                students.skill[k],
+            )
+    top = -np.inf
+    for s in range(n_schools):
+        for m in range(n_sectors):
+            if seats[s * n_sectors + m] > 0:
                 top = max(top, option_utility(city.sector_wage_index[m], schools.relevance[s, m], p))
     total = 0.0
     for s in range(n_schools):
         for m in range(n_sectors):
-            if schools.seats[s, m] > 0:
+            if seats[s * n_sectors + m] > 0:
                 utility = option_utility(city.sector_wage_index[m], schools.relevance[s, m], p)
                 weight[s * n_sectors + m] = np.exp(utility - top)
                 total += weight[s * n_sectors + m]
@@ -54,8 +99,7 @@ def enrol_cohort(key, year, schools, students, city, p) -> tuple[int, int]:
             running += weight[place]
             cumulative[n_open] = running
             n_open += 1
-    cohort_of, school_of, major_of, state = students.cohort, students.school, students.major, students.state
-    for k in range(first, first + cohort):
+    for k in range(first + entered, first + cohort):
         j = choose_place(cumulative, n_open, total, uniform(key, STREAM_ENROL, year, k, 0))  # type: ignore[arg-type]
         chosen = open_places[j]
         seats[chosen] -= 1
@@ -73,6 +117,54 @@ def enrol_cohort(key, year, schools, students, city, p) -> tuple[int, int]:
         major_of[k] = chosen % n_sectors
         state[k] = IN_SCHOOL
     return first, first + cohort
+
+
+@kernel
+def continue_studies(key, year, graduating_cohort, schools, students, terms_row, p) -> int:
+    """Step 7a: 中高本贯通 (seeds 000 and 003: 分段培养或贯通培养). With ``pathway_share`` > 0,
+    each 高职 and 本科 reserves that share of this year's seats in each major (rounded
+    down) for the consortium's graduates of the level below in the same major. This
+    year's graduates of 中职 and 高职 are offered those places best skill first (equal
+    skills in the order of their ids: the receiving school's 转段 assessment), and take
+    one with probability ``pathway_take_up_share``; they do not enter the labour market
+    (state ``CONTINUED``) and enrol at the next level next year
+    (:func:`enrol_cohort`). Returns how many went on.
+    """
+    share = terms_row[T.pathway_share]
+    if share <= 0.0 or graduating_cohort < 0:
+        return 0
+    n_schools, n_sectors = schools.offers.shape
+    cohort = int(schools.capacity.sum())
+    first = graduating_cohort * cohort
+    seats = np.zeros((N_LEVELS, n_sectors))
+    for s in range(n_schools):
+        for m in range(n_sectors):
+            seats[schools.kind[s], m] += schools.seats[s, m]
+    places = np.zeros((N_LEVELS, n_sectors), np.int64)  # at the level above the graduate's
+    for level in range(1, N_LEVELS):
+        for m in range(n_sectors):
+            places[level, m] = int(share * seats[level, m])
+    state, school, major, skill = students.state, students.school, students.major, students.skill
+    candidates = np.empty(cohort, np.int64)
+    n = 0
+    for k in range(first, first + cohort):
+        if state[k] == IN_SCHOOL and schools.kind[school[k]] < N_LEVELS - 1:
+            candidates[n] = k
+            n += 1
+    candidates = candidates[:n]
+    went_on = 0
+    for k in candidates[stable_argsort(-skill[candidates])]:
+        level, m = schools.kind[school[k]] + 1, major[k]
+        if places[level, m] <= 0:
+            continue
+        if uniform(key, STREAM_STUDENT, year, k, 9) >= p[P.pathway_take_up_share]:
+            continue
+        places[level, m] -= 1
+        state[k] = CONTINUED
+        students.trained_by[k] = students.host[k]
+        students.host[k] = -1
+        went_on += 1
+    return went_on
 
 
 @kernel

@@ -20,12 +20,12 @@ from numba import njit
 from agents.enterprise import centre_gap_cny, output_share
 from agents.government import G, starting_effort
 from agents.jit import kernel
-from agents.student import DROPPED_OUT, IN_FIELD_LOCAL, IN_SCHOOL, LEFT_REGION
+from agents.student import CONTINUED, DROPPED_OUT, IN_FIELD_LOCAL, IN_SCHOOL, LEFT_REGION
 from policies.params import P
 from policies.terms import N_LEVERS, T
 from sim import series as S
 from sim.decisions import firms_choose, form_partnerships, schools_plan, update_firm_beliefs
-from sim.education import drift_relevance, enrol_cohort, place_apprentices, train_students
+from sim.education import continue_studies, drift_relevance, enrol_cohort, place_apprentices, train_students
 from sim.labour import (
     N_LEVELS,
     N_OUTCOMES,
@@ -96,7 +96,9 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
         graduating = year - programme + 1
         graduated_before = max(0, graduating) * cohort
         outcomes = np.zeros(N_OUTCOMES, np.int64)
+        went_on = 0
         if graduating >= 0:
+            went_on = continue_studies(key, year, graduating, schools, students, row, p)
             outcomes = match_graduates(key, year, graduating, firms, schools, students, city, gov, row, p)
         moves = incumbents_turnover(key, year, graduated_before, firms, city, students, row, p)
         # 9
@@ -115,6 +117,7 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
         _record_labour(out, outcomes, moves, students, last)
         _record_money(out, money, spend, gov, row)
         out[S.S_EFFORT] = effort
+        out[S.S_CONTINUED] = went_on
         out[S.S_VACANCIES] = city.vacancy_history[year].sum()
         out[S.S_RELEVANCE] = relevance
         out[S.S_MISMATCH] = mismatch_index(city.vacancy_history[year], students, graduating, cohort)
@@ -151,6 +154,7 @@ def compile_groups(key, p, terms, lines, firms, schools, students, city, gov, pa
         (schools_plan, (key, year, firms, schools, city, row, p)),
         (form_partnerships, (key, year, firms, schools, row, p)),
         (enrol_cohort, (key, year, schools, students, city, p)),
+        (continue_studies, (key, year, year, schools, students, row, p)),
         (place_apprentices, (key, year, year, year, firms, schools, students, p)),
         (train_students, (key, year, year, firms, schools, students, p)),
         (drift_relevance, (schools, p)),
@@ -167,7 +171,7 @@ def mismatch_index(vacancies_by_sector, students, graduating, cohort) -> float:
     n_sectors = vacancies_by_sector.size
     supply = np.zeros(n_sectors)
     for k in range(graduating * cohort, (graduating + 1) * cohort):
-        if students.state[k] != DROPPED_OUT:
+        if students.state[k] != DROPPED_OUT and students.state[k] != CONTINUED:  # those who enter the market
             supply[students.major[k]] += 1.0
     total_supply, total_demand = supply.sum(), vacancies_by_sector.sum()
     if total_supply <= 0 or total_demand <= 0:
@@ -245,7 +249,7 @@ def _record_labour(out, outcomes, moves, students, last) -> None:
         vacancies, seekers = outcomes[O_VACANCIES_L0 + lv], outcomes[O_SEEKERS_L0 + lv]
         out[S.S_VACANCIES_PER_SEEKER_L0 + lv] = _ratio(vacancies, seekers)
     out[S.S_YEARS_TO_JOB] = _ratio(outcomes[O_WAIT_YEARS], outcomes[O_FIRST_JOBS])
-    in_school = graduated = dropped = local = 0
+    in_school = graduated = dropped = continued = local = 0
     trained_wage = trained_n = school_wage = school_n = 0.0
     for k in range(last):
         state = students.state[k]
@@ -253,6 +257,8 @@ def _record_labour(out, outcomes, moves, students, last) -> None:
             in_school += 1
         elif state == DROPPED_OUT:
             dropped += 1
+        elif state == CONTINUED:  # the same person's next record is counted when it graduates
+            continued += 1
         else:
             graduated += 1
             if state != LEFT_REGION:
@@ -272,6 +278,7 @@ def _record_labour(out, outcomes, moves, students, last) -> None:
     out[S.S_IN_SCHOOL] = in_school
     out[S.S_GRADUATED] = graduated
     out[S.S_DROPPED] = dropped
+    out[S.S_CONTINUED_TOTAL] = continued
     out[S.S_LOCAL_RETENTION] = _ratio(local, graduated)
 
 

@@ -31,8 +31,9 @@ class AccountingError(RuntimeError):
     """A run broke an accounting identity of MODEL.md §7: a bug, never a result."""
 
 
-_STOCKS = ("enrolled_total", "in_school", "graduated_total", "dropped_total", "fiscal_cost_cny", "budget_cny",
-           "apprentices", "graduates", "membership_rate", "effort")  # fmt: skip
+_STOCKS = ("enrolled_total", "in_school", "graduated_total", "dropped_total", "continued_total",
+           "fiscal_cost_cny", "budget_cny", "apprentices", "graduates", "membership_rate",
+           "effort")  # fmt: skip
 
 
 def from_budget(series: np.ndarray) -> np.ndarray:
@@ -45,16 +46,17 @@ def from_budget(series: np.ndarray) -> np.ndarray:
 
 def check_accounting(run: RunOutput) -> None:
     """Raise :class:`AccountingError` unless students in = in school + graduated +
-    dropped out, money the budget pays (spending but statutory entitlements) <= budget,
-    and no stock is negative or NaN, every year.
+    dropped out + went on to the next level, money the budget pays (spending but
+    statutory entitlements) <= budget, and no stock is negative or NaN, every year.
     """
     s = run.series
     stocks = np.stack([column(s, name) for name in _STOCKS])
     if not np.all(np.isfinite(stocks)) or np.any(stocks < 0):
         raise AccountingError("a stock is negative or NaN")
     students = column(s, "in_school") + column(s, "graduated_total") + column(s, "dropped_total")
+    students = students + column(s, "continued_total")
     if np.any(students != column(s, "enrolled_total")):
-        raise AccountingError("students in != in school + graduated + dropped out")
+        raise AccountingError("students in != in school + graduated + dropped out + continued")
     if np.any(from_budget(s) > column(s, "budget_cny") * (1 + 1e-12) + 1e-6):
         raise AccountingError("money spent exceeds the budget")
 

@@ -68,6 +68,8 @@ SERIES_NAMES: tuple[str, ...] = (
     "in_school",
     "graduated_total",
     "dropped_total",
+    "continued_total",  # graduates gone on to the next level on a 贯通 place (their next record counts too)
+    "continued",  # this year's graduates who took a 贯通 place at the next level (中高本贯通)
     "money_active",  # 1 if any lever is active this year
     *(f"spend_{name}_cny" for name in LEVER_NAMES),
 )
@@ -127,5 +129,7 @@ S_ENROLLED = _INDEX["enrolled_total"]
 S_IN_SCHOOL = _INDEX["in_school"]
 S_GRADUATED = _INDEX["graduated_total"]
 S_DROPPED = _INDEX["dropped_total"]
+S_CONTINUED_TOTAL = _INDEX["continued_total"]
+S_CONTINUED = _INDEX["continued"]
 S_MONEY = _INDEX["money_active"]
 S_SPEND0 = _INDEX[f"spend_{LEVER_NAMES[0]}_cny"]

@@ -10,8 +10,9 @@ year, so the two paths cannot drift:
 - ``PARTNERS`` (step 4): ``form_partnerships``; ``tally[U_UNMATCHED]``.
 - ``ENROL`` (step 5): ``enrol_cohort`` and ``place_apprentices``; ``tally[U_FIRST]``,
   ``tally[U_LAST]``.
-- ``LABOUR`` (steps 7-8): ``match_graduates`` (graduating cohort ``year - programme + 1``)
-  and ``turnover``; outcomes in ``tally[U_OUTCOMES:]``, moves in ``tally[U_MOVES:]``.
+- ``LABOUR`` (steps 7-8): ``continue_studies`` and ``match_graduates`` (graduating cohort
+  ``year - programme + 1``) and ``turnover``; outcomes in ``tally[U_OUTCOMES:]``, moves
+  in ``tally[U_MOVES:]``, graduates going on to the next level in ``tally[U_CONTINUED]``.
 - ``PAY_AND_RECORD`` (step 10): ``pay_and_audit``, ``record_realized``,
   ``update_capital``, the firms' depths into ``depth_row`` and the year's series into
   ``out`` (``sim.loop._record_*``); reads ``tally[U_HOSTED]`` (step 6) and
@@ -27,7 +28,7 @@ from agents.government import G
 from policies.params import P
 from sim import series as S
 from sim.decisions import form_partnerships
-from sim.education import enrol_cohort, place_apprentices
+from sim.education import continue_studies, enrol_cohort, place_apprentices
 from sim.labour import N_OUTCOMES, match_graduates, turnover
 from sim.loop import _record_firms, _record_labour, _record_money, mismatch_index
 from sim.payments import pay_and_audit, record_realized, update_capital
@@ -40,7 +41,8 @@ U_UNMATCHED, U_HOSTED, U_FIRST, U_LAST = range(4)
 U_OUTCOMES = 4
 U_MOVES = U_OUTCOMES + N_OUTCOMES
 N_MOVES = 9
-N_TALLY = U_MOVES + N_MOVES
+U_CONTINUED = U_MOVES + N_MOVES
+N_TALLY = U_CONTINUED + 1
 
 
 @njit(cache=True)
@@ -59,7 +61,9 @@ def model_step(
         tally[U_FIRST], tally[U_LAST] = first, last
     elif phase == LABOUR:
         outcomes = np.zeros(N_OUTCOMES, np.int64)
+        tally[U_CONTINUED] = 0
         if graduating >= 0:
+            tally[U_CONTINUED] = continue_studies(key, year, graduating, schools, students, row, p)
             outcomes = match_graduates(key, year, graduating, firms, schools, students, city, gov, row, p)
         moves = turnover(key, year, max(0, graduating) * cohort, firms, city, students, row, p)
         tally[U_OUTCOMES : U_OUTCOMES + N_OUTCOMES] = outcomes
@@ -79,6 +83,7 @@ def model_step(
         _record_labour(out, outcomes, moves, students, tally[U_LAST])
         _record_money(out, money, spend, gov, row)
         out[S.S_EFFORT] = effort
+        out[S.S_CONTINUED] = tally[U_CONTINUED]
         out[S.S_VACANCIES] = city.vacancy_history[year].sum()
         out[S.S_RELEVANCE] = relevance
         out[S.S_MISMATCH] = mismatch_index(city.vacancy_history[year], students, graduating, cohort)
