@@ -48,6 +48,7 @@ class School(mesa.Agent):
     model: ConsortiumView
     kind: int
     capacity: int
+    years: int
     offers: np.ndarray
     quota_share: np.ndarray
     relevance: np.ndarray
@@ -111,7 +112,8 @@ class School(mesa.Agent):
                 quota_share[m] = adjust_quota(float(quota_share[m]), target[m] / total, p)
         payoffs = np.empty(N_OUTREACH)
         capacity, double_qualified = float(self.capacity), float(self.double_qualified)
-        per_level = partner_places_per_level(capacity, double_qualified, p)
+        years = float(self.years)
+        per_level = partner_places_per_level(capacity, years, double_qualified, p)
         per_seeker = deep_slots / deep if deep > 0.0 else 0.0
         outreach_payoffs(payoffs, int(model.row[T.school_kpi]), nearby, deep, per_seeker, per_level, p)
         u = uniform(model.key, STREAM_SCHOOL, year, s, 1_000_000)
@@ -126,7 +128,7 @@ class School(mesa.Agent):
         else:
             self.outreach = int(choose_outreach(payoffs, u, p))
         self.realized = float(payoffs[self.outreach])
-        self.partners_free = int(partner_places(self.outreach, capacity, double_qualified, p))
+        self.partners_free = int(partner_places(self.outreach, capacity, years, double_qualified, p))
         self._set_seats()
 
     def _set_seats(self) -> None:

@@ -63,7 +63,7 @@ class Student(mesa.Agent):
         host_depth = firms.depth.item(host) if host >= 0 else 0
         own.skill[k] += skill_gain(
             own.ability.item(k), schools.relevance.item(s, own.major.item(k)),
-            schools.double_qualified.item(s), host_depth, p,
+            schools.double_qualified.item(s), host_depth, float(schools.years.item(s)), p,
         )  # fmt: skip
         if host >= 0:
             firms.apprentices[host] += 1

@@ -22,6 +22,8 @@ COLUMNS: dict[str, Column] = {
     "kind": Column("int8", "0 secondary vocational 中职, 1 higher vocational 高职, 2 undergraduate 本科",
                    drawn=True),
     "capacity": Column("int32", "students admitted a year", drawn=True),
+    "years": Column("int8", "years of its programmes (学制: its type's, or the city's programme_years)",
+                    drawn=True),
     "offers": Column("bool", "majors offered (one major per sector)", per_sector=True, drawn=True),
     "quota_share": Column("float64", "share of capacity per major", per_sector=True, drawn=True),
     "relevance": Column("float64", "curriculum relevance per major, in [0, 1]", per_sector=True, drawn=True),
@@ -41,25 +43,27 @@ COLUMNS: dict[str, Column] = {
 
 
 @njit(cache=True)
-def teachers(capacity: float, p) -> float:
-    """A school's teachers: its students (intake x programme years) over ``students_per_teacher``."""
-    return capacity * p[P.programme_years] / p[P.students_per_teacher]
+def teachers(capacity: float, years: float, p) -> float:
+    """A school's teachers: its students (intake x its programme ``years``) over
+    ``students_per_teacher``.
+    """
+    return capacity * years / p[P.students_per_teacher]
 
 
 @njit(cache=True)
-def partner_places_per_level(capacity: float, double_qualified: float, p) -> float:
+def partner_places_per_level(capacity: float, years: float, double_qualified: float, p) -> float:
     """Partnerships a school can serve per level of outreach: its 双师型 teachers (intake x
     programme years / ``students_per_teacher``, times the 双师 share) times
     ``partners_per_teacher_level``: coordinating a firm's apprentices takes a teacher
     who knows the trade, so places grow with the school's size and its 双师 share.
     """
-    return teachers(capacity, p) * double_qualified * p[P.partners_per_teacher_level]
+    return teachers(capacity, years, p) * double_qualified * p[P.partners_per_teacher_level]
 
 
 @njit(cache=True)
-def partner_places(outreach: int, capacity: float, double_qualified: float, p) -> int:
+def partner_places(outreach: int, capacity: float, years: float, double_qualified: float, p) -> int:
     """A school's partner places this year at an outreach level (rounded)."""
-    return int(outreach * partner_places_per_level(capacity, double_qualified, p) + 0.5)
+    return int(outreach * partner_places_per_level(capacity, years, double_qualified, p) + 0.5)
 
 
 @njit(cache=True)

@@ -29,6 +29,8 @@ COLUMNS: dict[str, Column] = {
     "wage_cny": Column("float64", "yearly wage: set at hiring, raised by a poacher's offer or the "
                        "employer's counter-offer"),
     "tenure_years": Column("int16", "years with the current employer"),
+    "graduates_in": Column("int16", "year of graduation: enrolment year + the school's programme years − 1",
+                           fill=-1),
     "pathway": Column("int8", "1 if the student entered on a 中高本贯通 place (skill carried from below)"),
     "hired_by_host_year": Column("int16", "year hired by the host that trained them, −1 if not", fill=-1),
 }  # fmt: skip
@@ -66,14 +68,35 @@ def choose_place(cumulative, n_open: int, total_weight: float, u: float) -> int:
 
 
 @njit(cache=True)
-def skill_gain(ability: float, relevance: float, double_qualified: float, host_depth: int, p) -> float:
-    """Skill gained in one year of study; apprentices also learn from their host."""
+def graduating_ids(year: int, years, cohort: int) -> tuple[int, int]:
+    """Ids ``[lo, hi)`` of the cohorts with students who may graduate in ``year``: those
+    enrolled from ``year − longest + 1`` to ``year − shortest + 1`` (``years``: each
+    school's programme years; cohorts of ``cohort`` records, enrolled in id order).
+    Empty before the shortest programme's first graduates.
+    """
+    longest, shortest = 1, 127
+    for y in years:
+        longest = max(longest, int(y))
+        shortest = min(shortest, int(y))
+    newest = year - shortest + 1
+    if newest < 0:
+        return 0, 0
+    return max(0, year - longest + 1) * cohort, (newest + 1) * cohort
+
+
+@njit(cache=True)
+def skill_gain(
+    ability: float, relevance: float, double_qualified: float, host_depth: int, years: float, p
+) -> float:
+    """Skill gained in one year of a programme of ``years``; apprentices also learn from
+    their host. A programme's whole gain does not depend on its length.
+    """
     gain = 0.2 + 0.5 * relevance + 0.3 * double_qualified + 0.15 * ability
     if host_depth == 3:
         gain += 0.15
     elif host_depth == 4:
         gain += 0.3
-    return max(0.0, gain) / p[P.programme_years]
+    return max(0.0, gain) / years
 
 
 @njit(cache=True)

@@ -250,6 +250,8 @@ class SchoolType:
     capacity_per_year: int = integer(100, maximum=100_000)
     majors_each: int = integer(3, minimum=1, maximum=200)
     double_qualified_share: float = share(0.3)  # 双师型 teachers at start
+    # 学制: years of this type's programmes; 0: the city's programme_years
+    programme_years: int = integer(0, minimum=0, maximum=10)
     # share of the city's skilled vacancies that ask for this level of education (the three
     # are normalised; all zero: in proportion to the city's intake of each level)
     vacancy_share: float = share(0.0)

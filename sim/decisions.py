@@ -207,7 +207,8 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
         for m in range(n_sectors):
             if schools.offers[s, m] and total > 0.0:
                 schools.quota_share[s, m] = adjust_quota(schools.quota_share[s, m], target[m] / total, p)
-        per_level = partner_places_per_level(float(schools.capacity[s]), schools.double_qualified[s], p)
+        capacity, years = float(schools.capacity[s]), float(schools.years[s])
+        per_level = partner_places_per_level(capacity, years, schools.double_qualified[s], p)
         per_seeker = deep_slots / deep if deep > 0.0 else 0.0
         outreach_payoffs(payoffs, int(terms_row[T.school_kpi]), nearby, deep, per_seeker, per_level, p)
         u = uniform(key, STREAM_SCHOOL, year, s, 1_000_000)
@@ -219,7 +220,7 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
             schools.outreach[s] = choose_outreach(payoffs, u, p)
         schools.realized[s] = payoffs[schools.outreach[s]]
         schools.partners_free[s] = partner_places(
-            int(schools.outreach[s]), float(schools.capacity[s]), schools.double_qualified[s], p
+            int(schools.outreach[s]), float(schools.capacity[s]), years, schools.double_qualified[s], p
         )
         _set_seats(schools, s)
 

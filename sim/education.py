@@ -16,6 +16,7 @@ from agents.student import (
     IN_SCHOOL,
     UNEMPLOYED,
     choose_place,
+    graduating_ids,
     option_utility,
     skill_gain,
 )
@@ -49,11 +50,12 @@ def enrol_cohort(key, year, schools, students, city, p) -> tuple[int, int]:
         for m in range(n_sectors):
             seats[s * n_sectors + m] = schools.seats[s, m]
     cohort_of, school_of, major_of, state = students.cohort, students.school, students.major, students.state
+    graduates_in = students.graduates_in
     entered = 0  # records of the cohort taken by students going on to the next level
-    previous = year - int(p[P.programme_years])  # the cohort that graduated last year
-    if previous >= 0:
-        for k in range(previous * cohort, (previous + 1) * cohort):
-            if state[k] != CONTINUED:
+    if year > 0:
+        lo, hi = graduating_ids(year - 1, schools.years, cohort)  # those who graduated last year
+        for k in range(lo, hi):
+            if state[k] != CONTINUED or graduates_in[k] != year - 1:
                 continue
             level, m = schools.kind[school_of[k]] + 1, major_of[k]
             best, most = -1, 0
@@ -67,6 +69,7 @@ def enrol_cohort(key, year, schools, students, city, p) -> tuple[int, int]:
             entered += 1
             seats[best * n_sectors + m] -= 1
             cohort_of[j], school_of[j], major_of[j], state[j] = year, best, m, IN_SCHOOL
+            graduates_in[j] = year + schools.years[best] - 1
             students.pathway[j] = 1
             students.ability[j], students.home[j], students.skill[j] = (
                 students.ability[k],
@@ -116,11 +119,12 @@ def enrol_cohort(key, year, schools, students, city, p) -> tuple[int, int]:
         school_of[k] = chosen // n_sectors
         major_of[k] = chosen % n_sectors
         state[k] = IN_SCHOOL
+        graduates_in[k] = year + schools.years[chosen // n_sectors] - 1
     return first, first + cohort
 
 
 @kernel
-def continue_studies(key, year, graduating_cohort, schools, students, terms_row, p) -> int:
+def continue_studies(key, year, lo, hi, schools, students, terms_row, p) -> int:
     """Step 7a: 中高本贯通 (seeds 000 and 003: 分段培养或贯通培养). With ``pathway_share`` > 0,
     each 高职 and 本科 reserves that share of this year's seats in each major (rounded
     down) for the consortium's graduates of the level below in the same major. This
@@ -128,14 +132,13 @@ def continue_studies(key, year, graduating_cohort, schools, students, terms_row,
     skills in the order of their ids: the receiving school's 转段 assessment), and take
     one with probability ``pathway_take_up_share``; they do not enter the labour market
     (state ``CONTINUED``) and enrol at the next level next year
-    (:func:`enrol_cohort`). Returns how many went on.
+    (:func:`enrol_cohort`). ``[lo, hi)``: the ids of the cohorts that may graduate this
+    year. Returns how many went on.
     """
     share = terms_row[T.pathway_share]
-    if share <= 0.0 or graduating_cohort < 0:
+    if share <= 0.0 or hi <= lo:
         return 0
     n_schools, n_sectors = schools.offers.shape
-    cohort = int(schools.capacity.sum())
-    first = graduating_cohort * cohort
     seats = np.zeros((N_LEVELS, n_sectors))
     for s in range(n_schools):
         for m in range(n_sectors):
@@ -145,10 +148,11 @@ def continue_studies(key, year, graduating_cohort, schools, students, terms_row,
         for m in range(n_sectors):
             places[level, m] = int(share * seats[level, m])
     state, school, major, skill = students.state, students.school, students.major, students.skill
-    candidates = np.empty(cohort, np.int64)
+    candidates = np.empty(hi - lo, np.int64)
     n = 0
-    for k in range(first, first + cohort):
-        if state[k] == IN_SCHOOL and schools.kind[school[k]] < N_LEVELS - 1:
+    for k in range(lo, hi):
+        graduate = state[k] == IN_SCHOOL and students.graduates_in[k] == year
+        if graduate and schools.kind[school[k]] < N_LEVELS - 1:
             candidates[n] = k
             n += 1
     candidates = candidates[:n]
@@ -161,7 +165,6 @@ def continue_studies(key, year, graduating_cohort, schools, students, terms_row,
             continue
         places[level, m] -= 1
         state[k] = CONTINUED
-        students.trained_by[k] = students.host[k]
         students.host[k] = -1
         went_on += 1
     return went_on
@@ -230,7 +233,7 @@ def train_students(key, year, last, firms, schools, students, p) -> int:
     apprentices, depth = firms.apprentices, firms.depth
     state, host_of, school, major = students.state, students.host, students.school, students.major
     ability, skill = students.ability, students.skill
-    relevance, double_qualified = schools.relevance, schools.double_qualified
+    relevance, double_qualified, years = schools.relevance, schools.double_qualified, schools.years
     dropout = p[P.dropout_share]
     for i in range(apprentices.size):
         apprentices[i] = 0
@@ -243,7 +246,8 @@ def train_students(key, year, last, firms, schools, students, p) -> int:
             continue
         s, m, host = school[k], major[k], host_of[k]
         host_depth = depth[host] if host >= 0 else 0
-        skill[k] += skill_gain(ability[k], relevance[s, m], double_qualified[s], host_depth, p)
+        gain = skill_gain(ability[k], relevance[s, m], double_qualified[s], host_depth, float(years[s]), p)
+        skill[k] += gain
         if host >= 0:
             apprentices[host] += 1
             hosted += 1

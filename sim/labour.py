@@ -103,9 +103,10 @@ def _settle(k, employer, wage, placed, state, employer_of, wage_cny, tenure_year
 
 
 @kernel
-def match_graduates(key, year, graduating_cohort, firms, schools, students, city, gov, terms_row, p):
-    """Step 7: this year's graduates and earlier ones still without a job search; returns
-    counts (int64[N_OUTCOMES]).
+def match_graduates(key, year, lo, hi, firms, schools, students, city, gov, terms_row, p):
+    """Step 7: this year's graduates (``graduates_in`` this year, among the ids ``[lo,
+    hi)`` of the cohorts that may graduate now, ``agents.student.graduating_ids``) and
+    earlier ones still without a job search; returns counts (int64[N_OUTCOMES]).
 
     Every vacancy asks for a level of education (the school kinds 中职, 高职, 本科, in the
     city's ``level_shares``); a job seeker applies to vacancies of their own level first,
@@ -122,9 +123,7 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
     n_firms = firms.size.size
     n_employers = n_firms + n_sectors
     out = np.zeros(N_OUTCOMES, np.int64)
-    cohort = int(schools.capacity.sum())
-    first = graduating_cohort * cohort
-    last = first + cohort
+    graduates_in = students.graduates_in
     state, skill, home, major = students.state, students.skill, students.home, students.major
     trained_by, hired_by_host_year = students.trained_by, students.hired_by_host_year
     employer_of, wage_cny, tenure = students.employer, students.wage_cny, students.tenure_years
@@ -148,23 +147,23 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
     for g in range(N_LEVELS * n_sectors):
         out[O_VACANCIES_L0 + g % N_LEVELS] += start[g + 1] - start[g]
     # who searches: the graduating cohort, then earlier graduates still without a job
-    seekers = np.empty(last, np.int64)
+    seekers = np.empty(hi, np.int64)
     n_seekers = 0
-    for k in range(first, last):
-        if state[k] == IN_SCHOOL:
+    for k in range(lo, hi):
+        if state[k] == IN_SCHOOL and graduates_in[k] == year:
             trained_by[k] = students.host[k]
             students.host[k] = -1
             state[k] = UNEMPLOYED
             seekers[n_seekers] = k
             n_seekers += 1
     out[O_GRADUATES] = n_seekers
-    for k in range(first):
-        if state[k] == UNEMPLOYED:
+    for k in range(hi):
+        if state[k] == UNEMPLOYED and graduates_in[k] < year:
             seekers[n_seekers] = k
             n_seekers += 1
     seekers = seekers[:n_seekers]
     out[O_SEEKERS] = n_seekers
-    level = np.zeros(last, np.int64)  # each seeker's level of education: their school's kind
+    level = np.zeros(hi, np.int64)  # each seeker's level of education: their school's kind
     looking = np.zeros(n_sectors)
     for k in seekers:
         level[k] = schools.kind[students.school[k]]
@@ -188,13 +187,11 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
     experience, own = p[P.sector_experience_skill], p[P.own_apprentice_skill]
     in_field, off_field = np.int8(IN_FIELD_LOCAL), np.int8(OFF_FIELD_LOCAL)
     off_share = p[P.off_field_wage_share]
-    graduation_year = students.cohort
-    programme = int(p[P.programme_years])
     # (a) first offer by the host, to this year's graduates it trained, for a vacancy of
     # their level or the highest below it
     for k in seekers:
         host = np.int64(trained_by[k])
-        if k < first or host < 0 or depth[host] < 3 or open_[host] <= 0:
+        if graduates_in[k] != year or host < 0 or depth[host] < 3 or open_[host] <= 0:
             continue
         asked = -1
         for lv in range(level[k], -1, -1):
@@ -268,8 +265,8 @@ def match_graduates(key, year, graduating_cohort, firms, schools, students, city
         outcome = state[k]
         if outcome == IN_FIELD_LOCAL or outcome == OFF_FIELD_LOCAL:
             out[O_FIRST_JOBS] += 1
-            out[O_WAIT_YEARS] += year - (graduation_year[k] + programme - 1)
-        if k >= first:  # the graduating cohort's outcomes
+            out[O_WAIT_YEARS] += year - graduates_in[k]
+        if graduates_in[k] == year:  # this year's graduates' outcomes
             if outcome == IN_FIELD_LOCAL:
                 out[O_IN_FIELD] += 1
             elif outcome == OFF_FIELD_LOCAL:
@@ -395,8 +392,10 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
     rest_share = p[P.other_employment_multiple] / (1.0 + p[P.other_employment_multiple])
     premium = p[P.poaching_wage_premium_share]
     horizon = p[P.counter_offer_horizon_years]
-    graduation, programme = students.cohort, int(p[P.programme_years])  # graduated in cohort + programme - 1
+    graduates_in = students.graduates_in
     for k in range(graduated_before):
+        if graduates_in[k] >= year:  # in school, or graduating this year
+            continue
         status = state[k]
         if status != IN_FIELD_LOCAL and status != OFF_FIELD_LOCAL:
             continue
@@ -423,11 +422,11 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
                     pass  # the raise does not pay back what is owed: the worker stays
                 elif trained_by[k] == employer and matches_raise(raise_cny, hire_value[employer], p):
                     wage_cny[k] += raise_cny  # the host matches the raise: the worker stays
-                    if graduation[k] + programme == year:  # the cohort its retention belief sees
+                    if graduates_in[k] + 1 == year:  # the cohort its retention belief sees
                         retention_cost[employer] += raise_cny * horizon
                     matched += 1
                 else:  # the worker moves; the host is repaid what is owed (0 without a clause)
-                    if graduation[k] + programme == year:
+                    if graduates_in[k] + 1 == year:
                         retention_cost[employer] -= owed
                     wage_cny[k] += raise_cny
                     employer_of[k] = _poacher(key, year, k, m, n_firms, rest_share, depth, sector_start,
@@ -450,7 +449,7 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
             tenure[k] = 0
     return (
         (poached, exposed)
-        + _host_retention(year, graduated_before, int(p[P.programme_years]), firms, students)
+        + _host_retention(year, graduated_before, firms, students)
         + (early_quits, newcomers, matched)
     )
 
@@ -482,7 +481,7 @@ def _poacher(key, year, k, sector, n_firms, rest_share, depth, sector_start, fir
 
 
 @kernel
-def _host_retention(year, graduated_before, programme_years, firms, students):
+def _host_retention(year, graduated_before, firms, students):
     """Ex-apprentices hired by their host 1 and 3 years ago who are still there.
 
     Also records, per firm, last year's graduates of its apprenticeships and how many
@@ -491,7 +490,7 @@ def _host_retention(year, graduated_before, programme_years, firms, students):
     kept_1y = hired_1y = kept_3y = hired_3y = 0
     for k in range(graduated_before):
         host = students.trained_by[k]
-        if host < 0:
+        if host < 0 or students.graduates_in[k] >= year:
             continue
         at_host = students.employer[k] == host and (
             students.state[k] == IN_FIELD_LOCAL or students.state[k] == OFF_FIELD_LOCAL
@@ -503,7 +502,7 @@ def _host_retention(year, graduated_before, programme_years, firms, students):
         if hired == year - 3:
             hired_3y += 1
             kept_3y += 1 if at_host else 0
-        if students.cohort[k] + programme_years - 1 == year - 1:
+        if students.graduates_in[k] == year - 1:
             firms.seen_graduates[host] += 1
             firms.seen_kept[host] += 1 if at_host else 0
     return kept_1y, hired_1y, kept_3y, hired_3y

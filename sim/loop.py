@@ -20,8 +20,7 @@ from numba import njit
 from agents.enterprise import centre_gap_cny, output_share
 from agents.government import G, starting_effort
 from agents.jit import kernel
-from agents.student import CONTINUED, DROPPED_OUT, IN_FIELD_LOCAL, IN_SCHOOL, LEFT_REGION
-from policies.params import P
+from agents.student import CONTINUED, DROPPED_OUT, IN_FIELD_LOCAL, IN_SCHOOL, LEFT_REGION, graduating_ids
 from policies.terms import N_LEVERS, T
 from sim import series as S
 from sim.decisions import firms_choose, form_partnerships, schools_plan, update_firm_beliefs
@@ -70,7 +69,6 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
     claims = np.zeros((n_firms, N_LEVERS))
     spend = np.zeros(N_LEVERS)
     cohort = int(schools.capacity.sum())
-    programme = int(p[P.programme_years])
     # the administration starts at the effort its incentive warrants for this package
     gov[G.effort] = starting_effort(terms[0], p)
     for year in range(n_years):
@@ -93,14 +91,13 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
         place_apprentices(key, year, first, last, firms, schools, students, p)
         hosted = train_students(key, year, last, firms, schools, students, p)
         # 7-8
-        graduating = year - programme + 1
-        graduated_before = max(0, graduating) * cohort
+        lo, hi = graduating_ids(year, schools.years, cohort)
         outcomes = np.zeros(N_OUTCOMES, np.int64)
         went_on = 0
-        if graduating >= 0:
-            went_on = continue_studies(key, year, graduating, schools, students, row, p)
-            outcomes = match_graduates(key, year, graduating, firms, schools, students, city, gov, row, p)
-        moves = incumbents_turnover(key, year, graduated_before, firms, city, students, row, p)
+        if hi > lo:
+            went_on = continue_studies(key, year, lo, hi, schools, students, row, p)
+            outcomes = match_graduates(key, year, lo, hi, firms, schools, students, city, gov, row, p)
+        moves = incumbents_turnover(key, year, hi, firms, city, students, row, p)
         # 9
         relevance = drift_relevance(schools, p)
         # 10
@@ -120,7 +117,7 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
         out[S.S_CONTINUED] = went_on
         out[S.S_VACANCIES] = city.vacancy_history[year].sum()
         out[S.S_RELEVANCE] = relevance
-        out[S.S_MISMATCH] = mismatch_index(city.vacancy_history[year], students, graduating, cohort)
+        out[S.S_MISMATCH] = mismatch_index(city.vacancy_history[year], students, year, lo, hi)
 
 
 def compile_groups(key, p, terms, lines, firms, schools, students, city, gov, paid_history):
@@ -138,14 +135,14 @@ def compile_groups(key, p, terms, lines, firms, schools, students, city, gov, pa
     out, outcomes, money = np.zeros(S.N_SERIES), np.zeros(N_OUTCOMES, np.int64), np.zeros(N_PAY)
     moves = (0, 0, 0, 0, 0, 0, 0, 0, 0)
     labour_and_money = [
-        (match_graduates, (key, year, year, firms, schools, students, city, gov, row, p)),
+        (match_graduates, (key, year, year, year, firms, schools, students, city, gov, row, p)),
         (incumbents_turnover, (key, year, year, firms, city, students, row, p)),
         (pay_and_audit, (key, year, firms, schools, gov, row, lines[0], claims, spend, paid_history[0], p)),
         (record_realized, (year, firms, city, row, paid_history[0], p)),
         (update_capital, (firms, p)),
         (_record_labour, (out, outcomes, moves, students, year)),
         (_record_money, (out, money, spend, gov, row)),
-        (mismatch_index, (city.vacancy_history[0], students, year, year)),
+        (mismatch_index, (city.vacancy_history[0], students, year, year, year)),
     ]
     firms_and_schools = [
         (update_firm_beliefs, (firms, p)),
@@ -154,7 +151,7 @@ def compile_groups(key, p, terms, lines, firms, schools, students, city, gov, pa
         (schools_plan, (key, year, firms, schools, city, row, p)),
         (form_partnerships, (key, year, firms, schools, row, p)),
         (enrol_cohort, (key, year, schools, students, city, p)),
-        (continue_studies, (key, year, year, schools, students, row, p)),
+        (continue_studies, (key, year, year, year, schools, students, row, p)),
         (place_apprentices, (key, year, year, year, firms, schools, students, p)),
         (train_students, (key, year, year, firms, schools, students, p)),
         (drift_relevance, (schools, p)),
@@ -164,13 +161,17 @@ def compile_groups(key, p, terms, lines, firms, schools, students, city, gov, pa
 
 
 @kernel
-def mismatch_index(vacancies_by_sector, students, graduating, cohort) -> float:
-    """0.5 x sum over sectors of |share of graduates - share of vacancies| (0 when no graduates)."""
-    if graduating < 0:
+def mismatch_index(vacancies_by_sector, students, year, lo, hi) -> float:
+    """0.5 x sum over sectors of |share of graduates - share of vacancies| (NaN when no
+    graduates): this year's graduates who entered the market, among the ids ``[lo, hi)``.
+    """
+    if hi <= lo:
         return np.nan
     n_sectors = vacancies_by_sector.size
     supply = np.zeros(n_sectors)
-    for k in range(graduating * cohort, (graduating + 1) * cohort):
+    for k in range(lo, hi):
+        if students.graduates_in[k] != year:
+            continue
         if students.state[k] != DROPPED_OUT and students.state[k] != CONTINUED:  # those who enter the market
             supply[students.major[k]] += 1.0
     total_supply, total_demand = supply.sum(), vacancies_by_sector.sum()

@@ -191,7 +191,8 @@ class ConsortiumModel(mesa.Model):
         self._add_cohort()
         self.tables.firms.apprentices[:] = 0  # 6
         self.hosted = 0
-        for cohort in self.cohort_sets[max(0, year - int(self.p[P.programme_years]) + 1) : year + 1]:
+        longest = int(self.tables.schools.years.max(initial=1))
+        for cohort in self.cohort_sets[max(0, year - longest + 1) : year + 1]:
             self._each(cohort, "train", year)
         self.tally[U_HOSTED] = self.hosted
         self._market(LABOUR, year)  # 7-8

@@ -71,13 +71,15 @@ def train_teachers(schools, funds_cny, p) -> None:
     n_schools = schools.capacity.size
     untrained = np.empty(n_schools)
     for s in range(n_schools):
-        untrained[s] = teachers(float(schools.capacity[s]), p) * (1.0 - schools.double_qualified[s])
+        untrained[s] = teachers(float(schools.capacity[s]), float(schools.years[s]), p) * (
+            1.0 - schools.double_qualified[s]
+        )
     total = untrained.sum()
     if funds_cny <= 0.0 or total <= 0.0:
         return
     for s in range(n_schools):
         trained = min(untrained[s], funds_cny * untrained[s] / total / p[P.teacher_upgrade_cost_cny])
-        staff = teachers(float(schools.capacity[s]), p)
+        staff = teachers(float(schools.capacity[s]), float(schools.years[s]), p)
         schools.double_qualified[s] = min(1.0, schools.double_qualified[s] + trained / staff)
 
 

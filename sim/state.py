@@ -40,7 +40,7 @@ City = namedtuple(
 
 class CityShape(NamedTuple):
     """What allocation needs of a city, read once from its config: counts and the
-    per-school kind, capacity, majors offered (count) and 双师 share.
+    per-school kind, capacity, majors offered (count), 双师 share and programme years.
     """
 
     n_firms: int
@@ -50,15 +50,16 @@ class CityShape(NamedTuple):
     majors: np.ndarray
     double_qualified: np.ndarray
     level_shares: np.ndarray  # float64[3], summing to 1
+    years: np.ndarray  # int8 per school: its programmes' years (学制)
 
 
 def city_shape(city_cfg: Any) -> CityShape:
     """The city's shape; a sweep reads it once, not once a run (config access is slow)."""
     if isinstance(city_cfg, CityShape):
         return city_cfg
-    kinds, capacity, majors, dq = school_layout(city_cfg)
+    kinds, capacity, majors, dq, years = school_layout(city_cfg)
     return CityShape(int(city_cfg.n_firms), int(city_cfg.n_sectors), kinds, capacity, majors, dq,
-                     level_shares(city_cfg))  # fmt: skip
+                     level_shares(city_cfg), years)  # fmt: skip
 
 
 def level_shares(city_cfg: Any) -> np.ndarray:
@@ -72,9 +73,11 @@ def level_shares(city_cfg: Any) -> np.ndarray:
     return given / given.sum()
 
 
-def school_layout(city_cfg: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Return kind, capacity, majors offered (count) and 双师 share per school."""
-    kinds, capacity, majors, dq = [], [], [], []
+def school_layout(city_cfg: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Return kind, capacity, majors offered (count), 双师 share and programme years per
+    school (its type's ``programme_years``, or the city's where that is 0).
+    """
+    kinds, capacity, majors, dq, years = [], [], [], [], []
     for k, name in enumerate(SCHOOL_KINDS):
         spec = getattr(city_cfg, name)
         for _ in range(spec.count):
@@ -82,11 +85,13 @@ def school_layout(city_cfg: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
             capacity.append(spec.capacity_per_year)
             majors.append(min(spec.majors_each, city_cfg.n_sectors))
             dq.append(spec.double_qualified_share)
+            years.append(int(spec.programme_years) or int(city_cfg.programme_years))
     return (
         np.array(kinds, dtype=np.int8),
         np.array(capacity, dtype=np.int32),
         np.array(majors, dtype=np.int32),
         np.array(dq, dtype=np.float64),
+        np.array(years, dtype=np.int8),
     )
 
 
@@ -106,7 +111,8 @@ def allocate(city_cfg: Any, n_years: int) -> tuple[Firms, Schools, Students, Cit
         for j in range(majors[s]):
             offers[s, (first + j) % n_sectors] = True
     firms = Firms(**allocate_columns(enterprise.COLUMNS, n_firms, n_sectors))
-    given = {"kind": kinds, "capacity": capacity, "offers": offers, "double_qualified": dq}
+    given = {"kind": kinds, "capacity": capacity, "offers": offers, "double_qualified": dq,
+             "years": shape.years.copy()}  # fmt: skip
     schools = Schools(**allocate_columns(school.COLUMNS, n_schools, n_sectors, given))
     students = Students(**allocate_columns(student.COLUMNS, n_students, n_sectors))
     f64, i32 = np.float64, np.int32

@@ -10,9 +10,10 @@ year, so the two paths cannot drift:
 - ``PARTNERS`` (step 4): ``form_partnerships``; ``tally[U_UNMATCHED]``.
 - ``ENROL`` (step 5): ``enrol_cohort`` and ``place_apprentices``; ``tally[U_FIRST]``,
   ``tally[U_LAST]``.
-- ``LABOUR`` (steps 7-8): ``continue_studies`` and ``match_graduates`` (graduating cohort
-  ``year - programme + 1``) and ``turnover``; outcomes in ``tally[U_OUTCOMES:]``, moves
-  in ``tally[U_MOVES:]``, graduates going on to the next level in ``tally[U_CONTINUED]``.
+- ``LABOUR`` (steps 7-8): ``continue_studies`` and ``match_graduates`` (this year's
+  graduates, among the ids ``agents.student.graduating_ids`` gives) and ``turnover``;
+  outcomes in ``tally[U_OUTCOMES:]``, moves in ``tally[U_MOVES:]``, graduates going on
+  to the next level in ``tally[U_CONTINUED]``.
 - ``PAY_AND_RECORD`` (step 10): ``pay_and_audit``, ``record_realized``,
   ``update_capital``, the firms' depths into ``depth_row`` and the year's series into
   ``out`` (``sim.loop._record_*``); reads ``tally[U_HOSTED]`` (step 6) and
@@ -25,7 +26,7 @@ import numpy as np
 from numba import njit
 
 from agents.government import G
-from policies.params import P
+from agents.student import graduating_ids
 from sim import series as S
 from sim.decisions import form_partnerships
 from sim.education import continue_studies, enrol_cohort, place_apprentices
@@ -52,7 +53,7 @@ def model_step(
 ) -> None:  # fmt: skip
     """Run one model-level phase of ``year`` on the state arrays (module docstring)."""
     cohort = int(schools.capacity.sum())
-    graduating = year - int(p[P.programme_years]) + 1
+    lo, hi = graduating_ids(year, schools.years, cohort)
     if phase == PARTNERS:
         tally[U_UNMATCHED] = form_partnerships(key, year, firms, schools, row, p)
     elif phase == ENROL:
@@ -62,10 +63,10 @@ def model_step(
     elif phase == LABOUR:
         outcomes = np.zeros(N_OUTCOMES, np.int64)
         tally[U_CONTINUED] = 0
-        if graduating >= 0:
-            tally[U_CONTINUED] = continue_studies(key, year, graduating, schools, students, row, p)
-            outcomes = match_graduates(key, year, graduating, firms, schools, students, city, gov, row, p)
-        moves = turnover(key, year, max(0, graduating) * cohort, firms, city, students, row, p)
+        if hi > lo:
+            tally[U_CONTINUED] = continue_studies(key, year, lo, hi, schools, students, row, p)
+            outcomes = match_graduates(key, year, lo, hi, firms, schools, students, city, gov, row, p)
+        moves = turnover(key, year, hi, firms, city, students, row, p)
         tally[U_OUTCOMES : U_OUTCOMES + N_OUTCOMES] = outcomes
         for j in range(N_MOVES):
             tally[U_MOVES + j] = moves[j]
@@ -86,4 +87,4 @@ def model_step(
         out[S.S_CONTINUED] = tally[U_CONTINUED]
         out[S.S_VACANCIES] = city.vacancy_history[year].sum()
         out[S.S_RELEVANCE] = relevance
-        out[S.S_MISMATCH] = mismatch_index(city.vacancy_history[year], students, graduating, cohort)
+        out[S.S_MISMATCH] = mismatch_index(city.vacancy_history[year], students, year, lo, hi)
