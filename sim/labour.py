@@ -339,7 +339,9 @@ def _next_open(slots, cursor, start, m, level, open_level):
 
 @kernel
 def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
-    """Step 8: incumbents leave the region, are poached, or quit; tenures grow.
+    """Step 8: incumbents leave the region, are poached, or quit; tenures grow. Incumbents
+    are the graduates of earlier years among the ids below ``graduated_before`` (those
+    in school or graduating this year are skipped: programmes differ in length).
 
     Poaching is the training externality: an ex-apprentice working in their field at a
     member of depth >= 3 is approached, with probability ``poaching_intensity_share``
