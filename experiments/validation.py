@@ -59,8 +59,11 @@ def _greater(a: np.ndarray, b: np.ndarray) -> tuple[bool, str]:
 
 # ---------------------------------------------------------------- MODEL.md §7 behaviours
 def membership_grant_vs_verified() -> Check:
-    """Equal budgets: a membership grant buys more members and more hollow ones."""
-    runs = summary_runs(packages="[membership_grant,outcome_based]")
+    """Equal budgets: a membership grant buys more members and more hollow ones. Both
+    packages bring nearly every firm in, so the membership difference is small (about
+    +0.003): 60 replicates (at 20 it sat at p = 0.0002-0.0005 against alpha 0.001).
+    """
+    runs = summary_runs(packages="[membership_grant,outcome_based]", replicates=60)
     results = [
         _greater(_arm(runs, "membership_grant", c), _arm(runs, "outcome_based", c))
         for c in ("membership_rate", "hollow_share")
