@@ -14,6 +14,10 @@ year, so the two paths cannot drift:
   graduates, among the ids ``agents.student.graduating_ids`` gives) and ``turnover``;
   outcomes in ``tally[U_OUTCOMES:]``, moves in ``tally[U_MOVES:]``, graduates going on
   to the next level in ``tally[U_CONTINUED]``.
+- ``DECIDE`` (steps 1-3), ``INVEST`` (the investment of depth-4 firms after partnering),
+  ``TRAIN`` (step 6; ``tally[U_HOSTED]``) and ``RELEVANCE`` (step 9; into ``out``): the
+  steps the Mesa model runs as its agents' own, as the core runs them, for a caller that
+  drives cities year by year without Mesa (``sim.region``).
 - ``PAY_AND_RECORD`` (step 10): ``pay_and_audit``, ``record_realized``,
   ``update_capital``, the firms' depths into ``depth_row`` and the year's series into
   ``out`` (``sim.loop._record_*``); reads ``tally[U_HOSTED]`` (step 6) and
@@ -25,16 +29,17 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from agents.enterprise import centre_gap_cny
 from agents.government import G
 from agents.student import graduating_ids
 from sim import series as S
-from sim.decisions import form_partnerships
-from sim.education import continue_studies, enrol_cohort, place_apprentices
-from sim.labour import N_OUTCOMES, match_graduates, turnover
+from sim.decisions import firms_choose, form_partnerships, schools_plan, update_firm_beliefs
+from sim.education import continue_studies, drift_relevance, enrol_cohort, place_apprentices, train_students
+from sim.labour import N_OUTCOMES, draw_vacancies, match_graduates, turnover
 from sim.loop import _record_firms, _record_labour, _record_money, mismatch_index
 from sim.payments import pay_and_audit, record_realized, update_capital
 
-PARTNERS, ENROL, LABOUR, PAY_AND_RECORD = range(4)
+PARTNERS, ENROL, LABOUR, PAY_AND_RECORD, DECIDE, INVEST, TRAIN, RELEVANCE = range(8)
 COMPILE = -1  # does nothing: calling it compiles (or loads) the entry point before a first step
 
 # Counters a phase leaves in ``tally`` (int64[N_TALLY]) for later phases and the model.
@@ -54,7 +59,23 @@ def model_step(
     """Run one model-level phase of ``year`` on the state arrays (module docstring)."""
     cohort = int(schools.capacity.sum())
     lo, hi = graduating_ids(year, schools.years, cohort)
-    if phase == PARTNERS:
+    if phase == DECIDE:
+        update_firm_beliefs(firms, p)
+        draw_vacancies(key, year, firms, city, p)
+        firms_choose(key, year, firms, city, gov, row, p)
+        schools_plan(key, year, firms, schools, city, row, p)
+    elif phase == INVEST:
+        for i in range(firms.size.size):
+            firms.invested_cny[i] = (
+                centre_gap_cny(firms.training_capital_cny[i], firms.land_need[i], p)
+                if firms.depth[i] == 4
+                else 0.0
+            )
+    elif phase == TRAIN:
+        tally[U_HOSTED] = train_students(key, year, tally[U_LAST], firms, schools, students, p)
+    elif phase == RELEVANCE:
+        out[S.S_RELEVANCE] = drift_relevance(schools, p)
+    elif phase == PARTNERS:
         tally[U_UNMATCHED] = form_partnerships(key, year, firms, schools, row, p)
     elif phase == ENROL:
         first, last = enrol_cohort(key, year, schools, students, city, p)
