@@ -42,7 +42,9 @@ def check_series(series: pd.DataFrame) -> None:
     assert s[["effort", "ration_share", "mean_relevance"]].apply(lambda c: c.between(0, 1)).all().all()
 
 
-@pytest.mark.parametrize("city", ["small", "suzhou_robotics", "taicang_dual", "weifang_agri"])
+@pytest.mark.parametrize(
+    "city", ["small", "suzhou_robotics", "taicang_dual", "weifang_agri", "changzhou_new_energy"]
+)
 def test_invariants_hold_for_every_package(city):
     years = 10 if city == "small" else 6
     cfg = make_cfg(f"city={city}", f"years={years}", f"experiment.packages={ALL_PACKAGES}")
