@@ -170,7 +170,10 @@ def test_print_only_flags_pass_to_hydra(tmp_path):
     assert shown.returncode == 0 and "taicang_dual" in shown.stdout
     helped = _run(["--help"], cwd=tmp_path)
     assert helped.returncode == 0 and "consortium-sim" in helped.stdout
-    assert "city: small, suzhou_robotics" in helped.stdout and "_schema" not in helped.stdout
+    assert (
+        "city: changzhou_new_energy, small, suzhou_robotics" in helped.stdout
+        and "_schema" not in helped.stdout
+    )
     # the groups and how to see every key, not the whole config (before: 291 lines)
     assert len(helped.stdout.splitlines()) < 40 and "--cfg job" in helped.stdout
     assert not (tmp_path / "results").exists()
