@@ -10,6 +10,7 @@ from agents.draws import STREAM_FIRM_CHOICE, STREAM_MATCH, STREAM_SCHOOL, normal
 from agents.enterprise import (
     N_DEPTHS,
     apprentice_slots,
+    centre_gap_cny,
     choose_depth,
     expected_payoffs,
     expected_vacancies,
@@ -121,6 +122,16 @@ def firms_choose(key, year, firms, city, gov, terms_row, p) -> None:
 
 
 @kernel
+def plan_investment(firms, p) -> None:
+    """After partnering: what each depth-4 firm invests this year to complete its training
+    centre (``agents.enterprise.centre_gap_cny``); 0 for the rest.
+    """
+    for i in range(firms.size.size):
+        gap = centre_gap_cny(firms.training_capital_cny[i], firms.land_need[i], p)
+        firms.invested_cny[i] = gap if firms.depth[i] == 4 else 0.0
+
+
+@kernel
 def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
     """Step 3: schools move quotas toward perceived demand and choose outreach.
 
@@ -138,13 +149,8 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
     platform = terms_row[T.info_platform] > 0.5
     lag = 1 if platform else max(1, int(p[P.quota_lag_years]))
     seen_year = max(0, year - lag)
-    offering = np.zeros(n_sectors)
     members = np.zeros(n_sectors)
     seekers = np.zeros(n_sectors)
-    for s in range(n_schools):
-        for m in range(n_sectors):
-            if schools.offers[s, m]:
-                offering[m] += 1.0
     planned = np.zeros(n_sectors)  # this year's vacancies of training firms, known to their schools
     slots = np.zeros(n_sectors)  # the apprentice places training firms offer
     for i in range(firms.size.size):
@@ -154,9 +160,16 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
             seekers[firms.sector[i]] += 1.0
             planned[firms.sector[i]] += firms.vacancies[i]
             slots[firms.sector[i]] += apprentice_slots(firms.size[i], int(firms.depth[i]), p)
-    # majors reviewed first, each school against the layout at the start of the year
+    # each school's perceived demand per sector (one noise draw a school and sector, used
+    # by the review of majors and by quotas alike)
     history = city.vacancy_history
-    perceived = np.empty(n_sectors)
+    perceived = np.empty((n_schools, n_sectors))
+    for s in range(n_schools):
+        for m in range(n_sectors):
+            z = 0.0 if platform else normal(key, STREAM_SCHOOL, year, s * n_sectors + m, 0)
+            now, seen = history[year, m], history[seen_year, m]
+            perceived[s, m] = perceived_demand(planned[m], now, seen, z, platform, p)
+    # majors reviewed first, each school against the layout at the start of the year
     anchored = np.zeros((n_schools, n_sectors), np.bool_)  # majors with a firm training there (last year's)
     for i in range(firms.size.size):
         if firms.partner[i] >= 0 and firms.depth[i] >= 3:
@@ -167,16 +180,11 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
             if schools.offers[s, m]:
                 supply[m] += schools.capacity[s] * schools.quota_share[s, m]
     for s in range(n_schools):
-        for m in range(n_sectors):
-            z = 0.0 if platform else normal(key, STREAM_SCHOOL, year, s * n_sectors + m, 0)
-            perceived[m] = perceived_demand(
-                planned[m], history[year, m], history[seen_year, m], z, platform, p
-            )
         u = uniform(key, STREAM_SCHOOL, year, s, 2_000_000)
         schools.switched[s] = review_majors(schools.offers[s], schools.quota_share[s], schools.relevance[s],
-                                            schools.demand_seen[s], perceived, anchored[s], supply,
+                                            schools.demand_seen[s], perceived[s], anchored[s], supply,
                                             float(schools.capacity[s]), u, p)  # fmt: skip
-    offering[:] = 0.0
+    offering = np.zeros(n_sectors)
     offered_capacity = np.zeros(n_sectors)  # capacity of the schools offering each major, after review
     for s in range(n_schools):
         for m in range(n_sectors):
@@ -196,10 +204,7 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
         for m in range(n_sectors):
             if not schools.offers[s, m]:
                 continue
-            z = 0.0 if platform else normal(key, STREAM_SCHOOL, year, s * n_sectors + m, 0)
-            history = city.vacancy_history
-            demand = perceived_demand(planned[m], history[year, m], history[seen_year, m], z, platform, p)
-            target[m] = demand / offered_capacity[m]
+            target[m] = perceived[s, m] / offered_capacity[m]
             total += target[m]
             nearby += members[m] / offering[m]
             deep += seekers[m] / offering[m]

@@ -17,13 +17,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from agents.enterprise import centre_gap_cny, output_share
+from agents.enterprise import output_share
 from agents.government import G, starting_effort
 from agents.jit import kernel
 from agents.student import CONTINUED, DROPPED_OUT, IN_FIELD_LOCAL, IN_SCHOOL, LEFT_REGION, graduating_ids
 from policies.terms import N_LEVERS, T
 from sim import series as S
-from sim.decisions import firms_choose, form_partnerships, schools_plan, update_firm_beliefs
+from sim.decisions import firms_choose, form_partnerships, plan_investment, schools_plan, update_firm_beliefs
 from sim.education import continue_studies, drift_relevance, enrol_cohort, place_apprentices, train_students
 from sim.labour import (
     N_LEVELS,
@@ -80,12 +80,7 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
         # 3-4
         schools_plan(key, year, firms, schools, city, row, p)
         unmatched = form_partnerships(key, year, firms, schools, row, p)
-        for i in range(n_firms):
-            firms.invested_cny[i] = (
-                centre_gap_cny(firms.training_capital_cny[i], firms.land_need[i], p)
-                if firms.depth[i] == 4
-                else 0.0
-            )
+        plan_investment(firms, p)
         # 5-6
         first, last = enrol_cohort(key, year, schools, students, city, p)
         place_apprentices(key, year, first, last, firms, schools, students, p)
@@ -150,6 +145,7 @@ def compile_groups(key, p, terms, lines, firms, schools, students, city, gov, pa
         (firms_choose, (key, year, firms, city, gov, row, p)),
         (schools_plan, (key, year, firms, schools, city, row, p)),
         (form_partnerships, (key, year, firms, schools, row, p)),
+        (plan_investment, (firms, p)),
         (enrol_cohort, (key, year, schools, students, city, p)),
         (continue_studies, (key, year, year, year, schools, students, row, p)),
         (place_apprentices, (key, year, year, year, firms, schools, students, p)),

@@ -29,11 +29,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from agents.enterprise import centre_gap_cny
 from agents.government import G
 from agents.student import graduating_ids
 from sim import series as S
-from sim.decisions import firms_choose, form_partnerships, schools_plan, update_firm_beliefs
+from sim.decisions import firms_choose, form_partnerships, plan_investment, schools_plan, update_firm_beliefs
 from sim.education import continue_studies, drift_relevance, enrol_cohort, place_apprentices, train_students
 from sim.labour import N_OUTCOMES, draw_vacancies, match_graduates, turnover
 from sim.loop import _record_firms, _record_labour, _record_money, mismatch_index
@@ -65,12 +64,7 @@ def model_step(
         firms_choose(key, year, firms, city, gov, row, p)
         schools_plan(key, year, firms, schools, city, row, p)
     elif phase == INVEST:
-        for i in range(firms.size.size):
-            firms.invested_cny[i] = (
-                centre_gap_cny(firms.training_capital_cny[i], firms.land_need[i], p)
-                if firms.depth[i] == 4
-                else 0.0
-            )
+        plan_investment(firms, p)
     elif phase == TRAIN:
         tally[U_HOSTED] = train_students(key, year, tally[U_LAST], firms, schools, students, p)
     elif phase == RELEVANCE:

@@ -18,9 +18,9 @@ CITIES = ("weifang_agri", "taicang_dual")  # both have 中职, 高职 and 本科
 SHARES = (0.0, 0.1, 0.3, 0.6)
 
 
-def _series(city, share, years=12):
+def _series(city, share, *over, years=12):
     cfg = make_cfg(f"city={city}", f"years={years}", "experiment.packages=[none]", "policy=none",
-                   "policy.name=none", f"policy.governance.pathway_share={share}")  # fmt: skip
+                   "policy.name=none", f"policy.governance.pathway_share={share}", *over)  # fmt: skip
     return simulate(cfg, seeds=range(6))[1]
 
 
@@ -45,6 +45,19 @@ def test_graduates_go_on_as_far_as_places_are_reserved(city):
 
 
 @pytest.mark.parametrize("city", CITIES)
+def test_places_are_filled_only_as_far_as_graduates_take_them_up(city):
+    """Each graduate offered a place takes it with ``pathway_take_up_share``: at 0 no one
+    goes on; at 0.05 about one in twenty of the 中职 and 高职 graduates offered one does,
+    far fewer than the places at a share of 0.3 (which 0.8 of them nearly fill), so fewer
+    go on than at 0.8."""
+    went_on = [
+        _series(city, 0.3, f"behaviour.pathway_take_up_share={take_up}")["continued"].sum()
+        for take_up in (0.0, 0.05, 0.8)
+    ]
+    assert went_on[0] == 0 and 0 < went_on[1] < went_on[2], went_on
+
+
+@pytest.mark.parametrize("city", CITIES)
 def test_going_on_takes_graduates_off_the_lower_levels_job_market(city):
     """Those who go on do not look for a job at their level: fewer 中职 seekers for the same
     中职 vacancies, so vacancies per 中职 seeker rise with the share of places (years 6-11,
@@ -60,7 +73,9 @@ def test_those_who_went_on_graduate_with_more_skill_than_direct_entrants():
     """A student who went on carries the skill of the first programme into the second
     and adds the same yearly gains (``agents.student.skill_gain``) on top, so at
     graduation from the level above they are more skilled than those who entered it
-    directly: the Mesa model's student table, small city (高职 to 本科), after 12 years."""
+    directly, by about a whole programme's gain (about 0.6, the skill of a graduate
+    without a host; more, as the best go on first): more than half of it, 0.3, is
+    required. The Mesa model's student table, small city (高职 to 本科), after 12 years."""
     model = ConsortiumModel(city="small", years=12, policy="none", policy__governance__pathway_share=0.5)
     while model.running:
         model.step()
