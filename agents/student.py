@@ -9,8 +9,11 @@ from agents.columns import Column
 from policies.params import P
 
 # Job states after graduation; ``CONTINUED``: went on to the next level on a 贯通 place
-# (the student's next record, in a later cohort, carries on).
+# (the student's next record, in a later cohort, carries on); ``IN_FIELD_OTHER_CITY``:
+# working in their field in another city of a region (``sim.region``), at ``employer`` of
+# the city ``employer_city``. ``LEFT_REGION``: gone beyond the city (or region) for good.
 IN_SCHOOL, IN_FIELD_LOCAL, OFF_FIELD_LOCAL, UNEMPLOYED, LEFT_REGION, DROPPED_OUT, CONTINUED = range(7)
+IN_FIELD_OTHER_CITY = 7
 NOT_ENROLLED = -1
 
 COLUMNS: dict[str, Column] = {
@@ -23,9 +26,12 @@ COLUMNS: dict[str, Column] = {
     "trained_by": Column("int32", "firm that trained the student as an apprentice, −1 if none", fill=-1),
     "skill": Column("float64", "skill in the major's field, about 0.6 at graduation without a host"),
     "state": Column("int8", "−1 not enrolled, then `IN_SCHOOL`, `IN_FIELD_LOCAL`, `OFF_FIELD_LOCAL`, "
-                    "`UNEMPLOYED`, `LEFT_REGION`, `DROPPED_OUT`, `CONTINUED`", fill=NOT_ENROLLED),
+                    "`UNEMPLOYED`, `LEFT_REGION`, `DROPPED_OUT`, `CONTINUED`, `IN_FIELD_OTHER_CITY`",
+                    fill=NOT_ENROLLED),
     "employer": Column("int32", "firm, `n_firms + sector` for the rest of the city's employers of "
-                       "that sector, −1 if none", fill=-1),
+                       "that sector, −1 if none; an employer of `employer_city` when that is set", fill=-1),
+    "employer_city": Column("int8", "in a region: the city (its place in the region) the employer is "
+                            "in, when not the student's own; −1 otherwise", fill=-1),
     "wage_cny": Column("float64", "yearly wage: set at hiring, raised by a poacher's offer or the "
                        "employer's counter-offer"),
     "tenure_years": Column("int16", "years with the current employer"),

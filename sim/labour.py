@@ -24,6 +24,7 @@ from agents.government import G
 from agents.jit import kernel
 from agents.student import (
     IN_FIELD_LOCAL,
+    IN_FIELD_OTHER_CITY,
     IN_SCHOOL,
     LEFT_REGION,
     OFF_FIELD_LOCAL,
@@ -40,8 +41,8 @@ from sim.sorting import stable_argsort
 # Outcome counts returned by ``match_graduates`` (int64[N_OUTCOMES]).
 (O_GRADUATES, O_IN_FIELD, O_OFF_FIELD, O_UNEMPLOYED, O_LEFT, O_VACANCIES, O_FILLED, O_SEEKERS,
  O_FIRST_JOBS, O_WAIT_YEARS, O_VACANCIES_L0, O_VACANCIES_L1, O_VACANCIES_L2,
- O_SEEKERS_L0, O_SEEKERS_L1, O_SEEKERS_L2) = range(16)  # fmt: skip
-N_OUTCOMES = 16
+ O_SEEKERS_L0, O_SEEKERS_L1, O_SEEKERS_L2, O_OTHER_CITY) = range(17)  # fmt: skip
+N_OUTCOMES = 17
 N_LEVELS = 3  # levels of education: the school kinds (policies.schema.SCHOOL_KINDS), 中职 < 高职 < 本科
 MAX_TIGHTNESS = 3.0  # poaching grows with a sector's vacancies per job seeker, up to 3x its intensity
 
@@ -104,7 +105,18 @@ def _settle(k, employer, wage, placed, state, employer_of, wage_cny, tenure_year
 
 @kernel
 def match_graduates(key, year, lo, hi, firms, schools, students, city, gov, terms_row, p):
-    """Step 7: this year's graduates (``graduates_in`` this year, among the ids ``[lo,
+    """Step 7: the city's labour market on its own, :func:`search_locally` then
+    :func:`settle_seekers`; returns counts (int64[N_OUTCOMES]). A region of cities runs
+    the two apart, with graduates' search in the other cities between them (``sim.region``).
+    """
+    out = search_locally(key, year, lo, hi, firms, schools, students, city, gov, terms_row, p)
+    settle_seekers(key, year, lo, hi, students, out, p)
+    return out
+
+
+@kernel
+def search_locally(key, year, lo, hi, firms, schools, students, city, gov, terms_row, p):
+    """Step 7, (a)-(c): this year's graduates (``graduates_in`` this year, among the ids ``[lo,
     hi)`` of the cohorts that may graduate now, ``agents.student.graduating_ids``) and
     earlier ones still without a job search; returns counts (int64[N_OUTCOMES]).
 
@@ -115,9 +127,9 @@ def match_graduates(key, year, lo, hi, firms, schools, students, city, gov, term
     the next open vacancy of the sector and level (members' and the rest of the city's,
     in random order) with the contact probability, the employer taking the applicant
     with :func:`agents.student.hire_chance` (a vacancy that declines stays open for the
-    next applicant); (c) one round off-field, where skills count half and no bar applies;
-    (d) those still without a job leave if the outside region beats staying unemployed at
-    home, or stay and search again next year.
+    next applicant); (c) one round off-field, where skills count half and no bar applies.
+    Vacancies left open stay in ``firms.vacancies``, ``city.other_vacancies`` and, by
+    level, ``city.open_level``; :func:`settle_seekers` is (d).
     """
     n_sectors = city.sector_growth.size
     n_firms = firms.size.size
@@ -255,32 +267,48 @@ def match_graduates(key, year, lo, hi, firms, schools, students, city, gov, term
             if _settle(k, employer, wage, off_field, state, employer_of, wage_cny, tenure):
                 open_[employer] -= 1
                 open_level[employer * N_LEVELS + group % N_LEVELS] -= 1
-    # (d) no job: stay unemployed at home (and search again next year), or leave
-    for k in seekers:
-        if state[k] == UNEMPLOYED:
-            noise = gumbel(key, STREAM_LABOUR, year, k, 300) - gumbel(key, STREAM_LABOUR, year, k, 301)
-            if leaves_region(0.5 * p[P.wage_mean_cny], outside_wage_cny(skill[k], p), home[k], noise, p):
-                state[k] = LEFT_REGION
     for k in seekers:
         outcome = state[k]
         if outcome == IN_FIELD_LOCAL or outcome == OFF_FIELD_LOCAL:
             out[O_FIRST_JOBS] += 1
             out[O_WAIT_YEARS] += year - graduates_in[k]
-        if graduates_in[k] == year:  # this year's graduates' outcomes
-            if outcome == IN_FIELD_LOCAL:
-                out[O_IN_FIELD] += 1
-            elif outcome == OFF_FIELD_LOCAL:
-                out[O_OFF_FIELD] += 1
-            elif outcome == UNEMPLOYED:
-                out[O_UNEMPLOYED] += 1
-            else:
-                out[O_LEFT] += 1
     for i in range(n_firms):
         vacancies[i] = open_[i]
     for m in range(n_sectors):
         city.other_vacancies[m] = open_[n_firms + m]
+    for j in range(n_employers * N_LEVELS):
+        city.open_level[j] = open_level[j]
     out[O_FILLED] = total_vacancies - open_.sum()
     return out
+
+
+@kernel
+def settle_seekers(key, year, lo, hi, students, out, p) -> None:
+    """Step 7 (d): job seekers still without a job (this year's graduates and earlier
+    ones, among the ids below ``hi``) leave if the outside region beats staying unemployed
+    at home, or stay and search again next year; then this year's graduates' outcomes
+    (among ``[lo, hi)``) are counted into ``out``.
+    """
+    state, skill, home, graduates_in = students.state, students.skill, students.home, students.graduates_in
+    for k in range(hi):
+        if state[k] == UNEMPLOYED and graduates_in[k] <= year:
+            noise = gumbel(key, STREAM_LABOUR, year, k, 300) - gumbel(key, STREAM_LABOUR, year, k, 301)
+            if leaves_region(0.5 * p[P.wage_mean_cny], outside_wage_cny(skill[k], p), home[k], noise, p):
+                state[k] = LEFT_REGION
+    for k in range(lo, hi):
+        if graduates_in[k] != year:
+            continue
+        outcome = state[k]
+        if outcome == IN_FIELD_LOCAL:
+            out[O_IN_FIELD] += 1
+        elif outcome == OFF_FIELD_LOCAL:
+            out[O_OFF_FIELD] += 1
+        elif outcome == UNEMPLOYED:
+            out[O_UNEMPLOYED] += 1
+        elif outcome == LEFT_REGION:
+            out[O_LEFT] += 1
+        elif outcome == IN_FIELD_OTHER_CITY:
+            out[O_OTHER_CITY] += 1
 
 
 @kernel
@@ -368,6 +396,12 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
     is the host that trained them: an apprenticeship is also a trial of the match;
     ``quit_share`` after) go to another
     employer of the sector (the rest of the city in proportion to its employees).
+    In a region (``sim.region``), an exposed worker the city's own employers do not move
+    is approached by the employers of the region's city ``d`` with probability
+    ``city.away_chance[m, d]`` (zero-width for a city alone), on the same terms; moving,
+    they work there in their field (``IN_FIELD_OTHER_CITY``) at
+    ``city.away_employer[m, d]`` (that city's rest-of-city employer of the field), where
+    only the drain out of the region acts on them afterwards.
     Returns ``(poached, exposed, kept_1y, hired_1y, kept_3y, hired_3y,
     first_year_quits, first_year_workers, matched)``.
     """
@@ -375,6 +409,7 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
     service = terms_row[T.payback_years]
     repayment = terms_row[T.payback_repayment_share]
     trainee_cost = p[P.apprentice_gross_cost_cny] * p[P.programme_years]  # gross, over the programme
+    repayment_cny = repayment * trainee_cost  # what a clause asks back of the net cost, before pro rata
     drain = p[P.drain_share] * p[P.outside_wage_premium_share]
     poached = exposed = newcomers = early_quits = matched = 0
     n_firms = firms.size.size
@@ -387,6 +422,7 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
     state, home, employer_of = students.state, students.home, students.employer
     trained_by, tenure, wage_cny = students.trained_by, students.tenure_years, students.wage_cny
     hired_by_host_year = students.hired_by_host_year
+    away_chance, away_employer = city.away_chance, city.away_employer
     depth, sector_of = firms.depth, firms.sector
     sector_start, firms_by_sector = city.sector_start, city.firms_by_sector
     intensity, quit_share = p[P.poaching_intensity_share], p[P.quit_share]
@@ -399,43 +435,64 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
         if graduates_in[k] >= year:  # in school, or graduating this year
             continue
         status = state[k]
-        if status != IN_FIELD_LOCAL and status != OFF_FIELD_LOCAL:
+        if status != IN_FIELD_LOCAL and status != OFF_FIELD_LOCAL and status != IN_FIELD_OTHER_CITY:
             continue
         tenure[k] += 1
         if uniform(key, STREAM_TURNOVER, year, k, 0) < drain * (1.0 - home[k]):
             state[k] = LEFT_REGION
             employer_of[k] = -1
+            students.employer_city[k] = -1
+            continue
+        if status == IN_FIELD_OTHER_CITY:  # working in another city of the region: only drain acts
             continue
         employer = employer_of[k]
         member = employer < n_firms
         m = sector_of[employer] if member else employer - n_firms
         if status == IN_FIELD_LOCAL and trained_by[k] >= 0 and member and depth[employer] >= 3:
             exposed += 1
+            own_host = trained_by[k] == employer
+            kept_share = output_share(firms.productive_share[employer], np.int64(depth[employer]), p)
             chance = min(1.0, intensity * min(MAX_TIGHTNESS, city.tightness[m]))
+            outcome, raise_cny, owed = STAYS, 0.0, 0.0
+            away = -1  # the region's city the approach comes from, -1 for the own city's
             if uniform(key, STREAM_TURNOVER, year, k, 1) < chance:
                 raise_share = 2.0 * premium * uniform(key, STREAM_TURNOVER, year, k, 5)
-                owed = unserved = 0.0
-                if payback and trained_by[k] == employer and tenure[k] <= service:
-                    unserved = service - tenure[k] + 1.0
-                    kept_share = output_share(firms.productive_share[employer], np.int64(depth[employer]), p)
-                    owed = repayment * trainee_cost * max(0.0, 1.0 - kept_share) * unserved / service
-                raise_cny = raise_share * wage_cny[k]
-                if raise_cny * unserved < owed:
-                    pass  # the raise does not pay back what is owed: the worker stays
-                elif trained_by[k] == employer and matches_raise(raise_cny, hire_value[employer], p):
-                    wage_cny[k] += raise_cny  # the host matches the raise: the worker stays
-                    if graduates_in[k] + 1 == year:  # the cohort its retention belief sees
-                        retention_cost[employer] += raise_cny * horizon
-                    matched += 1
-                else:  # the worker moves; the host is repaid what is owed (0 without a clause)
-                    if graduates_in[k] + 1 == year:
-                        retention_cost[employer] -= owed
-                    wage_cny[k] += raise_cny
+                outcome, raise_cny, owed = _approach(
+                    raise_share * wage_cny[k], own_host, tenure[k], payback, service, repayment_cny,
+                    kept_share, hire_value[employer], p,
+                )  # fmt: skip
+            if outcome == STAYS and away_chance.shape[1] > 0:  # employers of the region's other cities
+                u = uniform(key, STREAM_TURNOVER, year, k, 6)
+                for d in range(away_chance.shape[1]):
+                    if u < away_chance[m, d]:
+                        away = d
+                        break
+                    u -= away_chance[m, d]
+                if away >= 0:
+                    raise_share = 2.0 * premium * uniform(key, STREAM_TURNOVER, year, k, 7)
+                    outcome, raise_cny, owed = _approach(
+                        raise_share * wage_cny[k], own_host, tenure[k], payback, service, repayment_cny,
+                        kept_share, hire_value[employer], p,
+                    )  # fmt: skip
+            if outcome == MATCHED:  # the host matches the raise: the worker stays
+                wage_cny[k] += raise_cny
+                if graduates_in[k] + 1 == year:  # the cohort its retention belief sees
+                    retention_cost[employer] += raise_cny * horizon
+                matched += 1
+            elif outcome == MOVES:  # the worker moves; the host is repaid what is owed (0 without a clause)
+                if graduates_in[k] + 1 == year:
+                    retention_cost[employer] -= owed
+                wage_cny[k] += raise_cny
+                if away >= 0:
+                    state[k] = IN_FIELD_OTHER_CITY
+                    students.employer_city[k] = away
+                    employer_of[k] = away_employer[m, away]
+                else:
                     employer_of[k] = _poacher(key, year, k, m, n_firms, rest_share, depth, sector_start,
                                               firms_by_sector)  # fmt: skip
-                    tenure[k] = 0
-                    poached += 1
-                    continue
+                tenure[k] = 0
+                poached += 1
+                continue
         first_year = tenure[k] == 1 and not (trained_by[k] == employer and hired_by_host_year[k] >= 0)
         if first_year:
             newcomers += 1
@@ -454,6 +511,29 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
         + _host_retention(year, graduated_before, firms, students)
         + (early_quits, newcomers, matched)
     )
+
+
+STAYS, MATCHED, MOVES = range(3)  # what comes of a poacher's approach (``_approach``)
+
+
+@kernel
+def _approach(raise_cny, own_host, tenure, payback, service, repayment_cny, kept_share, hire_value, p):
+    """A poacher offers an exposed worker ``raise_cny`` a year. Under a payback clause
+    (服务期) a worker still within the service period at the firm that trained them owes
+    it ``repayment_cny`` x (1 - ``kept_share``), pro rata the unserved years, and
+    moves only if the raise over those years pays it back; else the host that trained
+    them matches the raise when that pays (``agents.enterprise.matches_raise``). Returns
+    ``(STAYS | MATCHED | MOVES, raise_cny, owed)``.
+    """
+    owed = unserved = 0.0
+    if payback and own_host and tenure <= service:
+        unserved = service - tenure + 1.0
+        owed = repayment_cny * max(0.0, 1.0 - kept_share) * unserved / service
+    if raise_cny * unserved < owed:
+        return STAYS, raise_cny, owed  # the raise does not pay back what is owed: the worker stays
+    if own_host and matches_raise(raise_cny, hire_value, p):
+        return MATCHED, raise_cny, owed
+    return MOVES, raise_cny, owed
 
 
 @kernel

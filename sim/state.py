@@ -28,7 +28,8 @@ Students = namedtuple("Students", list(student.COLUMNS))  # type: ignore[misc]
 City = namedtuple(
     "City",
     ["sector_growth", "sector_wage_index", "firms_by_sector", "sector_start", "vacancy_history",
-     "other_size", "other_vacancies", "tightness", "level_shares"],
+     "other_size", "other_vacancies", "tightness", "level_shares", "open_level",
+     "away_chance", "away_employer"],
 )  # fmt: skip
 # The rest of the city (MODEL.md §2): the employers of each sector that are not members,
 # one aggregate employer per sector. ``other_size[m]``: its employees; ``other_vacancies[m]``:
@@ -36,6 +37,12 @@ City = namedtuple(
 # ``tightness[m]``: the sector's vacancies per job seeker at the last graduation, over
 # ``scarcity_reference_ratio`` (1 before the first). ``level_shares[l]``: the share of
 # skilled vacancies asking for education level ``l`` (the school kinds: 中职, 高职, 本科).
+# ``open_level[e x 3 + l]``: employer ``e``'s vacancies of level ``l`` left open after the
+# year's local search (members, then the rest of the city's sectors): what a region's
+# graduates from other cities search (``sim.region``). ``away_chance[m, d]``: the yearly
+# chance that employers of the region's city ``d`` approach an exposed worker of sector
+# ``m`` (``sim.labour.turnover``), hiring them at ``away_employer[m, d]``; zero-width (no
+# other city) unless a region sets them.
 
 
 class CityShape(NamedTuple):
@@ -121,7 +128,8 @@ def allocate(city_cfg: Any, n_years: int) -> tuple[Firms, Schools, Students, Cit
         firms_by_sector=np.zeros(n_firms, i32), sector_start=np.zeros(n_sectors + 1, i32),
         vacancy_history=np.zeros((n_years, n_sectors), f64), other_size=np.zeros(n_sectors, f64),
         other_vacancies=np.zeros(n_sectors, np.int64), tightness=np.ones(n_sectors, f64),
-        level_shares=shape.level_shares.copy(),
+        level_shares=shape.level_shares.copy(), open_level=np.zeros((n_firms + n_sectors) * 3, np.int64),
+        away_chance=np.zeros((n_sectors, 0), f64), away_employer=np.zeros((n_sectors, 0), np.int64),
     )  # fmt: skip
     gov = np.array([column.fill for column in government.COLUMNS.values()], f64)
     return firms, schools, students, city, gov

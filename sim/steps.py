@@ -13,7 +13,9 @@ year, so the two paths cannot drift:
 - ``LABOUR`` (steps 7-8): ``continue_studies`` and ``match_graduates`` (this year's
   graduates, among the ids ``agents.student.graduating_ids`` gives) and ``turnover``;
   outcomes in ``tally[U_OUTCOMES:]``, moves in ``tally[U_MOVES:]``, graduates going on
-  to the next level in ``tally[U_CONTINUED]``.
+  to the next level in ``tally[U_CONTINUED]``. ``SEARCH`` and ``SETTLE`` are its two
+  halves (``search_locally``; ``settle_seekers`` and ``turnover``), apart for a region,
+  whose graduates search the other cities between them (``sim.region``).
 - ``DECIDE`` (steps 1-3), ``INVEST`` (the investment of depth-4 firms after partnering),
   ``TRAIN`` (step 6; ``tally[U_HOSTED]``) and ``RELEVANCE`` (step 9; into ``out``): the
   steps the Mesa model runs as its agents' own, as the core runs them, for a caller that
@@ -34,11 +36,11 @@ from agents.student import graduating_ids
 from sim import series as S
 from sim.decisions import firms_choose, form_partnerships, plan_investment, schools_plan, update_firm_beliefs
 from sim.education import continue_studies, drift_relevance, enrol_cohort, place_apprentices, train_students
-from sim.labour import N_OUTCOMES, draw_vacancies, match_graduates, turnover
+from sim.labour import N_OUTCOMES, draw_vacancies, search_locally, settle_seekers, turnover
 from sim.loop import _record_firms, _record_labour, _record_money, mismatch_index
 from sim.payments import pay_and_audit, record_realized, update_capital
 
-PARTNERS, ENROL, LABOUR, PAY_AND_RECORD, DECIDE, INVEST, TRAIN, RELEVANCE = range(8)
+PARTNERS, ENROL, LABOUR, PAY_AND_RECORD, DECIDE, INVEST, TRAIN, RELEVANCE, SEARCH, SETTLE = range(10)
 COMPILE = -1  # does nothing: calling it compiles (or loads) the entry point before a first step
 
 # Counters a phase leaves in ``tally`` (int64[N_TALLY]) for later phases and the model.
@@ -75,14 +77,19 @@ def model_step(
         first, last = enrol_cohort(key, year, schools, students, city, p)
         place_apprentices(key, year, first, last, firms, schools, students, p)
         tally[U_FIRST], tally[U_LAST] = first, last
-    elif phase == LABOUR:
+    elif phase == LABOUR or phase == SEARCH:
         outcomes = np.zeros(N_OUTCOMES, np.int64)
         tally[U_CONTINUED] = 0
         if hi > lo:
             tally[U_CONTINUED] = continue_studies(key, year, lo, hi, schools, students, row, p)
-            outcomes = match_graduates(key, year, lo, hi, firms, schools, students, city, gov, row, p)
-        moves = turnover(key, year, hi, firms, city, students, row, p)
+            outcomes = search_locally(key, year, lo, hi, firms, schools, students, city, gov, row, p)
         tally[U_OUTCOMES : U_OUTCOMES + N_OUTCOMES] = outcomes
+    if phase == LABOUR or phase == SETTLE:
+        if hi > lo:
+            outcomes = tally[U_OUTCOMES : U_OUTCOMES + N_OUTCOMES].copy()
+            settle_seekers(key, year, lo, hi, students, outcomes, p)
+            tally[U_OUTCOMES : U_OUTCOMES + N_OUTCOMES] = outcomes
+        moves = turnover(key, year, hi, firms, city, students, row, p)
         for j in range(N_MOVES):
             tally[U_MOVES + j] = moves[j]
     elif phase == PAY_AND_RECORD:
