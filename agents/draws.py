@@ -29,6 +29,7 @@ STREAM_TURNOVER = 8  # quits, poaching, drain of incumbents
 STREAM_AUDIT = 9  # government audits
 STREAM_MATCH = 10  # partner matching
 STREAM_DEMAND = 11  # vacancies
+STREAM_REGION = 12  # a region's graduates searching other cities (sim.region)
 
 _M1 = np.uint64(0x9E3779B97F4A7C15)
 _M2 = np.uint64(0xBF58476D1CE4E5B9)

@@ -281,6 +281,8 @@ def _allowed_keys(full_key: str) -> str:
         if part not in node:
             return "see configs/ for the keys"
         node = node[part]
+    if not node.keys():  # a mapping of named entries (region.cities, experiment.targets)
+        return "not an entry of this mapping; its entries are named in its config file (configs/)"
     return "allowed: " + ", ".join(str(k) for k in node.keys())
 
 

@@ -25,6 +25,7 @@ from experiments.store import (
 )
 from policies.outcomes import FAILURE_MODE_CODES, FAILURE_MODES, MODE_BY_CODE
 from sim.api import package_names
+from sim.region_setup import active as region_active
 from sim.rng import run_key
 
 # Columns of the printed table: run-summary column -> (format, header in English, in Chinese).
@@ -90,6 +91,10 @@ def _experiment(cfg: Any, folder: Path) -> pd.DataFrame:
     if not store.complete:
         _run_chunks(cfg, folder, design, items, chunks, store)
     runs = read_table(folder, "runs")
+    if region_active(cfg):
+        from experiments.region import finish
+
+        return finish(cfg, folder, runs, store, started)
     names = package_names(cfg)
     lang = cfg.lang.name
     # a report or figures the manifest records whole are kept; missing or damaged ones redone
@@ -165,7 +170,8 @@ def _run_chunks(
     store.save(
         "running",
         experiment=cfg.experiment.name,
-        city=cfg.city.name,
+        city=cfg.city.name if not region_active(cfg) else None,
+        region=cfg.region.name if region_active(cfg) else None,
         packages=package_names(cfg),
         counterfactual=cfg.experiment.counterfactual,
         design_kind=cfg.experiment.design.kind,

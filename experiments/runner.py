@@ -25,6 +25,7 @@ from omegaconf import open_dict
 from experiments.designs import apply_scenario
 from experiments.processes import forked_pool
 from sim.api import compile_core, kernels_compiled, package_names, prepare, run_item
+from sim.region_setup import active as region_active
 
 log = logging.getLogger(__name__)
 # What the first run on a machine spends compiling (benchmarks/bench_cold.py).
@@ -223,5 +224,6 @@ class Progress:
 
 
 def runs_per_item(cfg: Any) -> int:
-    """Runs per (scenario, replicate): one per package."""
-    return len(package_names(cfg))
+    """Runs per (scenario, replicate): one per package; for a region, one per arm and city."""
+    n_cities = len(cfg.region.cities) if region_active(cfg) else 1
+    return len(package_names(cfg)) * n_cities

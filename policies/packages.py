@@ -9,7 +9,7 @@ from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
 
-from policies.schema import Package
+from policies.schema import City, Package
 
 
 def config_dir() -> Path:
@@ -62,3 +62,19 @@ def _schema() -> DictConfig:
     copies it and never changes it).
     """
     return OmegaConf.structured(Package)
+
+
+def load_city(name: str) -> DictConfig:
+    """Load a shipped city preset by name, typed against the schema (a copy of its own)."""
+    path = config_dir() / "city" / f"{name}.yaml"
+    if not path.is_file():
+        raise KeyError(name)
+    stat = path.stat()
+    return copy.deepcopy(_merged_city(path, stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=64)
+def _merged_city(path: Path, mtime_ns: int, size: int) -> DictConfig:
+    city = OmegaConf.merge(OmegaConf.structured(City), OmegaConf.load(path))
+    assert isinstance(city, DictConfig)
+    return city

@@ -502,6 +502,43 @@ class Executor:
 
 
 @dataclass
+class RegionCity:
+    """One city of a region (issue 15): a ``city/`` preset, the ``policy/`` package it
+    runs, and ``fields``: one label per sector of the city naming the occupation it is in
+    the region (a sector with the label of another city's sector is the same field for
+    graduates' search and poaching across them; ``""``: a field no other city has).
+    """
+
+    city: str = ""
+    policy: str = "none"
+    fields: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Link:
+    """What joins two cities of a region, the same both ways."""
+
+    between: list[str] = field(default_factory=list)  # the two cities' names in ``region.cities``
+    contact_share: float = share(0.0)  # reach of the other city's open vacancies, relative to one's own
+    commute_cost_cny: float = amount(0.0, maximum=1.0e6)  # yearly cost of working there: commuting or moving
+    home_kept_share: float = share(0.0)  # share of the value of home kept while working there
+    poaching_share: float = share(0.0)  # the other city's employers' approaches, relative to their own city's
+
+
+@dataclass
+class Region:
+    """Several cities, each with its own package, joined by links (``sim.region``);
+    ``none``: one city alone (``city``, ``policy``).
+    """
+
+    name: str = "none"
+    description: str = ""
+    cities: dict[str, RegionCity] = field(default_factory=dict)
+    links: list[Link] = field(default_factory=list)
+    shared_platform: bool = False  # one information platform: linked cities' vacancies reached as one's own
+
+
+@dataclass
 class Config:
     """The whole run configuration."""
 
@@ -515,6 +552,7 @@ class Config:
     failure_modes: FailureModes = field(default_factory=FailureModes)
     experiment: Experiment = field(default_factory=Experiment)
     executor: Executor = field(default_factory=Executor)
+    region: Region = field(default_factory=Region)
 
 
 def register() -> None:

@@ -12,8 +12,8 @@ from typing import Any
 
 from omegaconf import OmegaConf, read_write
 
-from policies.packages import available, load_package
-from policies.schema import Config, Lever, Package
+from policies.packages import available, load_city, load_package
+from policies.schema import Config, Lever, Link, Package
 
 
 class ConfigError(ValueError):
@@ -39,6 +39,8 @@ def validate(cfg: Any, experiment: bool = True) -> None:
     if experiment:
         _check_experiment(cfg)
     _check_package(cfg.policy, "policy")
+    if "region" in cfg and cfg.region.name != "none":
+        check_region(cfg)
 
 
 def validate_package(package: Any, name: str) -> None:
@@ -223,3 +225,47 @@ def _check_factor_values(cfg: Any) -> None:
 
 def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def check_region(cfg: Any) -> None:
+    """A region (``region=``): at least two cities, each a shipped city preset with a
+    shipped package and one field label per sector (each label once in a city), and links
+    each between two of its cities, a pair at most once, within their ranges.
+    """
+    region = cfg.region
+    names = list(region.cities)
+    if len(names) < 2:
+        raise ConfigError("region.cities", f"a region needs at least two cities, got {len(names)}")
+    cities, packages = available("city"), available("policy")
+    for name in names:
+        spec, path = region.cities[name], f"region.cities.{name}"
+        for key, value, allowed in (("city", spec.city, cities), ("policy", spec.policy, packages)):
+            if value not in allowed:
+                raise ConfigError(f"{path}.{key}", f"unknown preset '{value}'; allowed: {', '.join(allowed)}")
+        city = load_city(spec.city)
+        fields = [str(f) for f in spec.fields]
+        if fields and len(fields) != city.n_sectors:
+            raise ConfigError(
+                f"{path}.fields",
+                f"one label per sector of {spec.city}: {city.n_sectors}, got {len(fields)} ('' for a field "
+                "no other city has)",
+            )
+        labels = [f for f in fields if f]
+        twice = sorted({f for f in labels if labels.count(f) > 1})
+        if twice:
+            raise ConfigError(f"{path}.fields", f"each label once in a city; twice: {', '.join(twice)}")
+        with read_write(city):
+            city_cfg = OmegaConf.merge(cfg, {"city": city})
+        _check_city(city_cfg)
+        validate_package(load_package(spec.policy), spec.policy)
+    pairs: set[frozenset[str]] = set()
+    for i, link in enumerate(region.links):
+        path = f"region.links[{i}]"
+        between = [str(b) for b in link.between]
+        if len(between) != 2 or between[0] == between[1] or not set(between) <= set(names):
+            raise ConfigError(f"{path}.between", f"two different cities of the region ({', '.join(names)}), "
+                                                 f"got {between}")  # fmt: skip
+        if frozenset(between) in pairs:
+            raise ConfigError(f"{path}.between", f"{between[0]} and {between[1]} are linked twice")
+        pairs.add(frozenset(between))
+        _check_ranges(link, Link, path)

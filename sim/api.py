@@ -20,6 +20,7 @@ from policies.params import build_params
 from policies.terms import LEVER_NAMES, build_terms
 from sim.engine import RunOutput, compile_entries, run_one
 from sim.measures import AccountingError, against_counterfactual, check_accounting, classify, summarise
+from sim.region_setup import active as region_active
 from sim.rng import run_key
 from sim.series import SERIES_NAMES
 from sim.state import city_shape
@@ -59,12 +60,20 @@ def compile_core(prepared: dict[str, Any]) -> None:
     """Compile the core for a prepared scenario (two processes at once where possible);
     a no-op cost when the kernels are cached already.
     """
+    if prepared.get("region"):
+        return  # a region's entry points compile on its first run (sim.steps, sim.region)
     yearly, lines = prepared["terms"][prepared["baseline"]]
     compile_entries(prepared["city"], prepared["params"], yearly, lines)
 
 
 def prepare(cfg: Any) -> dict[str, Any]:
-    """What every run of a scenario shares: parameters and each package's yearly terms."""
+    """What every run of a scenario shares: parameters and each package's yearly terms
+    (for a region, ``sim.region_runs.prepare_runs``).
+    """
+    if region_active(cfg):
+        from sim.region_runs import prepare_runs
+
+        return prepare_runs(cfg)
     names = package_names(cfg)
     baseline_name = cfg.experiment.counterfactual
     own = cfg.policy.name  # the command line's ``policy`` (with its overrides) wins
@@ -92,7 +101,13 @@ def phase_out(package: Any, last_year: int) -> Any:
 
 
 def run_item(cfg: Any, prepared: dict[str, Any], scenario: int, replicate: int) -> tuple[list, list]:
-    """All packages of one (scenario, replicate), with their no-policy twin: rows and frames."""
+    """All packages of one (scenario, replicate), with their no-policy twin: rows and frames
+    (for a region, every arm of ``sim.region_runs.run_item``).
+    """
+    if prepared.get("region"):
+        from sim.region_runs import run_item as run_region_item
+
+        return run_region_item(cfg, prepared, scenario, replicate)
     key = run_key(cfg.seed, scenario, replicate)
     terms, baseline_name = prepared["terms"], prepared["baseline"]
     yearly, lines = terms[baseline_name]
@@ -111,8 +126,12 @@ def run_item(cfg: Any, prepared: dict[str, Any], scenario: int, replicate: int) 
 
 def package_names(cfg: Any) -> list[str]:
     """The packages an experiment runs: ``experiment.packages``, plus the selected
-    ``policy`` if it is not among them.
+    ``policy`` if it is not among them; for a region, its arms (``sim.region_runs``).
     """
+    if region_active(cfg):
+        from sim.region_runs import arm_names
+
+        return arm_names(cfg)
     names = list(cfg.experiment.packages)
     return names if cfg.policy.name in names else [*names, cfg.policy.name]
 

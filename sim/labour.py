@@ -487,6 +487,7 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
                     state[k] = IN_FIELD_OTHER_CITY
                     students.employer_city[k] = away
                     employer_of[k] = away_employer[m, away]
+                    city.away_poached[away] += 1
                 else:
                     employer_of[k] = _poacher(key, year, k, m, n_firms, rest_share, depth, sector_start,
                                               firms_by_sector)  # fmt: skip

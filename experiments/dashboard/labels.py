@@ -83,6 +83,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "changzhou_new_energy (Changzhou new energy, Wujin)",
         "changzhou_new_energy（常州武进新能源产业）",
     ),
+    "city_wuxi_iot": (
+        "wuxi_iot (Wuxi Internet of Things, high-tech zone)",
+        "wuxi_iot（无锡高新区物联网产业）",
+    ),
     "package_none": ("none (no incentives)", "none（无激励）"),
     "package_membership_grant": ("membership_grant (grant to every member)", "membership_grant（成员补贴）"),
     "package_outcome_based": ("outcome_based (grant for verified training)", "outcome_based（按成效奖补）"),

@@ -31,7 +31,7 @@ def _main() -> None:
         sys.exit(2)
     try:
         with lock(args.run_dir):  # not while a sweep writes the folder, nor two reports at once
-            print(build(args.run_dir, args.lang))
+            print(_build(args.run_dir, args.lang))
     except StoreError as error:  # the folder does not match its manifest
         print(f"consortium-report: error: {error}", file=sys.stderr)
         sys.exit(2)
@@ -40,3 +40,17 @@ def _main() -> None:
             raise
         print(error.code, file=sys.stderr)
         sys.exit(2)
+
+
+def _build(run_dir: Path, lang: str) -> Path:
+    """A region's report for a region's folder (``experiments.region_report``), else a city's."""
+    config = run_dir / "config.yaml"
+    if config.exists():
+        from omegaconf import OmegaConf
+
+        region = OmegaConf.select(OmegaConf.load(config), "region.name", default="none")
+        if str(region) != "none":
+            from experiments.region_report import build as build_region
+
+            return build_region(run_dir, lang)
+    return build(run_dir, lang)

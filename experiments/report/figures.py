@@ -125,6 +125,9 @@ def _save(fig: plt.Figure, folder: Path, name: str) -> Path:
     return folder / f"{name}.png"
 
 
+save_figure = _save  # for the region's report (experiments/region_report.py)
+
+
 def _heatmap(ax: plt.Axes, values: np.ndarray, notes: np.ndarray, rows: list[str], columns: list[str]):
     """Shares 0-1 as a cividis grid with a note in each cell; returns the image."""
     image = ax.imshow(values, cmap="cividis", vmin=0, vmax=1, aspect="auto")

@@ -43,7 +43,7 @@ def check_series(series: pd.DataFrame) -> None:
 
 
 @pytest.mark.parametrize(
-    "city", ["small", "suzhou_robotics", "taicang_dual", "weifang_agri", "changzhou_new_energy"]
+    "city", ["small", "suzhou_robotics", "taicang_dual", "weifang_agri", "changzhou_new_energy", "wuxi_iot"]
 )
 def test_invariants_hold_for_every_package(city):
     years = 10 if city == "small" else 6

@@ -1,0 +1,151 @@
+"""A region's experiment (``consortium-sim region=sxc``): its table and report.
+
+The runs are the arms of ``sim.region_runs`` (the region as configured, its cities
+alone, each city without its package), stored by the same runner and store as a city's
+packages. Here: per city, what its package does in the region (against the arm without
+it, the neighbours unchanged: paired differences over the replicates, common random
+numbers), what being in the region does to it (against its cities alone), the flows
+between the cities, and each city's failure modes.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from experiments.report.stats import mean_ci
+from policies.outcomes import FAILURE_MODE_CODES
+from sim.region_runs import ALONE, COUNTERFACTUAL, REGION
+
+WORDS = {
+    "en": {
+        "title": "Region {region}: {cities}; {years} years, {replicates} replicates (common random numbers), "
+                 "means over the last {window} years",
+        "city": "city", "package": "package", "in_field": "in-field local", "own_effect": "its package",
+        "region_effect": "the region", "out": "out", "in": "in", "trained_away": "trained, away",
+        "cost_kept": "CNY k/kept", "healthy": "healthy", "modes": "failure modes",
+        "legend": "in-field local: the city's graduates employed in their field in the city, a year; "
+                  "its package: in-field local with its package minus without it, neighbours unchanged "
+                  "(95% interval); the region: in the region minus alone; out / in: job seekers and "
+                  "trained workers leaving for / coming from the other cities, a year; trained, away: its "
+                  "ex-apprentices working in another city of the region; CNY k/kept: fiscal cost a year "
+                  "per graduate it keeps in field.",
+        "flows": "Flows a year (hired + poached), from the row's city to the column's:",
+    },
+    "zh": {
+        "title": "区域 {region}:{cities};{years} 年,{replicates} 次重复(共同随机数),取最后 {window} 年均值",
+        "city": "城市", "package": "政策包", "in_field": "本地对口", "own_effect": "本市政策包",
+        "region_effect": "区域联动", "out": "流出", "in": "流入", "trained_away": "学徒外流",
+        "cost_kept": "千元/留用", "healthy": "健康", "modes": "失效模式",
+        "legend": "本地对口:本市毕业生在本市对口就业人数/年;本市政策包:有无本市政策包之差(邻市不变,95% 区间);"
+                  "区域联动:区域联动与各市单独运行之差;流出/流入:流向/来自其他城市的求职者与被挖走的技能人才/年;"
+                  "学徒外流:本市学徒出身者在区域内其他城市就业的占比;千元/留用:每留住一名本地对口毕业生的年财政成本。",
+        "flows": "城市间年流量(招聘 + 挖角),行为流出城市,列为流入城市:",
+    },
+}  # fmt: skip
+
+
+def paired(runs: pd.DataFrame, city: str, arm: str, other: str, measure: str) -> tuple[float, float, float]:
+    """Mean and 95% interval of ``measure`` in ``arm`` minus ``other`` for ``city``,
+    paired by (scenario, replicate).
+    """
+    keys = ["scenario", "replicate"]
+    rows = runs[runs["city"] == city]
+    a = rows[rows["package"] == arm].set_index(keys)[measure]
+    b = rows[rows["package"] == other].set_index(keys)[measure]
+    both = a.index.intersection(b.index)
+    return mean_ci((a.loc[both] - b.loc[both]).to_numpy(dtype=float))
+
+
+def region_table(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """One row per city, of the region arm: its measures, its package's effect and the
+    region's effect on in-field local graduates (with intervals), flows, failure modes.
+    """
+    region = runs[runs["package"] == REGION]
+    rows = []
+    for name in names:
+        mine = region[region["city"] == name]
+        package = str(mine["city_package"].iloc[0])
+        own = paired(runs, name, REGION, f"{name} {COUNTERFACTUAL}", "in_field_local") if package != (
+            COUNTERFACTUAL) else (0.0, 0.0, 0.0)  # fmt: skip
+        joined = paired(runs, name, REGION, ALONE, "in_field_local")
+        row = {"city": name, "package": package, "in_field_local": mine["in_field_local"].mean(),
+               "own_effect": own[0], "own_low": own[1], "own_high": own[2],
+               "region_effect": joined[0], "region_low": joined[1], "region_high": joined[2]}  # fmt: skip
+        for column in ("hired_out", "hired_in", "poached_out", "poached_in", "net_inflow",
+                       "working_elsewhere_share", "trained_elsewhere_share", "cost_per_kept_graduate_cny",
+                       "fiscal_cost", "healthy", *FAILURE_MODE_CODES):  # fmt: skip
+            row[column] = float(mine[column].mean())
+        for other in names:
+            row[f"to_{other}"] = float(mine[f"to_{other}"].mean())
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("city")
+
+
+def render(table: pd.DataFrame, cfg: Any) -> str:
+    """The region's table as plain text, in the report's language."""
+    lang = cfg.lang.name if cfg.lang.name in WORDS else "en"
+    w = WORDS[lang]
+    names = list(table.index)
+    shown = pd.DataFrame(index=table.index)
+    shown[w["package"]] = table["package"]
+    shown[w["in_field"]] = table["in_field_local"].map("{:.0f}".format)
+    shown[w["own_effect"]] = [f"{r.own_effect:+.0f} [{r.own_low:+.0f}, {r.own_high:+.0f}]"
+                              for r in table.itertuples()]  # fmt: skip
+    shown[w["region_effect"]] = [f"{r.region_effect:+.1f} [{r.region_low:+.1f}, {r.region_high:+.1f}]"
+                                 for r in table.itertuples()]  # fmt: skip
+    shown[w["out"]] = (table["hired_out"] + table["poached_out"]).map("{:.1f}".format)
+    shown[w["in"]] = (table["hired_in"] + table["poached_in"]).map("{:.1f}".format)
+    shown[w["trained_away"]] = table["trained_elsewhere_share"].map("{:.1%}".format)
+    shown[w["cost_kept"]] = (table["cost_per_kept_graduate_cny"] / 1e3).map("{:.1f}".format)
+    shown[w["healthy"]] = table["healthy"].map("{:.0%}".format)
+    flows = table[[f"to_{n}" for n in names]].copy()
+    flows.columns = names
+    shown.index.name = w["city"]
+    exp = cfg.experiment
+    title = w["title"].format(region=cfg.region.name, cities=", ".join(names), years=cfg.years,
+                              replicates=exp.replicates, window=exp.summary_window_years)  # fmt: skip
+    with pd.option_context("display.unicode.east_asian_width", True, "display.width", 140):
+        parts = [title, "", shown.to_string(), "", w["legend"], "", w["flows"], flows.round(1).to_string()]
+    return "\n".join(parts)
+
+
+def finish(cfg: Any, folder: Path, runs: pd.DataFrame, store: Any, started: float) -> pd.DataFrame:
+    """A region experiment's end: the manifest says complete, the table is printed, the
+    report written (``report/``); returns the table.
+    """
+    import time
+
+    from experiments.store import artefacts_sound
+
+    if not store.complete:
+        store.save("complete", run_count=int(len(runs)),
+                   elapsed_seconds=round(time.perf_counter() - started, 2))  # fmt: skip
+    names = [str(n) for n in cfg.region.cities]
+    table = region_table(runs, names)
+    print(render(table, cfg))
+    if store.failed:
+        print(f"\n{len(store.failed)} run(s) failed; see manifest.json 'failed'")
+    lang = cfg.lang.name
+    group = "report" if lang == "en" else f"report/{lang}"
+    if cfg.experiment.report and len(runs) and not artefacts_sound(folder, group):
+        try:
+            from experiments.region_report import build
+
+            written = build(folder, lang)
+            print(f"Report: {written}")
+        except Exception as error:  # the results are complete; the report can be redone alone
+            print(f"consortium-sim: the report failed ({type(error).__name__}: {error}); results are "
+                  f"complete, retry: consortium-report {folder}", file=sys.stderr)  # fmt: skip
+    print(f"\nResults: {folder}")
+    return table
+
+
+def flows_matrix(table: pd.DataFrame) -> np.ndarray:
+    """The table's flows as a matrix ``[from, to]``."""
+    names = list(table.index)
+    return table[[f"to_{n}" for n in names]].to_numpy(dtype=float)

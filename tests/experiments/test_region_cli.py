@@ -1,0 +1,95 @@
+"""``consortium-sim region=...``: a region's runs go through the same runner and store as a
+city's (the same numbers whatever the workers, chunks or resumes), its table is printed,
+its report written; bad region input is one line naming the field, exit 2, no folder.
+"""
+
+import json
+import sys
+
+import pandas as pd
+import pytest
+from omegaconf import open_dict
+
+from experiments import cli
+from experiments.compare import run_experiment
+from experiments.store import read_table
+from policies.validate import ConfigError, check_region
+from tests.conftest import make_cfg
+
+SMALL_REGION = ["region=sxc", "years=5", "experiment.replicates=2", "experiment.summary_window_years=2"]
+
+BAD_REGION = [
+    (["region=atlantis"], "region", "sxc"),
+    (["region=sxc", "region.cities.wuxi.city=atlantis"], "region.cities.wuxi.city", "wuxi_iot"),
+    (["region=sxc", "region.cities.wuxi.policy=nothing"], "region.cities.wuxi.policy", "jczt"),
+    (["region=sxc", "region.cities.wuxi.fields=[a,b]"], "region.cities.wuxi.fields", "6"),
+    (["region=sxc", "region.cities.wuxi.fields=[a,a,'','','','']"], "region.cities.wuxi.fields", "once"),
+    (["region=sxc", "region.cities.solo={city: small}"], "region.cities.solo", "config file"),
+    (["region=sxc", "region.links=[{between: [suzhou, xian]}]"], "region.links[0].between", "wuxi"),
+    (["region=sxc", "region.links=[{between: [suzhou, wuxi], poaching_share: 2}]"],
+     "region.links[0].poaching_share", "[0, 1]"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("overrides, field, allowed", BAD_REGION)
+def test_bad_region_input_is_one_line_naming_the_field(
+    overrides, field, allowed, capsys, monkeypatch, tmp_path
+):
+    folder = tmp_path / "out"
+    monkeypatch.setattr(sys, "argv", ["consortium-sim", *overrides, f"hydra.run.dir={folder}"])
+    with pytest.raises(SystemExit) as stop:
+        cli.main()
+    err = capsys.readouterr().err.strip()
+    assert stop.value.code == 2 and len(err.splitlines()) == 1, err
+    assert f"error: {field}" in err and allowed in err, err
+    assert not folder.exists()
+
+
+def test_a_region_of_one_city_is_refused():
+    cfg = make_cfg("region=sxc")
+    with open_dict(cfg):
+        del cfg.region.cities["wuxi"], cfg.region.cities["changzhou"]
+        cfg.region.links = []
+    with pytest.raises(ConfigError, match="region.cities: a region needs at least two cities"):
+        check_region(cfg)
+
+
+def _config(*extra):
+    return make_cfg(*SMALL_REGION, *extra)
+
+
+def test_a_region_runs_reports_and_resumes_to_the_same_numbers(tmp_path, capsys):
+    """Every arm and city stored; the table and report written; one worker with one item
+    a chunk gives the same table as two workers with automatic chunks."""
+    one = tmp_path / "one"
+    table = run_experiment(_config("experiment.workers=1", "experiment.chunk_runs=1"), one)
+    out = capsys.readouterr().out
+    assert "suzhou" in out and "changzhou" in out and "Flows" in out
+    manifest = json.loads((one / "manifest.json").read_text())
+    arms = ["region", "alone", "alone none", "suzhou none", "wuxi none", "changzhou none"]
+    assert manifest["status"] == "complete" and manifest["packages"] == arms
+    assert manifest["run_count"] == 2 * len(arms) * 3 == manifest["runs_total"]
+    assert (one / "report" / "report.html").exists() and (one / "report" / "figures" / "flows.png").exists()
+    assert list(table.index) == ["suzhou", "wuxi", "changzhou"]
+    runs_one = read_table(one, "runs")
+    two = tmp_path / "two"
+    run_experiment(_config("experiment.workers=2", "experiment.report=false"), two)
+    runs_two = read_table(two, "runs")
+    keys = ["package", "city", "replicate"]
+    pd.testing.assert_frame_equal(runs_one.sort_values(keys).reset_index(drop=True),
+                                  runs_two.sort_values(keys).reset_index(drop=True))  # fmt: skip
+    series = read_table(one, "series")
+    assert {"city", "package", "year"} <= set(series.columns) and len(series) == len(runs_one) * 5
+
+
+def test_a_cut_region_reproduces_its_cities_alone(tmp_path):
+    """The ``alone`` arm is each city's own run: with every link at zero the ``region`` arm
+    is the same, measure for measure."""
+    cut = ["region.links=[]"]
+    run_experiment(_config(*cut, "experiment.report=false"), tmp_path / "cut")
+    runs = read_table(tmp_path / "cut", "runs")
+    region = runs[runs["package"] == "region"].set_index(["city", "replicate"]).sort_index()
+    alone = runs[runs["package"] == "alone"].set_index(["city", "replicate"]).sort_index()
+    measures = ["in_field_local", "training_share", "membership_rate", "fiscal_cost", "local_retention"]
+    pd.testing.assert_frame_equal(region[measures], alone[measures])
+    assert (region["hired_out"] == 0).all() and (region["poached_in"] == 0).all()
