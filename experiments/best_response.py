@@ -33,8 +33,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.report.stats import mean_ci
-
 BOOTSTRAP = 2000  # resamples of the replicates for the price of anarchy's interval
 
 
@@ -106,20 +104,43 @@ def equilibria(profiles: list[tuple], means: np.ndarray, choices: list[str]) -> 
     return found
 
 
-def price_of_anarchy(regional: np.ndarray, cooperative: int, equilibrium: int, seed: int) -> dict:
-    """The cooperative regional payoff over the equilibrium's (``regional[profile,
-    replicate]``), with a 95% percentile bootstrap interval over the replicates; and the
-    cooperative gain (difference) with its paired t-interval.
+def price_of_anarchy(values: np.ndarray, profiles: list[tuple], start: tuple, choices: list[str],
+                     seed: int) -> dict:  # fmt: skip
+    """The cooperative regional payoff over the equilibrium's, and the cooperative gain,
+    each with a 95% percentile bootstrap interval: the replicates are resampled (together
+    for every profile, the runs being paired) and the whole analysis redone on each
+    resample (best responses from ``start``, the cooperative choice), so the interval
+    carries the uncertainty of which profiles are chosen too. Also the shares of resamples
+    that reach the same equilibrium and the same cooperative choice.
     """
-    coop, eq = regional[cooperative], regional[equilibrium]
-    ratio = float(coop.mean() / eq.mean())
+    means, regional = values.mean(axis=1), values.sum(axis=2)
+    reached = best_response_path(profiles, means, start, choices)["equilibrium"]
+    coop = int(np.argmax(regional.mean(axis=1)))
+    eq = profiles.index(reached)
     rng = np.random.default_rng(seed)
-    picks = rng.integers(0, coop.size, size=(BOOTSTRAP, coop.size))
-    ratios = coop[picks].mean(axis=1) / eq[picks].mean(axis=1)
-    low, high = np.percentile(ratios, [2.5, 97.5])
-    gain, gain_low, gain_high = mean_ci(coop - eq)
-    return {"price_of_anarchy": ratio, "poa_low": float(low), "poa_high": float(high),
-            "gain_cny": gain, "gain_low": gain_low, "gain_high": gain_high}  # fmt: skip
+    n = values.shape[1]
+    ratios, gains, same_eq, same_coop = [], [], 0, 0
+    for _ in range(BOOTSTRAP):
+        picks = rng.integers(0, n, size=n)
+        sample = values[:, picks]
+        total = sample.sum(axis=2).mean(axis=1)
+        found = best_response_path(profiles, sample.mean(axis=1), start, choices)["equilibrium"]
+        best = int(np.argmax(total))
+        same_coop += best == coop
+        if found is None:
+            continue
+        same_eq += found == reached
+        k = profiles.index(found)
+        ratios.append(total[best] / total[k])
+        gains.append(total[best] - total[k])
+    low, high = np.percentile(ratios, [2.5, 97.5]) if ratios else (np.nan, np.nan)
+    gain_low, gain_high = np.percentile(gains, [2.5, 97.5]) if gains else (np.nan, np.nan)
+    return {"price_of_anarchy": float(regional[coop].mean() / regional[eq].mean()),
+            "poa_low": float(low), "poa_high": float(high),
+            "gain_cny": float(regional[coop].mean() - regional[eq].mean()),
+            "gain_low": float(gain_low), "gain_high": float(gain_high),
+            "same_equilibrium_share": same_eq / BOOTSTRAP,
+            "same_cooperative_share": same_coop / BOOTSTRAP}  # fmt: skip
 
 
 def analyse(cfg: Any, runs: pd.DataFrame, design: pd.DataFrame) -> dict:
@@ -136,15 +157,15 @@ def analyse(cfg: Any, runs: pd.DataFrame, design: pd.DataFrame) -> dict:
     cooperative = int(np.argmax(regional.mean(axis=1)))
     result = {"names": names, "profiles": profiles, "means": means, "regional": regional,
               "path": path, "equilibria": stable, "cooperative": profiles[cooperative]}  # fmt: skip
-    reached = path["equilibrium"]
-    if reached is not None:
-        result.update(price_of_anarchy(regional, cooperative, profiles.index(reached), int(cfg.seed)))
+    if path["equilibrium"] is not None:
+        result.update(price_of_anarchy(values, profiles, start, choices, int(cfg.seed)))
     return result
 
 
 def render(result: dict, cfg: Any) -> str:
     """The analysis as plain text."""
-    names, profiles, means, regional = result["names"], result["profiles"], result["means"], result["regional"]
+    names, profiles = result["names"], result["profiles"]
+    means, regional = result["means"], result["regional"]
     value = float(cfg.experiment.graduate_value_cny)
 
     def shown(profile: tuple) -> str:
@@ -156,9 +177,10 @@ def render(result: dict, cfg: Any) -> str:
         return f"regional {regional[k].mean() / 1e6:.1f} m yuan a year ({each})"
 
     lines = [
-        f"Best responses in region {cfg.region.name}: {len(profiles)} profiles of {len(cfg.experiment.packages)} "
-        f"packages x {len(names)} cities, {regional.shape[1]} replicates each (common random numbers); a city's "
-        f"payoff: {value:,.0f} yuan a year per graduate employed in field in it, less its fiscal cost.",
+        f"Best responses in region {cfg.region.name}: {len(profiles)} profiles of "
+        f"{len(cfg.experiment.packages)} packages x {len(names)} cities, {regional.shape[1]} replicates "
+        f"each (common random numbers); a city's payoff: {value:,.0f} yuan a year per graduate "
+        "employed in field in it, less its fiscal cost.",
         "",
         "Path: " + " -> ".join("(" + shown(p) + ")" for p in result["path"]["path"]),
     ]
@@ -175,16 +197,19 @@ def render(result: dict, cfg: Any) -> str:
     if reached is not None:
         lines.append(
             f"Price of anarchy (cooperative / equilibrium regional payoff): {result['price_of_anarchy']:.4f} "
-            f"[{result['poa_low']:.4f}, {result['poa_high']:.4f}] (95% bootstrap); cooperative gain "
+            f"[{result['poa_low']:.4f}, {result['poa_high']:.4f}]; cooperative gain "
             f"{result['gain_cny'] / 1e6:+.2f} m yuan a year [{result['gain_low'] / 1e6:+.2f}, "
-            f"{result['gain_high'] / 1e6:+.2f}]"
+            f"{result['gain_high'] / 1e6:+.2f}] (95% bootstrap over the replicates, the analysis redone on "
+            f"each resample: it reaches the same equilibrium in {result['same_equilibrium_share']:.0%} of "
+            f"them, the same cooperative choice in {result['same_cooperative_share']:.0%})"
         )
     return "\n".join(lines)
 
 
-def finish(cfg: Any, folder: Path, runs: pd.DataFrame, store: Any, started: float) -> dict:
+def finish(cfg: Any, folder: Path, runs: pd.DataFrame, store: Any, started: float) -> pd.DataFrame:
     """A best-response experiment's end: complete, analysed, printed, written
-    (``best_response.json``, ``best_response.md`` and the profiles' table); returns the analysis.
+    (``best_response.json``, ``best_response.md`` and ``profiles.parquet``, each
+    profile's mean payoffs); returns the profiles' table.
     """
     import json
     import time
@@ -206,12 +231,13 @@ def finish(cfg: Any, folder: Path, runs: pd.DataFrame, store: Any, started: floa
         table[f"payoff_{name}"] = result["means"][:, c]
     table["payoff_region"] = result["regional"].mean(axis=1)
     write_parquet(table, folder / "profiles.parquet")
-    summary = {key: result[key] for key in ("price_of_anarchy", "poa_low", "poa_high", "gain_cny", "gain_low",
-                                            "gain_high") if key in result}  # fmt: skip
+    keys = ("price_of_anarchy", "poa_low", "poa_high", "gain_cny", "gain_low", "gain_high",
+            "same_equilibrium_share", "same_cooperative_share")  # fmt: skip
+    summary = {key: result[key] for key in keys if key in result}
     summary.update(equilibrium=result["path"]["equilibrium"], cycle=result["path"]["cycle"],
                    path=result["path"]["path"], equilibria=result["equilibria"],
                    cooperative=result["cooperative"], cities=names)  # fmt: skip
     atomic_write_text(folder / "best_response.json", json.dumps(summary, indent=2, ensure_ascii=False))
     atomic_write_text(folder / "best_response.md", text + "\n")
     print(f"\nResults: {folder}")
-    return result
+    return table

@@ -82,7 +82,12 @@ def run_experiment(cfg: Any, folder: Path | None = None) -> pd.DataFrame:
 
 def _experiment(cfg: Any, folder: Path) -> pd.DataFrame:
     started = time.perf_counter()
-    design = build_design(cfg.experiment, cfg.seed)
+    if cfg.experiment.name == "best_response":
+        from experiments.best_response import profile_design
+
+        design = profile_design(cfg)
+    else:
+        design = build_design(cfg.experiment, cfg.seed)
     items = work_items(design, cfg.experiment.replicates)
     chunks = chunked(items, cfg.experiment.chunk_runs)
     store = ChunkStore(folder, cfg, len(chunks))
@@ -91,6 +96,10 @@ def _experiment(cfg: Any, folder: Path) -> pd.DataFrame:
     if not store.complete:
         _run_chunks(cfg, folder, design, items, chunks, store)
     runs = read_table(folder, "runs")
+    if cfg.experiment.name == "best_response":
+        from experiments.best_response import finish as finish_best_response
+
+        return finish_best_response(cfg, folder, runs, store, started)
     if region_active(cfg):
         from experiments.region import finish
 

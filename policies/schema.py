@@ -490,6 +490,7 @@ class Experiment:
     report: bool = True  # write report/ (consortium-report) at the end
     regret_measure: str = "deep_share"  # robustness: regret against the best package in each future
     targets: dict[str, Target] = field(default_factory=dict)  # satisficing: what a package must reach
+    graduate_value_cny: float = amount(50000.0)  # best_response: a graduate in field, a year, to a city
 
 
 @dataclass

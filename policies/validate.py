@@ -41,6 +41,10 @@ def validate(cfg: Any, experiment: bool = True) -> None:
     _check_package(cfg.policy, "policy")
     if "region" in cfg and cfg.region.name != "none":
         check_region(cfg)
+    elif cfg.experiment.name == "best_response":
+        raise ConfigError("region", "experiment=best_response needs a region: region=sxc (configs/region/)")
+    if cfg.experiment.name == "best_response":
+        _check_profiles(cfg)
 
 
 def validate_package(package: Any, name: str) -> None:
@@ -269,3 +273,24 @@ def check_region(cfg: Any) -> None:
             raise ConfigError(f"{path}.between", f"{between[0]} and {between[1]} are linked twice")
         pairs.add(frozenset(between))
         _check_ranges(link, Link, path)
+
+
+MAX_PROFILES = 4096  # best_response runs every profile: packages ** cities of them
+
+
+def _check_profiles(cfg: Any) -> None:
+    """best_response: at least two packages to choose from, a design of its own, and a
+    number of profiles (packages ** cities) that a sweep can run.
+    """
+    exp = cfg.experiment
+    if len(exp.packages) < 2:
+        raise ConfigError("experiment.packages", "best_response needs at least two packages to choose from")
+    if exp.design.kind != "central" or exp.design.factors:
+        raise ConfigError("experiment.design", "best_response makes its own design (every profile): central")
+    profiles = len(exp.packages) ** len(cfg.region.cities)
+    if profiles > MAX_PROFILES:
+        raise ConfigError(
+            "experiment.packages",
+            f"{len(exp.packages)} packages for {len(cfg.region.cities)} cities are {profiles:,} profiles; "
+            f"at most {MAX_PROFILES:,}",
+        )

@@ -48,7 +48,11 @@ REGION_MEASURES: dict[str, str] = {
 
 
 def arm_names(cfg: Any) -> list[str]:
-    """The arms of a region experiment, in order."""
+    """The arms of a region experiment, in order (``best_response``: the region alone,
+    every profile of packages being a scenario of its design).
+    """
+    if cfg.experiment.name == "best_response":
+        return [REGION]
     with_package = [str(n) for n in cfg.region.cities if str(cfg.region.cities[n].policy) != COUNTERFACTUAL]
     return [REGION, ALONE, ALONE_NONE, *(f"{name} {COUNTERFACTUAL}" for name in with_package)]
 
@@ -68,19 +72,26 @@ def _arms(prepared: dict[str, Any]) -> dict[str, tuple[dict[str, str], bool]]:
 
 
 def prepare_runs(cfg: Any) -> dict[str, Any]:
-    """What every item of a region experiment shares (``sim.api.prepare`` for a region)."""
+    """What every item of a region experiment shares (``sim.api.prepare`` for a region).
+    ``best_response`` runs the region arm only, every profile on the keys of scenario
+    ``experiment.scenario`` (common random numbers across profiles).
+    """
     names = [str(n) for n in cfg.region.cities]
-    return {"region": True, **prepare_region(cfg, dict.fromkeys(names, [COUNTERFACTUAL]))}
+    profiles = cfg.experiment.name == "best_response"
+    prepared = prepare_region(cfg, None if profiles else dict.fromkeys(names, [COUNTERFACTUAL]))
+    return {"region": True, "profiles": profiles, "key_scenario": int(cfg.experiment.scenario), **prepared}
 
 
 def run_item(cfg: Any, prepared: dict[str, Any], scenario: int, replicate: int) -> tuple[list, list]:
     """Every arm of one (scenario, replicate): a row and a series frame per arm and city."""
     seed, names = int(cfg.seed), prepared["names"]
-    outputs = {arm: run_region(prepared, seed, scenario, replicate, packages, linked)
-               for arm, (packages, linked) in _arms(prepared).items()}  # fmt: skip
+    arms = {REGION: ({}, True)} if prepared["profiles"] else _arms(prepared)
+    keyed = prepared["key_scenario"] if prepared["profiles"] else scenario
+    outputs = {arm: run_region(prepared, seed, keyed, replicate, packages, linked)
+               for arm, (packages, linked) in arms.items()}  # fmt: skip
     window = int(cfg.experiment.summary_window_years)
     rows, frames = [], []
-    for arm, (packages, _) in _arms(prepared).items():
+    for arm, (packages, _) in arms.items():
         out = outputs[arm]
         for c, name in enumerate(names):
             package = packages.get(name, prepared["own"][name])
@@ -96,7 +107,7 @@ def run_item(cfg: Any, prepared: dict[str, Any], scenario: int, replicate: int) 
                     against_counterfactual(run, baseline.cities[c], cfg.failure_modes.collapse_window_years)
                 )
             summary.update(region_measures(out, c, names, window, summary))
-            key = city_key(seed, scenario, replicate, c)
+            key = city_key(seed, keyed, replicate, c)
             rows.append({"package": arm, "city": name, "city_package": package, "replicate": replicate,
                          "seed": seed, "scenario": int(scenario), "run_key": int(key), **summary,
                          **classify(summary, cfg.failure_modes)})  # fmt: skip
@@ -110,11 +121,10 @@ def _baseline(arm: str, name: str, package: str, outputs: dict[str, RegionOutput
     """The run a city's row is compared with: the same arm without its package."""
     if package == COUNTERFACTUAL:
         return outputs[arm]
-    if arm == REGION:
-        return outputs[f"{name} {COUNTERFACTUAL}"]
-    if arm == ALONE:
-        return outputs[ALONE_NONE]
-    return None  # a neighbour's row in another city's counterfactual arm: not run without its package
+    twin = {REGION: f"{name} {COUNTERFACTUAL}", ALONE: ALONE_NONE}.get(arm)
+    # None: a neighbour's row in another city's counterfactual arm (not run without its
+    # package), or a best-response profile (the profiles are the comparison)
+    return outputs.get(twin) if twin else None
 
 
 def region_measures(out: RegionOutput, c: int, names: list[str], window: int, summary: dict) -> dict:
