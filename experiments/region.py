@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.compare import _wrap
 from experiments.report.stats import mean_ci
 from policies.outcomes import FAILURE_MODE_CODES
 from sim.region_runs import ALONE, COUNTERFACTUAL, REGION
@@ -105,12 +106,14 @@ def render(table: pd.DataFrame, cfg: Any) -> str:
     shown[w["healthy"]] = table["healthy"].map("{:.0%}".format)
     flows = table[[f"to_{n}" for n in names]].copy()
     flows.columns = names
-    shown.index.name = w["city"]
+    shown.index.name = flows.index.name = w["city"]
     exp = cfg.experiment
     title = w["title"].format(region=cfg.region.name, cities=", ".join(names), years=cfg.years,
                               replicates=exp.replicates, window=exp.summary_window_years)  # fmt: skip
     with pd.option_context("display.unicode.east_asian_width", True, "display.width", 140):
-        parts = [title, "", shown.to_string(), "", w["legend"], "", w["flows"], flows.round(1).to_string()]
+        zh = lang == "zh"
+        parts = [_wrap(title, zh), "", shown.to_string(), "", _wrap(w["legend"], zh), "", w["flows"],
+                 flows.round(1).to_string()]  # fmt: skip
     return "\n".join(parts)
 
 
