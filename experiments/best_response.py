@@ -239,5 +239,65 @@ def finish(cfg: Any, folder: Path, runs: pd.DataFrame, store: Any, started: floa
                    cooperative=result["cooperative"], cities=names)  # fmt: skip
     atomic_write_text(folder / "best_response.json", json.dumps(summary, indent=2, ensure_ascii=False))
     atomic_write_text(folder / "best_response.md", text + "\n")
+    print(f"Report: {write_report(folder, result, cfg, text)}")
     print(f"\nResults: {folder}")
     return table
+
+
+def write_report(folder: Path, result: dict, cfg: Any, text: str) -> Path:
+    """``report/``: the analysis, each city's payoff at the equilibrium and the cooperative
+    choice, and a figure of every profile's regional payoff (the two marked).
+    """
+    import base64
+    import html
+
+    import matplotlib.pyplot as plt
+
+    from experiments.region_report import markdown_table
+    from experiments.report.figures import PAGE_WIDTH, figure_style, save_figure
+    from experiments.store import atomic_write_text, record_artefacts
+
+    out = folder / "report"
+    figures = out / "figures"
+    figures.mkdir(parents=True, exist_ok=True)
+    names, profiles = result["names"], result["profiles"]
+    regional = result["regional"].mean(axis=1) / 1e6
+    marked = {"equilibrium": result["path"]["equilibrium"], "cooperative": result["cooperative"]}
+    with figure_style("en"):
+        fig, ax = plt.subplots(figsize=(PAGE_WIDTH, PAGE_WIDTH * 0.4))
+        order = np.argsort(-regional)
+        colours = ["#8C8C8C"] * len(profiles)
+        for rank, k in enumerate(order):
+            if profiles[k] == marked["cooperative"]:
+                colours[rank] = "#4C72B0"
+            elif profiles[k] == marked["equilibrium"]:
+                colours[rank] = "#DD8452"
+        ax.bar(np.arange(len(profiles)), regional[order], color=colours)
+        low = float(regional.min())
+        ax.set_ylim(low - 0.05 * (float(regional.max()) - low + 1e-9), None)
+        ax.set_xlabel("profiles, best first (blue: cooperative; orange: equilibrium, if different)")
+        ax.set_ylabel("regional payoff, m yuan a year")
+        path = save_figure(fig, figures, "profiles")
+    rows = []
+    for label, profile in marked.items():
+        if profile is None:
+            continue
+        k = profiles.index(profile)
+        rows.append({"": label, **{n: f"{p} ({result['means'][k, c] / 1e6:.1f})" for c, (n, p) in
+                                   enumerate(zip(names, profile, strict=True))},
+                     "region": f"{regional[k]:.1f}"})  # fmt: skip
+    table = pd.DataFrame(rows)
+    title = f"Region {cfg.region.name}: each city's package given the others'"
+    md = [f"# {title}", "", "```", text, "```", "", markdown_table(table), "",
+          "Payoffs in m yuan a year (in brackets, each city's).", "",
+          f"![profiles](figures/{path.name})", ""]  # fmt: skip
+    atomic_write_text(out / "report.md", "\n".join(md))
+    image = base64.b64encode(path.read_bytes()).decode()
+    page = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            "</head><body style=\"font-family:sans-serif;max-width:60em;margin:auto\">"
+            f"<h1>{html.escape(title)}</h1><pre>{html.escape(text)}</pre>{table.to_html(index=False)}"
+            f'<img alt="profiles" style="max-width:100%" src="data:image/png;base64,{image}">'
+            "</body></html>")  # fmt: skip
+    atomic_write_text(out / "report.html", page)
+    record_artefacts(folder, "report")
+    return out / "report.html"

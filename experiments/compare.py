@@ -100,6 +100,10 @@ def _experiment(cfg: Any, folder: Path) -> pd.DataFrame:
         from experiments.best_response import finish as finish_best_response
 
         return finish_best_response(cfg, folder, runs, store, started)
+    if cfg.experiment.name == "coordination":
+        from experiments.coordination import finish as finish_coordination
+
+        return finish_coordination(cfg, folder, runs, store, started)
     if region_active(cfg):
         from experiments.region import finish
 

@@ -192,8 +192,8 @@ def build(run_dir: Path, lang: str = "en") -> Path:
                                   years=cfg.years, window=exp.summary_window_years)  # fmt: skip
     title = w["title"].format(region=cfg.region.name)
     config_text = (run_dir / "config.yaml").read_text()
-    md = [f"# {title}", "", summary, "", f"## {w['verdict']}", "", _markdown(verdict), "",
-          w["verdict_note"], "", f"## {w['flows']}", "", _markdown(flows.round(1).reset_index()), "",
+    md = [f"# {title}", "", summary, "", f"## {w['verdict']}", "", markdown_table(verdict), "",
+          w["verdict_note"], "", f"## {w['flows']}", "", markdown_table(flows.round(1).reset_index()), "",
           w["flows_note"], ""]  # fmt: skip
     for caption, path in pictures:
         md += [f"![{caption}](figures/{path.name})", ""]
@@ -222,7 +222,8 @@ def build(run_dir: Path, lang: str = "en") -> Path:
     return out / "report.html"
 
 
-def _markdown(frame: pd.DataFrame) -> str:
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A table as Markdown rows."""
     columns = [str(c) for c in frame.columns]
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]

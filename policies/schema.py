@@ -524,6 +524,7 @@ class Link:
     commute_cost_cny: float = amount(0.0, maximum=1.0e6)  # yearly cost of working there: commuting or moving
     home_kept_share: float = share(0.0)  # share of the value of home kept while working there
     poaching_share: float = share(0.0)  # the other city's employers' approaches, relative to their own city's
+    mutual_recognition: bool = True  # each city's employers credit the other's apprenticeships (互认)
 
 
 @dataclass
@@ -537,6 +538,7 @@ class Region:
     cities: dict[str, RegionCity] = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)
     shared_platform: bool = False  # one information platform: linked cities' vacancies reached as one's own
+    community_field: str = ""  # a cross-city 行业产教融合共同体 for this field ("" none): reached, recognised
 
 
 @dataclass

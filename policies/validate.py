@@ -41,8 +41,9 @@ def validate(cfg: Any, experiment: bool = True) -> None:
     _check_package(cfg.policy, "policy")
     if "region" in cfg and cfg.region.name != "none":
         check_region(cfg)
-    elif cfg.experiment.name == "best_response":
-        raise ConfigError("region", "experiment=best_response needs a region: region=sxc (configs/region/)")
+    elif cfg.experiment.name in ("best_response", "coordination"):
+        name = cfg.experiment.name
+        raise ConfigError("region", f"experiment={name} needs a region: region=sxc (configs/region/)")
     if cfg.experiment.name == "best_response":
         _check_profiles(cfg)
 
@@ -262,6 +263,14 @@ def check_region(cfg: Any) -> None:
             city_cfg = OmegaConf.merge(cfg, {"city": city})
         _check_city(city_cfg)
         validate_package(load_package(spec.policy), spec.policy)
+    community = str(region.community_field)
+    if community:
+        holders = [name for name in names if community in [str(f) for f in region.cities[name].fields]]
+        if len(holders) < 2:
+            raise ConfigError(
+                "region.community_field",
+                f"'{community}' must be a field label of at least two of the region's cities ('' for none)",
+            )
     pairs: set[frozenset[str]] = set()
     for i, link in enumerate(region.links):
         path = f"region.links[{i}]"

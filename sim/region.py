@@ -106,6 +106,12 @@ class Links:
             to ``d``'s own (``poaching_intensity_share`` x its tightness).
         fields: per city, int64[n_sectors]: the region's field of each sector (an
             occupation shared across cities), -1 for a sector no other city has.
+        recognition: 1 where ``d``'s employers recognise ``c``'s apprenticeships (互认:
+            they credit the sector experience, and ``d``'s employment subsidy pays for
+            the hire), 0 where not; None: recognised everywhere.
+        community: a field with a cross-city 行业产教融合共同体: in it, a linked city's
+            vacancies are reached as one's own and apprenticeships are recognised; -1
+            none.
 
     """
 
@@ -114,6 +120,12 @@ class Links:
     home_kept: np.ndarray
     poaching: np.ndarray
     fields: tuple[np.ndarray, ...]
+    recognition: np.ndarray | None = None
+    community: int = -1
+
+    def recognised(self) -> np.ndarray:
+        """``recognition`` as an array (ones where None)."""
+        return np.ones_like(self.contact) if self.recognition is None else self.recognition
 
     @property
     def cut(self) -> bool:
@@ -284,9 +296,10 @@ def _search_other_cities(states: list[_City], links: Links, year: int, hired: np
     subsidy = np.array([s.run.terms[year, T.employment_cny] * s.state[4][G.payout_belief]
                         / s.run.params[P.skill_value_cny] for s in states])  # fmt: skip
     n_fields = 1 + max((int(f.max(initial=-1)) for f in links.fields), default=-1)
+    recognised = links.recognised()
     placed, slot, wage = match_across(
         year, keys, params, platform, subsidy, links.contact, links.commute_cost_cny, links.home_kept,
-        n_fields, *seekers, *vacancies,
+        recognised, np.int64(links.community), n_fields, *seekers, *vacancies,
     )  # fmt: skip
     s_city, s_id, _, _, _, _, s_trained = seekers
     v_city, v_employer, v_field, v_level = vacancies[:4]
@@ -307,7 +320,8 @@ def _search_other_cities(states: list[_City], links: Links, year: int, hired: np
         n_firms = other.firms.size.size
         if e < n_firms:
             other.firms.vacancies[e] -= 1
-            if s_trained[j] == v_field[v]:  # an ex-apprentice of the field: what its subsidy pays for
+            credited = recognised[c, d] > 0.5 or v_field[v] == links.community
+            if s_trained[j] == v_field[v] and credited:  # a recognised ex-apprentice: its subsidy pays
                 other.firms.trained_hires[e] += 1
         else:
             other.city.other_vacancies[e - n_firms] -= 1
@@ -371,14 +385,16 @@ def _vacancies(states: list[_City], links: Links) -> tuple[np.ndarray, ...]:
 
 @njit(cache=True)  # called from Python
 def match_across(
-    year, keys, params, platform, subsidy, contact, commute_cost, home_kept, n_fields,
+    year, keys, params, platform, subsidy, contact, commute_cost, home_kept, recognition, community, n_fields,
     s_city, s_id, s_field, s_level, s_skill, s_home, s_trained,
     v_city, v_employer, v_field, v_level, v_count, v_pay, v_member,
 ):  # fmt: skip
     """Job seekers (best skill first) try each linked city in turn (the next city after
-    their own first), reaching it with their own contact x ``contact[c, d]``; the next
-    open vacancy there of their field and level (or the highest level below), in random
-    order, takes them with :func:`agents.student.hire_chance` on that city's terms; the
+    their own first), reaching it with their own contact x ``contact[c, d]`` (x 1 in the
+    field of a cross-city ``community``); the next open vacancy there of their field and
+    level (or the highest level below), in random order, takes them with
+    :func:`agents.student.hire_chance` on that city's terms (an apprenticeship credited
+    where ``recognition[c, d]`` or the community recognises it); the
     seeker then picks, by logit, the job (wage less ``commute_cost``, plus the value of
     home kept), staying unemployed at home, or the outside region. Returns per seeker:
     the city that hired them (-1 none, -2 gone outside the region), the vacancy entry,
@@ -416,7 +432,10 @@ def match_across(
         reach = pc[P.platform_contact_share] if platform[c] else pc[P.contact_share]
         for t in range(1, n):
             d = (c + t) % n
-            if contact[c, d] <= 0.0 or uniform(keys[c], STREAM_REGION, year, k, d) >= reach * contact[c, d]:
+            if contact[c, d] <= 0.0:
+                continue
+            shared = f == community  # a cross-city community of the field: reached as at home
+            if uniform(keys[c], STREAM_REGION, year, k, d) >= reach * (1.0 if shared else contact[c, d]):
                 continue
             group, v = -1, -1
             for lv in range(s_level[j], -1, -1):
@@ -433,7 +452,7 @@ def match_across(
                 continue
             pd = params[d]
             worth = s_skill[j]
-            if s_trained[j] == f:
+            if s_trained[j] == f and (shared or recognition[c, d] > 0.5):  # a recognised apprenticeship
                 worth += pd[P.sector_experience_skill] + (subsidy[d] if v_member[v] else 0.0)
             if uniform(keys[c], STREAM_REGION, year, k, 100 + d) >= hire_chance(worth, pd):
                 cursor[group] -= 1  # declined: the vacancy stays open for the next applicant

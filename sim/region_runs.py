@@ -21,13 +21,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from omegaconf import OmegaConf
 
 from sim.api import _series_frame
 from sim.measures import AccountingError, against_counterfactual, check_accounting, classify, summarise
-from sim.region import RegionOutput
-from sim.region_setup import city_key, prepare_region, run_region
+from sim.region import Links, RegionOutput
+from sim.region_setup import build_links, city_key, prepare_region, run_region
 
 REGION = "region"
+COORDINATION = ("shared platform", "mutual recognition")  # and "community <field>"
 ALONE = "alone"
 ALONE_NONE = "alone none"
 COUNTERFACTUAL = "none"
@@ -49,18 +51,54 @@ REGION_MEASURES: dict[str, str] = {
 
 def arm_names(cfg: Any) -> list[str]:
     """The arms of a region experiment, in order (``best_response``: the region alone,
-    every profile of packages being a scenario of its design).
+    every profile of packages being a scenario of its design; ``coordination``: the
+    region as configured and with each coordination lever).
     """
     if cfg.experiment.name == "best_response":
         return [REGION]
+    if cfg.experiment.name == "coordination":
+        return [REGION, *COORDINATION, f"community {community_label(cfg)}"]
     with_package = [str(n) for n in cfg.region.cities if str(cfg.region.cities[n].policy) != COUNTERFACTUAL]
     return [REGION, ALONE, ALONE_NONE, *(f"{name} {COUNTERFACTUAL}" for name in with_package)]
 
 
-def _arms(prepared: dict[str, Any]) -> dict[str, tuple[dict[str, str], bool]]:
-    """Arm -> (packages that differ from each city's own, linked)."""
+def community_label(cfg: Any) -> str:
+    """The field of the coordination experiment's cross-city community: the one most of
+    the region's cities share (the first such in the config's order), or the region's own
+    ``community_field`` if it has one.
+    """
+    if str(cfg.region.community_field):
+        return str(cfg.region.community_field)
+    labels = [
+        str(f) for name in cfg.region.cities for f in dict.fromkeys(cfg.region.cities[name].fields) if f
+    ]
+    return max(dict.fromkeys(labels), key=labels.count, default="")
+
+
+def _coordination_links(cfg: Any, n_sectors: dict[str, int]) -> dict[str, Links]:
+    """The region's links with each coordination lever on: one platform, mutual
+    recognition of apprenticeships on every link, a cross-city community in one field.
+    """
+    recognised = []
+    for link in cfg.region.links:
+        plain = OmegaConf.to_container(link)
+        assert isinstance(plain, dict)
+        recognised.append({**plain, "mutual_recognition": True})
+    variants = {
+        "shared platform": {"region": {"shared_platform": True}},
+        "mutual recognition": {"region": {"links": recognised}},
+        "community": {"region": {"community_field": community_label(cfg)}},
+    }
+    return {name: build_links(OmegaConf.merge(cfg, change), n_sectors) for name, change in variants.items()}
+
+
+def _arms(prepared: dict[str, Any]) -> dict[str, tuple[dict[str, str], bool | str]]:
+    """Arm -> (packages that differ from each city's own, links: linked, cut or a variant)."""
     names, own = prepared["names"], prepared["own"]
-    arms: dict[str, tuple[dict[str, str], bool]] = {
+    if prepared["coordination"]:
+        return {REGION: ({}, True), **{arm: ({}, arm) for arm in COORDINATION},
+                f"community {prepared['community_label']}": ({}, "community")}  # fmt: skip
+    arms: dict[str, tuple[dict[str, str], bool | str]] = {
         REGION: ({}, True),
         ALONE: ({}, False),
         ALONE_NONE: (dict.fromkeys(names, COUNTERFACTUAL), False),
@@ -78,8 +116,16 @@ def prepare_runs(cfg: Any) -> dict[str, Any]:
     """
     names = [str(n) for n in cfg.region.cities]
     profiles = cfg.experiment.name == "best_response"
-    prepared = prepare_region(cfg, None if profiles else dict.fromkeys(names, [COUNTERFACTUAL]))
-    return {"region": True, "profiles": profiles, "key_scenario": int(cfg.experiment.scenario), **prepared}
+    coordination = cfg.experiment.name == "coordination"
+    prepared = prepare_region(
+        cfg, None if profiles or coordination else dict.fromkeys(names, [COUNTERFACTUAL])
+    )
+    prepared.update(region=True, profiles=profiles, coordination=coordination,
+                    key_scenario=int(cfg.experiment.scenario))  # fmt: skip
+    if coordination:
+        n_sectors = {name: prepared["shapes"][name].n_sectors for name in names}
+        prepared.update(_coordination_links(cfg, n_sectors), community_label=community_label(cfg))
+    return prepared
 
 
 def run_item(cfg: Any, prepared: dict[str, Any], scenario: int, replicate: int) -> tuple[list, list]:

@@ -53,11 +53,12 @@ def city_key(seed: int, scenario: int, replicate: int, place: int) -> np.uint64:
 def build_links(cfg: Any, n_sectors: Mapping[str, int]) -> Links:
     """The config's links as arrays (symmetric), and each sector's field number: the
     labels numbered in order of first appearance over the cities; a label only one city
-    has joins nothing. ``shared_platform``: linked cities' vacancies reached as one's own.
+    has joins nothing. ``shared_platform``: linked cities' vacancies reached as one's own;
+    ``community_field``: the field of a cross-city community (-1 if no two cities share it).
     """
     names = list(n_sectors)
     n = len(names)
-    contact, commute, home, poaching = (np.zeros((n, n)) for _ in range(4))
+    contact, commute, home, poaching, recognition = (np.zeros((n, n)) for _ in range(5))
     for link in cfg.region.links:
         c, d = (names.index(str(name)) for name in link.between)
         reach = 1.0 if cfg.region.shared_platform else float(link.contact_share)
@@ -66,6 +67,7 @@ def build_links(cfg: Any, n_sectors: Mapping[str, int]) -> Links:
             commute[a, b] = float(link.commute_cost_cny)
             home[a, b] = float(link.home_kept_share)
             poaching[a, b] = float(link.poaching_share)
+            recognition[a, b] = 1.0 if link.mutual_recognition else 0.0
     labels = [[str(f) for f in cfg.region.cities[name].fields] or [""] * n_sectors[name] for name in names]
     counts: dict[str, int] = {}
     for city_labels in labels:
@@ -75,7 +77,9 @@ def build_links(cfg: Any, n_sectors: Mapping[str, int]) -> Links:
               if counts.get(label, 0) > 1]  # fmt: skip
     fields = tuple(np.array([shared.index(f) if f in shared else -1 for f in city_labels], np.int64)
                    for city_labels in labels)  # fmt: skip
-    return Links(contact, commute, home, poaching, fields)
+    label = str(cfg.region.community_field)
+    community = shared.index(label) if label in shared else -1
+    return Links(contact, commute, home, poaching, fields, recognition, community)
 
 
 def prepare_region(cfg: Any, packages: Mapping[str, list[str]] | None = None) -> dict[str, Any]:
@@ -104,10 +108,10 @@ def run_region(
     scenario: int,
     replicate: int,
     packages: Mapping[str, str] | None = None,
-    linked: bool = True,
+    linked: bool | str = True,
 ) -> RegionOutput:
     """One run of the region: each city under its own package, or ``packages[city]``;
-    joined by the links, or alone (``linked=False``).
+    joined by the links, alone (``linked=False``), or by the links ``prepared[linked]``.
     """
     cities = []
     for place, name in enumerate(prepared["names"]):
@@ -115,4 +119,5 @@ def run_region(
         yearly, lines = prepared["terms"][name, package]
         key = city_key(seed, scenario, replicate, place)
         cities.append(CityRun(prepared["shapes"][name], prepared["params"][name], yearly, lines, key))
-    return run_lockstep(cities, prepared["links"] if linked else prepared["cut"])
+    links = prepared[linked] if isinstance(linked, str) else prepared["links" if linked else "cut"]
+    return run_lockstep(cities, links)

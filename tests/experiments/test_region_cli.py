@@ -25,6 +25,8 @@ BAD_REGION = [
     (["region=sxc", "region.cities.wuxi.fields=[a,b]"], "region.cities.wuxi.fields", "6"),
     (["region=sxc", "region.cities.wuxi.fields=[a,a,'','','','']"], "region.cities.wuxi.fields", "once"),
     (["region=sxc", "region.cities.solo={city: small}"], "region.cities.solo", "config file"),
+    (["region=sxc", "region.community_field=sensing_robots"], "region.community_field", "at least two"),
+    (["experiment=coordination"], "region", "region=sxc"),
     (["region=sxc", "region.links=[{between: [suzhou, xian]}]"], "region.links[0].between", "wuxi"),
     (["region=sxc", "region.links=[{between: [suzhou, wuxi], poaching_share: 2}]"],
      "region.links[0].poaching_share", "[0, 1]"),
@@ -93,3 +95,14 @@ def test_a_cut_region_reproduces_its_cities_alone(tmp_path):
     measures = ["in_field_local", "training_share", "membership_rate", "fiscal_cost", "local_retention"]
     pd.testing.assert_frame_equal(region[measures], alone[measures])
     assert (region["hired_out"] == 0).all() and (region["poached_in"] == 0).all()
+
+
+def test_the_coordination_levers_run_against_the_region(tmp_path, capsys):
+    """Each lever an arm on the same keys as the region; its table printed and written."""
+    folder = tmp_path / "coordination"
+    table = run_experiment(_config("experiment=coordination"), folder)
+    assert list(table.index) == ["region", "shared platform", "mutual recognition",
+                                 "community electrical_automation"]  # fmt: skip
+    assert table.loc["region", "employed_change"] == 0.0
+    assert "shared platform" in capsys.readouterr().out
+    assert (folder / "coordination.md").exists() and (folder / "coordination.parquet").exists()
