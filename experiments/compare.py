@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import sys
 import time
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +11,7 @@ import pandas as pd
 from hydra.core.hydra_config import HydraConfig
 
 from experiments.designs import build_design
+from experiments.report_text import wrap
 from experiments.runner import Progress, chunked, execute, runs_per_item, warm_up, work_items
 from experiments.store import (
     ChunkStore,
@@ -243,8 +242,8 @@ def render(table: pd.DataFrame, cfg: Any) -> str:
     title = words["title"].format(city=cfg.city.name, years=cfg.years, replicates=exp.replicates,
                                   window=exp.summary_window_years)  # fmt: skip
     heading = words["modes"].format(names=names, healthy=words["healthy"])
-    parts = [_wrap(title, zh), "", _frame(measures, zh), "", _wrap(words["legend"], zh), "",
-             _frame(modes, zh), "", _wrap(heading, zh)]  # fmt: skip
+    parts = [wrap(title, WIDTH), "", _frame(measures, zh), "", wrap(words["legend"], WIDTH), "",
+             _frame(modes, zh), "", wrap(heading, WIDTH)]  # fmt: skip
     return "\n".join(parts)
 
 
@@ -252,28 +251,3 @@ def _frame(frame: pd.DataFrame, zh: bool) -> str:
     frame.index.name = "政策包" if zh else "package"
     with pd.option_context("display.unicode.east_asian_width", True, "display.width", WIDTH):
         return frame.to_string()
-
-
-def _wrap(text: str, zh: bool) -> str:
-    """Lines of at most ``WIDTH`` columns: breaks between words, or between any two Chinese
-    characters (each two columns wide).
-    """
-    lines, line = [], ""
-    for word in re.findall(r"\S+\s*", text):
-        pieces = list(word) if any(_wide(c) for c in word) else [word]
-        for piece in pieces:
-            if line and _width(line + piece.rstrip()) > WIDTH:
-                lines.append(line.rstrip())
-                line = piece.lstrip()
-            else:
-                line += piece
-    return "\n".join([*lines, line.rstrip()])
-
-
-def _wide(character: str) -> bool:
-    return unicodedata.east_asian_width(character) in "WF"
-
-
-def _width(text: str) -> int:
-    """Terminal columns of ``text`` (a wide character takes two)."""
-    return sum(2 if _wide(c) else 1 for c in text)

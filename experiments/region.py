@@ -14,13 +14,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from experiments.compare import _wrap
-from experiments.report.stats import mean_ci
-from policies.outcomes import FAILURE_MODE_CODES
-from sim.region_runs import ALONE, COUNTERFACTUAL, REGION
+from experiments.region_report import region_table
+from experiments.report_text import wrap
 
 WORDS = {
     "en": {
@@ -50,43 +47,6 @@ WORDS = {
 }  # fmt: skip
 
 
-def paired(runs: pd.DataFrame, city: str, arm: str, other: str, measure: str) -> tuple[float, float, float]:
-    """Mean and 95% interval of ``measure`` in ``arm`` minus ``other`` for ``city``,
-    paired by (scenario, replicate).
-    """
-    keys = ["scenario", "replicate"]
-    rows = runs[runs["city"] == city]
-    a = rows[rows["package"] == arm].set_index(keys)[measure]
-    b = rows[rows["package"] == other].set_index(keys)[measure]
-    both = a.index.intersection(b.index)
-    return mean_ci((a.loc[both] - b.loc[both]).to_numpy(dtype=float))
-
-
-def region_table(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    """One row per city, of the region arm: its measures, its package's effect and the
-    region's effect on in-field local graduates (with intervals), flows, failure modes.
-    """
-    region = runs[runs["package"] == REGION]
-    rows = []
-    for name in names:
-        mine = region[region["city"] == name]
-        package = str(mine["city_package"].iloc[0])
-        own = paired(runs, name, REGION, f"{name} {COUNTERFACTUAL}", "in_field_local") if package != (
-            COUNTERFACTUAL) else (0.0, 0.0, 0.0)  # fmt: skip
-        joined = paired(runs, name, REGION, ALONE, "in_field_local")
-        row = {"city": name, "package": package, "in_field_local": mine["in_field_local"].mean(),
-               "own_effect": own[0], "own_low": own[1], "own_high": own[2],
-               "region_effect": joined[0], "region_low": joined[1], "region_high": joined[2]}  # fmt: skip
-        for column in ("hired_out", "hired_in", "poached_out", "poached_in", "net_inflow",
-                       "working_elsewhere_share", "trained_elsewhere_share", "cost_per_kept_graduate_cny",
-                       "fiscal_cost", "healthy", *FAILURE_MODE_CODES):  # fmt: skip
-            row[column] = float(mine[column].mean())
-        for other in names:
-            row[f"to_{other}"] = float(mine[f"to_{other}"].mean())
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("city")
-
-
 def render(table: pd.DataFrame, cfg: Any) -> str:
     """The region's table as plain text, in the report's language."""
     lang = cfg.lang.name if cfg.lang.name in WORDS else "en"
@@ -111,8 +71,7 @@ def render(table: pd.DataFrame, cfg: Any) -> str:
     title = w["title"].format(region=cfg.region.name, cities=", ".join(names), years=cfg.years,
                               replicates=exp.replicates, window=exp.summary_window_years)  # fmt: skip
     with pd.option_context("display.unicode.east_asian_width", True, "display.width", 140):
-        zh = lang == "zh"
-        parts = [_wrap(title, zh), "", shown.to_string(), "", _wrap(w["legend"], zh), "", w["flows"],
+        parts = [wrap(title, 100), "", shown.to_string(), "", wrap(w["legend"], 100), "", w["flows"],
                  flows.round(1).to_string()]  # fmt: skip
     return "\n".join(parts)
 
@@ -146,9 +105,3 @@ def finish(cfg: Any, folder: Path, runs: pd.DataFrame, store: Any, started: floa
                   f"complete, retry: consortium-report {folder}", file=sys.stderr)  # fmt: skip
     print(f"\nResults: {folder}")
     return table
-
-
-def flows_matrix(table: pd.DataFrame) -> np.ndarray:
-    """The table's flows as a matrix ``[from, to]``."""
-    names = list(table.index)
-    return table[[f"to_{n}" for n in names]].to_numpy(dtype=float)

@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
 
-from experiments.region import flows_matrix, region_table
 from experiments.report.figures import ERRORS, PAGE_WIDTH, colour, figure_style, save_figure
 from experiments.report.stats import mean_ci, wilson
 from experiments.report.tables import write_table
@@ -74,6 +73,49 @@ WORDS: dict[str, dict[str, Any]] = {
         "config": "配置",
     },
 }  # fmt: skip
+
+
+def paired(runs: pd.DataFrame, city: str, arm: str, other: str, measure: str) -> tuple[float, float, float]:
+    """Mean and 95% interval of ``measure`` in ``arm`` minus ``other`` for ``city``,
+    paired by (scenario, replicate).
+    """
+    keys = ["scenario", "replicate"]
+    rows = runs[runs["city"] == city]
+    a = rows[rows["package"] == arm].set_index(keys)[measure]
+    b = rows[rows["package"] == other].set_index(keys)[measure]
+    both = a.index.intersection(b.index)
+    return mean_ci((a.loc[both] - b.loc[both]).to_numpy(dtype=float))
+
+
+def region_table(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """One row per city, of the region arm: its measures, its package's effect and the
+    region's effect on in-field local graduates (with intervals), flows, failure modes.
+    """
+    region = runs[runs["package"] == REGION]
+    rows = []
+    for name in names:
+        mine = region[region["city"] == name]
+        package = str(mine["city_package"].iloc[0])
+        own = paired(runs, name, REGION, f"{name} {COUNTERFACTUAL}", "in_field_local") if package != (
+            COUNTERFACTUAL) else (0.0, 0.0, 0.0)  # fmt: skip
+        joined = paired(runs, name, REGION, ALONE, "in_field_local")
+        row = {"city": name, "package": package, "in_field_local": mine["in_field_local"].mean(),
+               "own_effect": own[0], "own_low": own[1], "own_high": own[2],
+               "region_effect": joined[0], "region_low": joined[1], "region_high": joined[2]}  # fmt: skip
+        for column in ("hired_out", "hired_in", "poached_out", "poached_in", "net_inflow",
+                       "working_elsewhere_share", "trained_elsewhere_share", "cost_per_kept_graduate_cny",
+                       "fiscal_cost", "healthy", *FAILURE_MODE_CODES):  # fmt: skip
+            row[column] = float(mine[column].mean())
+        for other in names:
+            row[f"to_{other}"] = float(mine[f"to_{other}"].mean())
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("city")
+
+
+def flows_matrix(table: pd.DataFrame) -> np.ndarray:
+    """The table's flows as a matrix ``[from, to]``."""
+    names = list(table.index)
+    return table[[f"to_{n}" for n in names]].to_numpy(dtype=float)
 
 
 def verdict_table(runs: pd.DataFrame, names: list[str], lang: str) -> pd.DataFrame:

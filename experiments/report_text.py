@@ -6,6 +6,9 @@ the chosen CJK font has a glyph for every character of the Chinese table.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from policies.outcomes import FAILURE_MODES
 from policies.outcomes import MEASURES as MEASURE_REGISTRY
 
@@ -303,3 +306,28 @@ def characters(lang: str) -> str:
     if lang == "zh":
         words += [w for pair in PACKAGES_ZH.values() for w in pair]
     return "".join(sorted(set("".join(words) + "0123456789%.,-()")))
+
+
+def wrap(text: str, width: int) -> str:
+    """Lines of at most ``width`` terminal columns: breaks between words, or between any
+    two Chinese characters (each two columns wide).
+    """
+    lines, line = [], ""
+    for word in re.findall(r"\S+\s*", text):
+        pieces = list(word) if any(_wide(c) for c in word) else [word]
+        for piece in pieces:
+            if line and text_width(line + piece.rstrip()) > width:
+                lines.append(line.rstrip())
+                line = piece.lstrip()
+            else:
+                line += piece
+    return "\n".join([*lines, line.rstrip()])
+
+
+def _wide(character: str) -> bool:
+    return unicodedata.east_asian_width(character) in "WF"
+
+
+def text_width(text: str) -> int:
+    """Terminal columns of ``text`` (a wide character takes two)."""
+    return sum(2 if _wide(c) else 1 for c in text)

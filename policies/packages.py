@@ -39,42 +39,35 @@ def load_package(name: str) -> DictConfig:
     """Load a shipped package by name, typed and checked against the schema (a copy of
     its own: callers may change it; a sweep loads every package once per chunk).
     """
-    path = config_dir() / "policy" / f"{name}.yaml"
-    if not path.is_file():
-        raise KeyError(name)
-    stat = path.stat()
-    return copy.deepcopy(_merged(path, stat.st_mtime_ns, stat.st_size))
-
-
-@lru_cache(maxsize=64)
-def _merged(path: Path, mtime_ns: int, size: int) -> DictConfig:
-    """A package file merged into the typed schema, once per version of the file
-    (a copy costs a third of reading and merging it).
-    """
-    package = OmegaConf.merge(_schema(), OmegaConf.load(path))
-    assert isinstance(package, DictConfig)
-    return package
-
-
-@cache
-def _schema() -> DictConfig:
-    """The typed, empty package (built once: it costs more than the merge; ``merge``
-    copies it and never changes it).
-    """
-    return OmegaConf.structured(Package)
+    return _load("policy", name, Package)
 
 
 def load_city(name: str) -> DictConfig:
     """Load a shipped city preset by name, typed against the schema (a copy of its own)."""
-    path = config_dir() / "city" / f"{name}.yaml"
+    return _load("city", name, City)
+
+
+def _load(group: str, name: str, schema: type) -> DictConfig:
+    path = config_dir() / group / f"{name}.yaml"
     if not path.is_file():
         raise KeyError(name)
     stat = path.stat()
-    return copy.deepcopy(_merged_city(path, stat.st_mtime_ns, stat.st_size))
+    return copy.deepcopy(_merged(path, stat.st_mtime_ns, stat.st_size, schema))
 
 
 @lru_cache(maxsize=64)
-def _merged_city(path: Path, mtime_ns: int, size: int) -> DictConfig:
-    city = OmegaConf.merge(OmegaConf.structured(City), OmegaConf.load(path))
-    assert isinstance(city, DictConfig)
-    return city
+def _merged(path: Path, mtime_ns: int, size: int, schema: type) -> DictConfig:
+    """A preset file merged into its typed schema, once per version of the file
+    (a copy costs a third of reading and merging it).
+    """
+    merged = OmegaConf.merge(_schema(schema), OmegaConf.load(path))
+    assert isinstance(merged, DictConfig)
+    return merged
+
+
+@cache
+def _schema(schema: type) -> DictConfig:
+    """The typed, empty preset (built once: it costs more than the merge; ``merge``
+    copies it and never changes it).
+    """
+    return OmegaConf.structured(schema)

@@ -11,7 +11,6 @@ import copy
 from collections.abc import Iterable
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from agents.jit import compiled_before
@@ -19,10 +18,16 @@ from policies.packages import load_package
 from policies.params import build_params
 from policies.terms import LEVER_NAMES, build_terms
 from sim.engine import RunOutput, compile_entries, run_one
-from sim.measures import AccountingError, against_counterfactual, check_accounting, classify, summarise
+from sim.measures import (
+    AccountingError,
+    against_counterfactual,
+    check_accounting,
+    classify,
+    series_frame,
+    summarise,
+)
 from sim.region_setup import active as region_active
 from sim.rng import run_key
-from sim.series import SERIES_NAMES
 from sim.state import city_shape
 
 
@@ -120,7 +125,7 @@ def run_item(cfg: Any, prepared: dict[str, Any], scenario: int, replicate: int) 
             yearly, lines = terms[name]
             run = run_one(prepared["city"], prepared["params"], yearly, lines, key)
         rows.append(_run_row(cfg, name, scenario, replicate, key, run, baseline))
-        frames.append(_series_frame(name, scenario, replicate, run))
+        frames.append(series_frame(name, scenario, replicate, run))
     return rows, frames
 
 
@@ -154,15 +159,3 @@ def _run_row(
         **summary,
         **classify(summary, cfg.failure_modes),
     }
-
-
-def _series_frame(name: str, scenario: int, replicate: int, run: RunOutput) -> pd.DataFrame:
-    n_years = run.series.shape[0]
-    columns: dict[str, Any] = {
-        "package": [name] * n_years,
-        "scenario": np.full(n_years, scenario),
-        "replicate": np.full(n_years, replicate),
-        "year": np.arange(n_years),
-    }
-    columns.update(zip(SERIES_NAMES, run.series.T, strict=True))
-    return pd.DataFrame(columns)

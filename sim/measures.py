@@ -7,7 +7,10 @@ money is the mean yearly spending over the years any lever is active.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import pandas as pd
 
 from policies.levers import ENTITLEMENT_LEVERS, LEVER_NAMES
 from policies.outcomes import WINDOW_MEASURES, classify
@@ -131,10 +134,24 @@ def _persistence(run: RunOutput, baseline: RunOutput, window: int = 3) -> dict[s
     }
 
 
+def series_frame(name: str, scenario: int, replicate: int, run: RunOutput) -> pd.DataFrame:
+    """A run's yearly series as a table: one row per year, named by ``package``."""
+    n_years = run.series.shape[0]
+    columns: dict[str, Any] = {
+        "package": [name] * n_years,
+        "scenario": np.full(n_years, scenario),
+        "replicate": np.full(n_years, replicate),
+        "year": np.arange(n_years),
+    }
+    columns.update(zip(SERIES_NAMES, run.series.T, strict=True))
+    return pd.DataFrame(columns)
+
+
 __all__ = [
     "AccountingError",
     "against_counterfactual",
     "check_accounting",
     "classify",
+    "series_frame",
     "summarise",
 ]

@@ -23,8 +23,14 @@ import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
 
-from sim.api import _series_frame
-from sim.measures import AccountingError, against_counterfactual, check_accounting, classify, summarise
+from sim.measures import (
+    AccountingError,
+    against_counterfactual,
+    check_accounting,
+    classify,
+    series_frame,
+    summarise,
+)
 from sim.region import Links, RegionOutput
 from sim.region_setup import build_links, city_key, prepare_region, run_region
 
@@ -157,7 +163,7 @@ def run_item(cfg: Any, prepared: dict[str, Any], scenario: int, replicate: int) 
             rows.append({"package": arm, "city": name, "city_package": package, "replicate": replicate,
                          "seed": seed, "scenario": int(scenario), "run_key": int(key), **summary,
                          **classify(summary, cfg.failure_modes)})  # fmt: skip
-            frame = _series_frame(arm, scenario, replicate, run)
+            frame = series_frame(arm, scenario, replicate, run)
             frame.insert(1, "city", name)
             frames.append(frame)
     return rows, frames

@@ -39,6 +39,19 @@ BAD_INPUTS = [
     (["policy.governance.conditionality=bribes"], "policy.governance.conditionality", "verified_outcome"),
     (["experiment.packages=[none,foo]"], "experiment.packages", "outcome_based"),
     (["experiment.replicates=0"], "experiment.replicates", "at least 1"),
+    (["region=atlantis"], "region", "sxc"),
+    (["region=sxc", "region.cities.wuxi.city=atlantis"], "region.cities.wuxi.city", "wuxi_iot"),
+    (["region=sxc", "region.cities.wuxi.policy=nothing"], "region.cities.wuxi.policy", "jczt"),
+    (["region=sxc", "region.cities.wuxi.fields=[a,b]"], "region.cities.wuxi.fields", "6"),
+    (["region=sxc", "region.cities.wuxi.fields=[a,a,'','','','']"], "region.cities.wuxi.fields", "once"),
+    (["region=sxc", "region.cities.solo={city: small}"], "region.cities.solo", "config file"),
+    (["region=sxc", "region.community_field=sensing_robots"], "region.community_field", "at least two"),
+    (["experiment=coordination"], "region", "region=sxc"),
+    (["experiment=best_response"], "region", "region=sxc"),
+    (["region=sxc", "experiment=best_response", "experiment.packages=[jczt]"], "experiment.packages", "two"),
+    (["region=sxc", "region.links=[{between: [suzhou, xian]}]"], "region.links[0].between", "wuxi"),
+    (["region=sxc", "region.links=[{between: [suzhou, wuxi], poaching_share: 2}]"],
+     "region.links[0].poaching_share", "[0, 1]"),
 ]  # fmt: skip
 
 

@@ -1,50 +1,20 @@
 """``consortium-sim region=...``: a region's runs go through the same runner and store as a
 city's (the same numbers whatever the workers, chunks or resumes), its table is printed,
-its report written; bad region input is one line naming the field, exit 2, no folder.
+its report written. (Bad region input, one line naming the field: tests/experiments/test_cli.py.)
 """
 
 import json
-import sys
 
 import pandas as pd
 import pytest
 from omegaconf import open_dict
 
-from experiments import cli
 from experiments.compare import run_experiment
 from experiments.store import read_table
 from policies.validate import ConfigError, check_region
 from tests.conftest import make_cfg
 
 SMALL_REGION = ["region=sxc", "years=5", "experiment.replicates=2", "experiment.summary_window_years=2"]
-
-BAD_REGION = [
-    (["region=atlantis"], "region", "sxc"),
-    (["region=sxc", "region.cities.wuxi.city=atlantis"], "region.cities.wuxi.city", "wuxi_iot"),
-    (["region=sxc", "region.cities.wuxi.policy=nothing"], "region.cities.wuxi.policy", "jczt"),
-    (["region=sxc", "region.cities.wuxi.fields=[a,b]"], "region.cities.wuxi.fields", "6"),
-    (["region=sxc", "region.cities.wuxi.fields=[a,a,'','','','']"], "region.cities.wuxi.fields", "once"),
-    (["region=sxc", "region.cities.solo={city: small}"], "region.cities.solo", "config file"),
-    (["region=sxc", "region.community_field=sensing_robots"], "region.community_field", "at least two"),
-    (["experiment=coordination"], "region", "region=sxc"),
-    (["region=sxc", "region.links=[{between: [suzhou, xian]}]"], "region.links[0].between", "wuxi"),
-    (["region=sxc", "region.links=[{between: [suzhou, wuxi], poaching_share: 2}]"],
-     "region.links[0].poaching_share", "[0, 1]"),
-]  # fmt: skip
-
-
-@pytest.mark.parametrize("overrides, field, allowed", BAD_REGION)
-def test_bad_region_input_is_one_line_naming_the_field(
-    overrides, field, allowed, capsys, monkeypatch, tmp_path
-):
-    folder = tmp_path / "out"
-    monkeypatch.setattr(sys, "argv", ["consortium-sim", *overrides, f"hydra.run.dir={folder}"])
-    with pytest.raises(SystemExit) as stop:
-        cli.main()
-    err = capsys.readouterr().err.strip()
-    assert stop.value.code == 2 and len(err.splitlines()) == 1, err
-    assert f"error: {field}" in err and allowed in err, err
-    assert not folder.exists()
 
 
 def test_a_region_of_one_city_is_refused():

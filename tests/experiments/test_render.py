@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.compare import TABLE, WIDTH, _width, render
+from experiments.compare import TABLE, WIDTH, render
+from experiments.report_text import text_width
 from policies.outcomes import FAILURE_MODE_CODES, FAILURE_MODES
 from policies.packages import available
 from tests.conftest import make_cfg
@@ -24,7 +25,7 @@ def _table(packages):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_printed_comparison_fits_100_columns_in_its_language(lang):
     text = render(_table(available("policy")), make_cfg(f"lang={lang}"))
-    assert max(_width(line) for line in text.splitlines()) <= WIDTH
+    assert max(text_width(line) for line in text.splitlines()) <= WIDTH
     for package in available("policy"):
         assert package in text
     joined = text.replace("\n", "")  # a wrapped line may break between two Chinese characters
