@@ -239,6 +239,7 @@ def finish(cfg: Any, folder: Path, runs: pd.DataFrame, store: Any, started: floa
                    cooperative=result["cooperative"], cities=names)  # fmt: skip
     atomic_write_text(folder / "best_response.json", json.dumps(summary, indent=2, ensure_ascii=False))
     atomic_write_text(folder / "best_response.md", text + "\n")
+    print("Writing the report ...", file=sys.stderr, flush=True)
     print(f"Report: {write_report(folder, result, cfg, text)}")
     print(f"\nResults: {folder}")
     return table

@@ -98,6 +98,7 @@ def finish(cfg: Any, folder: Path, runs: pd.DataFrame, store: Any, started: floa
         try:
             from experiments.region_report import build
 
+            print("Writing the report ...", file=sys.stderr, flush=True)
             written = build(folder, lang)
             print(f"Report: {written}")
         except Exception as error:  # the results are complete; the report can be redone alone

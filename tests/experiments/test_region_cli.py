@@ -11,6 +11,7 @@ from omegaconf import open_dict
 
 from experiments.compare import run_experiment
 from experiments.store import read_table
+from policies.schema import Factor
 from policies.validate import ConfigError, check_region
 from tests.conftest import make_cfg
 
@@ -76,3 +77,15 @@ def test_the_coordination_levers_run_against_the_region(tmp_path, capsys):
     assert table.loc["region", "employed_change"] == 0.0
     assert "shared platform" in capsys.readouterr().out
     assert (folder / "coordination.md").exists() and (folder / "coordination.parquet").exists()
+
+
+def test_a_region_meets_a_design_of_futures(tmp_path):
+    """A sweep of a region: every scenario of the design (here two values of an
+    uncertainty every city reads) runs every arm, stored by scenario; the futures differ."""
+    cfg = _config("experiment.design.kind=grid", "experiment.design.points=2", "experiment.report=false")
+    cfg.experiment.design.factors = {"uncertainty.poaching_intensity_share": Factor(low=0.02, high=0.3)}
+    run_experiment(cfg, tmp_path / "sweep")
+    runs = read_table(tmp_path / "sweep", "runs")
+    assert sorted(runs["scenario"].unique()) == [0, 1] and len(runs) == 2 * 2 * 6 * 3
+    region = runs[runs["package"] == "region"].groupby("scenario")["poaching_rate"].mean()
+    assert region[1] > region[0]  # the city measures read the scenario's value
