@@ -240,14 +240,17 @@ def finish(cfg: Any, folder: Path, runs: pd.DataFrame, store: Any, started: floa
     atomic_write_text(folder / "best_response.json", json.dumps(summary, indent=2, ensure_ascii=False))
     atomic_write_text(folder / "best_response.md", text + "\n")
     print("Writing the report ...", file=sys.stderr, flush=True)
-    print(f"Report: {write_report(folder, result, cfg, text)}")
+    print(f"Report: {write_report(folder, result, cfg, text, runs, design)}")
     print(f"\nResults: {folder}")
     return table
 
 
-def write_report(folder: Path, result: dict, cfg: Any, text: str) -> Path:
-    """``report/``: the analysis, each city's payoff at the equilibrium and the cooperative
-    choice, and a figure of every profile's regional payoff (the two marked).
+def write_report(
+    folder: Path, result: dict, cfg: Any, text: str, runs: pd.DataFrame, design: pd.DataFrame
+) -> Path:
+    """``report/``: the analysis; each city's package, payoff and verdict (its share of
+    runs free of every failure mode) at the equilibrium and at the cooperative choice;
+    and a figure of every profile's regional payoff (the two marked).
     """
     import base64
     import html
@@ -278,19 +281,23 @@ def write_report(folder: Path, result: dict, cfg: Any, text: str) -> Path:
         ax.set_ylim(low - 0.05 * (float(regional.max()) - low + 1e-9), None)
         ax.set_xlabel("profiles, best first (blue: cooperative; orange: equilibrium, if different)")
         ax.set_ylabel("regional payoff, m yuan a year")
+        fig.tight_layout()
         path = save_figure(fig, figures, "profiles")
     rows = []
     for label, profile in marked.items():
         if profile is None:
             continue
         k = profiles.index(profile)
-        rows.append({"": label, **{n: f"{p} ({result['means'][k, c] / 1e6:.1f})" for c, (n, p) in
-                                   enumerate(zip(names, profile, strict=True))},
+        mine = runs[runs["scenario"] == int(design["scenario"].iloc[k])]
+        healthy = mine.groupby("city")["healthy"].mean()
+        rows.append({"": label, **{n: f"{p} ({result['means'][k, c] / 1e6:.1f}; healthy {healthy[n]:.0%})"
+                                   for c, (n, p) in enumerate(zip(names, profile, strict=True))},
                      "region": f"{regional[k]:.1f}"})  # fmt: skip
     table = pd.DataFrame(rows)
     title = f"Region {cfg.region.name}: each city's package given the others'"
     md = [f"# {title}", "", "```", text, "```", "", markdown_table(table), "",
-          "Payoffs in m yuan a year (in brackets, each city's).", "",
+          "Payoffs in m yuan a year (in brackets, each city's, and its share of runs free of every "
+          "failure mode).", "",
           f"![profiles](figures/{path.name})", ""]  # fmt: skip
     atomic_write_text(out / "report.md", "\n".join(md))
     image = base64.b64encode(path.read_bytes()).decode()

@@ -206,6 +206,7 @@ def figure_arms(runs: pd.DataFrame, names: list[str], lang: str, title: str, fol
     ax.set_xticks(np.arange(len(names)), names)
     ax.legend(fontsize=8, frameon=False)
     ax.set_title(title, fontsize=10)
+    fig.tight_layout()
     return save_figure(fig, folder, "in_field_by_arm")
 
 
