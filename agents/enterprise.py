@@ -55,6 +55,8 @@ COLUMNS: dict[str, Column] = {
     "overreport": Column("int8", "1 if reporting activity it does not do this year"),
     "invested_cny": Column("float64", "training-centre investment made this year"),
     "trained_hires": Column("int32", "ex-apprentices hired in field locally this year"),
+    "settled": Column("int32", "graduates in their first years working in field at the firm (what a "
+                      "settlement subsidy pays for, through the firm)"),
     "awarded": Column("int8", "1 if given an award (表彰) this year"),
     "seen_graduates": Column("int32", "last year's graduates of its apprenticeships"),
     "seen_kept": Column("int32", "of those, how many it still employs"),
@@ -297,6 +299,7 @@ def lever_claims(
     reported_depth: int,
     apprentices: float,
     trained_local_hires: float,
+    settled: float,
     gap_cny: float,
     liability_cny: float,
     constrained: int,
@@ -306,7 +309,9 @@ def lever_claims(
     terms_row: np.ndarray,
     p,
 ) -> None:
-    """Write to ``out`` (float64[N_LEVERS]) the yuan a firm may claim under each lever.
+    """Write to ``out`` (float64[N_LEVERS]) the yuan a firm may claim under each lever
+    (``settled``: graduates a settlement subsidy pays for through it; 0 in the firm's own
+    expectations, since it passes the money on).
 
     Used twice: with expected quantities when the firm chooses its depth, and with the
     realised quantities when the government pays, so that what firms expect and what
@@ -323,6 +328,7 @@ def lever_claims(
         out[k] = 0.0
     out[L.apprentice_subsidy] = apprentices * terms_row[T.apprentice_cny]
     out[L.employment_subsidy] = trained_local_hires * terms_row[T.employment_cny]
+    out[L.settlement_subsidy] = settled * terms_row[T.settlement_cny]
     if qualifies_for_grant(depth, reported_depth, int(apprentices + 0.5), int(terms_row[T.conditionality])):
         out[L.membership_grant] = terms_row[T.membership_cny]
     invested = 0.0  # the base of the tax offset: investment in vocational education, not wages
@@ -373,7 +379,7 @@ def expected_payoffs(
         slots = apprentice_slots(size, depth, p)
         hires = slots * retention_belief / p[P.programme_years]
         lever_claims(
-            claims, depth, depth, slots, hires, gap, liability_cny, constrained, land_need,
+            claims, depth, depth, slots, hires, 0.0, gap, liability_cny, constrained, land_need,
             award_probability, annuity, terms_row, p,
         )  # fmt: skip
         money = 0.0

@@ -16,7 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.region_report import region_table
+from experiments.region_report import WORDS as REPORT_WORDS
+from experiments.region_report import region_table, region_totals
 from experiments.report_text import wrap
 
 WORDS = {
@@ -47,8 +48,8 @@ WORDS = {
 }  # fmt: skip
 
 
-def render(table: pd.DataFrame, cfg: Any) -> str:
-    """The region's table as plain text, in the report's language."""
+def render(table: pd.DataFrame, cfg: Any, runs: pd.DataFrame) -> str:
+    """The region's table as plain text, in the report's language, and its totals."""
     lang = cfg.lang.name if cfg.lang.name in WORDS else "en"
     w = WORDS[lang]
     names = list(table.index)
@@ -67,12 +68,21 @@ def render(table: pd.DataFrame, cfg: Any) -> str:
     flows = table[[f"to_{n}" for n in names]].copy()
     flows.columns = names
     shown.index.name = flows.index.name = w["city"]
+    sums = region_totals(runs)
+    totals = REPORT_WORDS[lang]["totals"].format(
+        in_field=sums["in_field_local"],
+        effect=sums["region_effect"],
+        low=sums["region_low"],
+        high=sums["region_high"],
+        flows=sums["flows"],
+        cost=sums["fiscal_cost"] / 1e6,
+    )
     exp = cfg.experiment
     title = w["title"].format(region=cfg.region.name, cities=", ".join(names), years=cfg.years,
                               replicates=exp.replicates, window=exp.summary_window_years)  # fmt: skip
     with pd.option_context("display.unicode.east_asian_width", True, "display.width", 140):
         parts = [wrap(title, 100), "", shown.to_string(), "", wrap(w["legend"], 100), "", w["flows"],
-                 flows.round(1).to_string()]  # fmt: skip
+                 flows.round(1).to_string(), "", wrap(totals, 100)]  # fmt: skip
     return "\n".join(parts)
 
 
@@ -89,7 +99,7 @@ def finish(cfg: Any, folder: Path, runs: pd.DataFrame, store: Any, started: floa
                    elapsed_seconds=round(time.perf_counter() - started, 2))  # fmt: skip
     names = [str(n) for n in cfg.region.cities]
     table = region_table(runs, names)
-    print(render(table, cfg))
+    print(render(table, cfg, runs))
     if store.failed:
         print(f"\n{len(store.failed)} run(s) failed; see manifest.json 'failed'")
     lang = cfg.lang.name

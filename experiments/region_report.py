@@ -48,6 +48,9 @@ WORDS: dict[str, dict[str, Any]] = {
         "fig_arms": "In-field local graduates a year, by arm",
         "arms": {REGION: "region", ALONE: "alone", "none": "without its package"},
         "none_modes": "none",
+        "totals": "The region: {in_field:,.0f} graduates employed locally in their field a year "
+                  "({effect:+.1f} [{low:+.1f}, {high:+.1f}] against its cities alone); {flows:.1f} a year "
+                  "move between the cities; fiscal cost {cost:.1f} m yuan a year.",
         "later": "Equilibrium against cooperation (each city's best package given the others'): run "
                  "experiment=best_response with this region.",
         "config": "Configuration",
@@ -69,6 +72,9 @@ WORDS: dict[str, dict[str, Any]] = {
         "fig_flows": "城市间毕业生与技能人才的年流量", "fig_arms": "各方案下本地对口就业人数/年",
         "arms": {REGION: "区域联动", ALONE: "单独运行", "none": "去掉本市政策包"},
         "none_modes": "无",
+        "totals": "区域合计:每年 {in_field:,.0f} 名毕业生本地对口就业"
+                  "(与各市单独运行相比 {effect:+.1f},区间 [{low:+.1f}, {high:+.1f}]);"
+                  "城市间每年流动 {flows:.1f} 人;财政成本每年 {cost:.1f} 百万元。",
         "later": "均衡与合作(各市在他市给定时的最优政策包):对本区域运行 experiment=best_response。",
         "config": "配置",
     },
@@ -110,6 +116,24 @@ def region_table(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
             row[f"to_{other}"] = float(mine[f"to_{other}"].mean())
         rows.append(row)
     return pd.DataFrame(rows).set_index("city")
+
+
+def region_totals(runs: pd.DataFrame) -> dict[str, float]:
+    """The region's totals in its region arm (sums over the cities, means over the
+    replicates): in-field local graduates a year and the region's effect on them against
+    its cities alone (paired 95% interval), the flows between the cities a year, the
+    fiscal cost a year.
+    """
+    keys = ["package", "scenario", "replicate"]
+    columns = ["in_field_local", "fiscal_cost", "hired_out", "poached_out"]
+    summed = runs[runs["package"].isin([REGION, ALONE])].groupby(keys)[columns].sum()
+    region, alone = summed.loc[REGION], summed.loc[ALONE]
+    diff = (region["in_field_local"] - alone["in_field_local"].reindex(region.index)).to_numpy(dtype=float)
+    effect, low, high = mean_ci(diff)
+    return {"in_field_local": float(region["in_field_local"].mean()), "region_effect": effect,
+            "region_low": low, "region_high": high,
+            "flows": float((region["hired_out"] + region["poached_out"]).mean()),
+            "fiscal_cost": float(region["fiscal_cost"].mean())}  # fmt: skip
 
 
 def flows_matrix(table: pd.DataFrame) -> np.ndarray:
@@ -231,18 +255,24 @@ def build(run_dir: Path, lang: str = "en") -> Path:
         pictures = [(w["fig_flows"], figure_flows(table, w["fig_flows"], figures)),
                     (w["fig_arms"], figure_arms(runs, names, lang, w["fig_arms"], figures))]  # fmt: skip
     exp = cfg.experiment
+    totals = region_totals(runs)
+    total_text = w["totals"].format(
+        in_field=totals["in_field_local"], effect=totals["region_effect"], low=totals["region_low"],
+        high=totals["region_high"], flows=totals["flows"], cost=totals["fiscal_cost"] / 1e6,
+    )  # fmt: skip
     summary = w["summary"].format(runs=len(runs), replicates=exp.replicates, arms=runs["package"].nunique(),
                                   years=cfg.years, window=exp.summary_window_years)  # fmt: skip
     title = w["title"].format(region=cfg.region.name)
     config_text = (run_dir / "config.yaml").read_text()
-    md = [f"# {title}", "", summary, "", f"## {w['verdict']}", "", markdown_table(verdict), "",
-          w["verdict_note"], "", f"## {w['flows']}", "", markdown_table(flows.round(1).reset_index()), "",
-          w["flows_note"], ""]  # fmt: skip
+    md = [f"# {title}", "", summary, "", total_text, "", f"## {w['verdict']}", "",
+          markdown_table(verdict), "", w["verdict_note"], "", f"## {w['flows']}", "",
+          markdown_table(flows.round(1).reset_index()), "", w["flows_note"], ""]  # fmt: skip
     for caption, path in pictures:
         md += [f"![{caption}](figures/{path.name})", ""]
     md += [w["later"], "", f"## {w['config']}", "", "```yaml", config_text, "```", ""]
     atomic_write_text(out / "report.md", "\n".join(md))
     body = [f"<h1>{html.escape(title)}</h1>", f"<p>{html.escape(summary)}</p>",
+            f"<p>{html.escape(total_text)}</p>",
             f"<h2>{html.escape(w['verdict'])}</h2>", verdict.to_html(index=False, escape=True),
             f"<p>{html.escape(w['verdict_note'])}</p>", f"<h2>{html.escape(w['flows'])}</h2>",
             flows.round(1).to_html(escape=True), f"<p>{html.escape(w['flows_note'])}</p>"]  # fmt: skip

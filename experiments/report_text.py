@@ -54,6 +54,7 @@ PACKAGES_EN = {
     "jczt": "Combined levers (jczt)",
     "taicang_dual": "Taicang dual system",
     "platform_only": "Information platform only",
+    "settlement": "Settlement subsidy",
 }
 
 PACKAGES_ZH = {
@@ -65,6 +66,7 @@ PACKAGES_ZH = {
     "jczt": ("金融+财政+土地+信用", "金融、财政、土地、信用组合式激励(山东十条)"),
     "taicang_dual": ("太仓双元制", "学徒成本分担、实训中心、运营实体、服务合同、成效核验"),
     "platform_only": ("仅信息平台", "只建设人才供需信息平台"),
+    "settlement": ("人才安居补贴", "在成员企业对口就业的毕业生前三年每人每年2万元"),
 }
 
 TEXT = {

@@ -97,6 +97,16 @@ LEVERS: tuple[Lever, ...] = (
         Effect({"cny_per_hire": 40000}, "training_share", +1),
     ),
     Lever(
+        "settlement_subsidy", schema.SettlementSubsidy, "claim",
+        (
+            Term("settlement_cny", "cny_per_year", "yuan a year per graduate in field at a member"),
+            Term("settlement_years", "years", "years after graduating a graduate receives it"),
+        ),
+        "Settlement subsidy (yuan a year per graduate)", "人才安居补贴（元/人·年）",
+        Control("cny_per_year", "amount", 40000, 1000),
+        Effect({"cny_per_year": 20000}, "in_field_local_rate", +1),
+    ),
+    Lever(
         "membership_grant", schema.MembershipGrant, "claim",
         (Term("membership_cny", "cny_per_member_year", "yuan per qualifying member-year"),),
         "Member grant (yuan per member-year)", "成员奖补（元/家·年）",

@@ -119,6 +119,17 @@ class EmploymentSubsidy(Lever):
 
 
 @dataclass
+class SettlementSubsidy(Lever):
+    """人才安居/就业补贴: yuan a year to a graduate working in their field at a member firm,
+    for their first ``years`` years after graduating, paid through the firm (it passes it
+    on). Cities bid for graduates with it; a region's graduates weigh it in every offer.
+    """
+
+    cny_per_year: float = amount(0.0, maximum=1.0e6)
+    years: int = integer(3, minimum=1, maximum=20)
+
+
+@dataclass
 class MembershipGrant(Lever):
     """Flat yuan per qualifying member a year; what qualifies is set by conditionality."""
 
@@ -228,6 +239,7 @@ class Package:
     budget_cny_per_year: float = amount(0.0)
     apprentice_subsidy: ApprenticeSubsidy = field(default_factory=ApprenticeSubsidy)
     employment_subsidy: EmploymentSubsidy = field(default_factory=EmploymentSubsidy)
+    settlement_subsidy: SettlementSubsidy = field(default_factory=SettlementSubsidy)
     membership_grant: MembershipGrant = field(default_factory=MembershipGrant)
     training_centre_grant: TrainingCentreGrant = field(default_factory=TrainingCentreGrant)
     tax_offset: TaxOffset = field(default_factory=TaxOffset)

@@ -71,9 +71,10 @@ def draw_vacancies(key, year, firms, city, p) -> None:
 
 
 @kernel
-def _offer(key, year, k, round_, wage_cny, skill, home, p) -> float:
-    """Job seeker ``k`` weighs a local offer of ``wage_cny`` against the outside region's
-    offer for their ``skill``: returns the wage they take it at, or -1.0 if they leave.
+def _offer(key, year, k, round_, wage_cny, bonus_cny, skill, home, p) -> float:
+    """Job seeker ``k`` weighs a local offer of ``wage_cny`` (plus ``bonus_cny`` a year of
+    settlement subsidy, if the job earns one) against the outside region's offer for their
+    ``skill``: returns the wage they take it at, or -1.0 if they leave.
 
     Scalars only: a kernel taking the state's named tuples increfs and decrefs each of
     their arrays on every call, which in this per-graduate call cost more than the
@@ -83,7 +84,7 @@ def _offer(key, year, k, round_, wage_cny, skill, home, p) -> float:
     noise = gumbel(key, STREAM_LABOUR, year, k, 2 * round_) - gumbel(
         key, STREAM_LABOUR, year, k, 2 * round_ + 1
     )
-    if leaves_region(wage_cny, outside_wage_cny(skill, p), home, noise, p):
+    if leaves_region(wage_cny + bonus_cny, outside_wage_cny(skill, p), home, noise, p):
         return -1.0
     return wage_cny
 
@@ -196,6 +197,7 @@ def search_locally(key, year, lo, hi, firms, schools, students, city, gov, terms
     for m in range(n_sectors):
         employer_wage[n_firms + m] = p[P.wage_mean_cny] * city.sector_wage_index[m] * sector_level[m]
     subsidy = terms_row[T.employment_cny] * gov[G.payout_belief] / p[P.skill_value_cny]  # in skill
+    settlement = terms_row[T.settlement_cny] * gov[G.payout_belief]  # a year, to a graduate at a member
     experience, own = p[P.sector_experience_skill], p[P.own_apprentice_skill]
     in_field, off_field = np.int8(IN_FIELD_LOCAL), np.int8(OFF_FIELD_LOCAL)
     off_share = p[P.off_field_wage_share]
@@ -216,7 +218,7 @@ def search_locally(key, year, lo, hi, firms, schools, students, city, gov, terms
         if uniform(key, STREAM_LABOUR, year, k, 400) >= hire_chance(worth, p):
             continue
         offered = field_wage_cny(employer_wage[host], skill[k])
-        wage = _offer(key, year, k, np.int64(0), offered, skill[k], home[k], p)
+        wage = _offer(key, year, k, np.int64(0), offered, settlement, skill[k], home[k], p)
         if _settle(k, host, wage, in_field, state, employer_of, wage_cny, tenure):
             open_[host] -= 1
             open_level[host * N_LEVELS + asked] -= 1
@@ -245,7 +247,8 @@ def search_locally(key, year, lo, hi, firms, schools, students, city, gov, terms
                 cursor[group] -= 1  # declined: the vacancy stays open for the next applicant
                 continue
             offered = field_wage_cny(employer_wage[employer], skill[k])
-            wage = _offer(key, year, k, round_, offered, skill[k], home[k], p)
+            bonus = settlement if employer < n_firms else 0.0
+            wage = _offer(key, year, k, round_, offered, bonus, skill[k], home[k], p)
             if _settle(k, employer, wage, in_field, state, employer_of, wage_cny, tenure):
                 open_[employer] -= 1
                 open_level[employer * N_LEVELS + group % N_LEVELS] -= 1
@@ -263,7 +266,7 @@ def search_locally(key, year, lo, hi, firms, schools, students, city, gov, terms
         group, employer = _next_open(slots, cursor, start, m, level[k], open_level)
         if employer >= 0:
             offered = field_wage_cny(employer_wage[employer], 0.5 * skill[k]) * off_share  # half the skills
-            wage = _offer(key, year, k, np.int64(50), offered, skill[k], home[k], p)
+            wage = _offer(key, year, k, np.int64(50), offered, 0.0, skill[k], home[k], p)
             if _settle(k, employer, wage, off_field, state, employer_of, wage_cny, tenure):
                 open_[employer] -= 1
                 open_level[employer * N_LEVELS + group % N_LEVELS] -= 1
@@ -512,6 +515,25 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
         + _host_retention(year, graduated_before, firms, students)
         + (early_quits, newcomers, matched)
     )
+
+
+@kernel
+def count_settled(year, graduated_before, firms, students, terms_row) -> None:
+    """Each member's graduates working in their field at it within ``settlement_years`` of
+    graduating (``firms.settled``): what a settlement subsidy pays for through the firm.
+    Zero when the package has none; a region adds the other cities' graduates working at
+    its members (``sim.region``).
+    """
+    n_firms = firms.size.size
+    for i in range(n_firms):
+        firms.settled[i] = 0
+    if terms_row[T.settlement_cny] <= 0.0:
+        return
+    window = terms_row[T.settlement_years]
+    state, employer, graduates_in = students.state, students.employer, students.graduates_in
+    for k in range(graduated_before):
+        if state[k] == IN_FIELD_LOCAL and employer[k] < n_firms and year - graduates_in[k] < window:
+            firms.settled[employer[k]] += 1
 
 
 STAYS, MATCHED, MOVES = range(3)  # what comes of a poacher's approach (``_approach``)

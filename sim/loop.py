@@ -40,6 +40,7 @@ from sim.labour import (
     O_VACANCIES,
     O_VACANCIES_L0,
     O_WAIT_YEARS,
+    count_settled,
     draw_vacancies,
     match_graduates,
 )
@@ -93,6 +94,7 @@ def run_years(key, p, terms, lines, firms, schools, students, city, gov, series,
             went_on = continue_studies(key, year, lo, hi, schools, students, row, p)
             outcomes = match_graduates(key, year, lo, hi, firms, schools, students, city, gov, row, p)
         moves = incumbents_turnover(key, year, hi, firms, city, students, row, p)
+        count_settled(year, hi, firms, students, row)
         # 9
         relevance = drift_relevance(schools, p)
         # 10
@@ -132,6 +134,7 @@ def compile_groups(key, p, terms, lines, firms, schools, students, city, gov, pa
     labour_and_money = [
         (match_graduates, (key, year, year, year, firms, schools, students, city, gov, row, p)),
         (incumbents_turnover, (key, year, year, firms, city, students, row, p)),
+        (count_settled, (year, year, firms, students, row)),
         (pay_and_audit, (key, year, firms, schools, gov, row, lines[0], claims, spend, paid_history[0], p)),
         (record_realized, (year, firms, city, row, paid_history[0], p)),
         (update_capital, (firms, p)),

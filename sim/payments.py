@@ -106,8 +106,9 @@ def pay_and_audit(key, year, firms, schools, gov, terms_row, lines_row, claims, 
         reported = firms.depth[i] + firms.overreport[i]
         lever_claims(
             row, np.int64(firms.depth[i]), reported, np.int64(firms.apprentices[i]),
-            float(firms.trained_hires[i]), firms.invested_cny[i], firms.liability_cny[i],
-            firms.constrained[i], firms.land_need[i], float(firms.awarded[i]), 1.0, terms_row, p,
+            float(firms.trained_hires[i]), float(firms.settled[i]), firms.invested_cny[i],
+            firms.liability_cny[i], firms.constrained[i], firms.land_need[i], float(firms.awarded[i]), 1.0,
+            terms_row, p,
         )  # fmt: skip
         if verified and firms.overreport[i] == 1:  # a fake training claim (假学徒) against the documents
             if uniform(key, STREAM_AUDIT, year, i, 1) < p[P.verification_miss_share]:

@@ -235,6 +235,8 @@ def run_lockstep(cities: Sequence[CityRun], links: Links | None = None) -> Regio
             _set_poaching(states, links)
         for state in states:
             state.phase(SETTLE, year)
+        if not links.cut:
+            _count_settled_across(states, year)
         for c, state in enumerate(states):
             state.phase(RELEVANCE, year)
             state.phase(PAY_AND_RECORD, year, float(state.output.series[year, S.S_RELEVANCE]))
@@ -256,6 +258,24 @@ def _count_moves(state: _City, c: int, poached: np.ndarray, working: np.ndarray,
     for where, out in ((np.ones(st.state.size, np.bool_), working), (apprentice, trained)):
         out += np.bincount(st.employer_city[away & where], minlength=out.size)
         out[c] += int(np.count_nonzero(home & where))
+
+
+def _count_settled_across(states: list[_City], year: int) -> None:
+    """Add to each city's members' ``settled`` the other cities' graduates working in their
+    field at them within that city's ``settlement_years`` of graduating: its settlement
+    subsidy pays for whoever works at its members, wherever they studied.
+    """
+    for c, state in enumerate(states):
+        st = state.students
+        away = np.flatnonzero(st.state == IN_FIELD_OTHER_CITY)
+        for d, other in enumerate(states):
+            row = other.run.terms[year]
+            if d == c or row[T.settlement_cny] <= 0.0:
+                continue
+            mine = away[st.employer_city[away] == d]
+            mine = mine[(st.employer[mine] < other.firms.size.size)
+                        & (year - st.graduates_in[mine] < row[T.settlement_years])]  # fmt: skip
+            np.add.at(other.firms.settled, st.employer[mine], 1)
 
 
 def _set_poaching(states: list[_City], links: Links) -> None:
@@ -295,11 +315,12 @@ def _search_other_cities(states: list[_City], links: Links, year: int, hired: np
     platform = np.array([s.run.terms[year, T.info_platform] > 0.5 for s in states])
     subsidy = np.array([s.run.terms[year, T.employment_cny] * s.state[4][G.payout_belief]
                         / s.run.params[P.skill_value_cny] for s in states])  # fmt: skip
+    settlement = np.array([s.run.terms[year, T.settlement_cny] * s.state[4][G.payout_belief] for s in states])
     n_fields = 1 + max((int(f.max(initial=-1)) for f in links.fields), default=-1)
     recognised = links.recognised()
     placed, slot, wage = match_across(
-        year, keys, params, platform, subsidy, links.contact, links.commute_cost_cny, links.home_kept,
-        recognised, np.int64(links.community), n_fields, *seekers, *vacancies,
+        year, keys, params, platform, subsidy, settlement, links.contact, links.commute_cost_cny,
+        links.home_kept, recognised, np.int64(links.community), n_fields, *seekers, *vacancies,
     )  # fmt: skip
     s_city, s_id, _, _, _, _, s_trained = seekers
     v_city, v_employer, v_field, v_level = vacancies[:4]
@@ -385,7 +406,8 @@ def _vacancies(states: list[_City], links: Links) -> tuple[np.ndarray, ...]:
 
 @njit(cache=True)  # called from Python
 def match_across(
-    year, keys, params, platform, subsidy, contact, commute_cost, home_kept, recognition, community, n_fields,
+    year, keys, params, platform, subsidy, settlement, contact, commute_cost, home_kept, recognition,
+    community, n_fields,
     s_city, s_id, s_field, s_level, s_skill, s_home, s_trained,
     v_city, v_employer, v_field, v_level, v_count, v_pay, v_member,
 ):  # fmt: skip
@@ -396,7 +418,8 @@ def match_across(
     :func:`agents.student.hire_chance` on that city's terms (an apprenticeship credited
     where ``recognition[c, d]`` or the community recognises it); the
     seeker then picks, by logit, the job (wage less ``commute_cost``, plus the value of
-    home kept), staying unemployed at home, or the outside region. Returns per seeker:
+    home kept and, at a member, ``settlement[d]``: that city's settlement subsidy),
+    staying unemployed at home, or the outside region. Returns per seeker:
     the city that hired them (-1 none, -2 gone outside the region), the vacancy entry,
     and the wage.
     """
@@ -461,6 +484,7 @@ def match_across(
             home_cny = pc[P.home_value_cny] * s_home[j]
             scale = pc[P.taste_scale_cny]
             take = offered - commute_cost[c, d] + home_cny * home_kept[c, d]
+            take += settlement[d] if v_member[v] else 0.0  # d's settlement subsidy, at a member
             take += scale * gumbel(keys[c], STREAM_REGION, year, k, 200 + 3 * d)
             stay = 0.5 * pc[P.wage_mean_cny] + home_cny
             stay += scale * gumbel(keys[c], STREAM_REGION, year, k, 201 + 3 * d)

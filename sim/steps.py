@@ -36,7 +36,7 @@ from agents.student import graduating_ids
 from sim import series as S
 from sim.decisions import firms_choose, form_partnerships, plan_investment, schools_plan, update_firm_beliefs
 from sim.education import continue_studies, drift_relevance, enrol_cohort, place_apprentices, train_students
-from sim.labour import N_OUTCOMES, draw_vacancies, search_locally, settle_seekers, turnover
+from sim.labour import N_OUTCOMES, count_settled, draw_vacancies, search_locally, settle_seekers, turnover
 from sim.loop import _record_firms, _record_labour, _record_money, mismatch_index
 from sim.payments import pay_and_audit, record_realized, update_capital
 
@@ -90,6 +90,7 @@ def model_step(
             settle_seekers(key, year, lo, hi, students, outcomes, p)
             tally[U_OUTCOMES : U_OUTCOMES + N_OUTCOMES] = outcomes
         moves = turnover(key, year, hi, firms, city, students, row, p)
+        count_settled(year, hi, firms, students, row)
         for j in range(N_MOVES):
             tally[U_MOVES + j] = moves[j]
     elif phase == PAY_AND_RECORD:

@@ -96,6 +96,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "package_tax_offset": ("tax_offset (offset of training investment)", "tax_offset（税费抵免）"),
     "package_jczt": ("jczt (finance + fiscal + land + credit)", "jczt（金融+财政+土地+信用）"),
+    "package_settlement": ("settlement (graduates' settlement subsidy)", "settlement（人才安居补贴）"),
     "package_taicang_dual": ("taicang_dual (Taicang dual system)", "taicang_dual（太仓双元制）"),
     "package_platform_only": ("platform_only (information platform only)", "platform_only（仅信息平台）"),
     # series and counts the page shows beside the registry's measures

@@ -108,13 +108,13 @@ def test_claims_and_tax_cap(p):
     row[T.tax_surcharge_share] = 0.05
     row[T.centre_share] = 0.3
     out = np.zeros(N_LEVERS)
-    lever_claims(out, 3, 3, 4.0, 0.0, 0.0, 400000.0, 0, 0, 0.0, 1.0, row, p)
+    lever_claims(out, 3, 3, 4.0, 0.0, 0.0, 0.0, 400000.0, 0, 0, 0.0, 1.0, row, p)
     assert out[L.apprentice_subsidy] == 32000 and out[L.tax_offset] == 0.0
     assert out[L.training_centre_grant] == 0.0
-    lever_claims(out, 4, 4, 6.0, 0.0, 300000.0, 400000.0, 0, 0, 0.0, 1.0, row, p)
+    lever_claims(out, 4, 4, 6.0, 0.0, 0.0, 300000.0, 400000.0, 0, 0, 0.0, 1.0, row, p)
     assert out[L.training_centre_grant] == pytest.approx(90000)
     assert out[L.tax_offset] == pytest.approx(20000)
-    lever_claims(out, 4, 4, 6.0, 0.0, 300000.0, 1e8, 0, 0, 0.0, 1.0, row, p)
+    lever_claims(out, 4, 4, 6.0, 0.0, 0.0, 300000.0, 1e8, 0, 0, 0.0, 1.0, row, p)
     assert out[L.tax_offset] == pytest.approx(0.3 * (300000 + 30000))
 
 

@@ -112,3 +112,24 @@ def test_recognised_apprenticeships_are_hired_more_across_cities(city):
         )
     result = stats.ttest_rel(trained[1.0], trained[0.0], alternative="greater")
     assert result.pvalue < ALPHA, (trained[0.0].mean(), trained[1.0].mean())
+
+
+@pytest.mark.parametrize("city", ["small", "changzhou_new_energy"])
+def test_a_settlement_subsidy_draws_the_neighbours_graduates(city):
+    """Subsidy competition (the two-city Hotelling-style models: a city's subsidy shifts
+    labour toward it): a neighbour's settlement subsidy (人才安居补贴, paid to graduates at
+    its members) makes its jobs worth more to the city's job seekers weighing them against
+    home and the outside region, so more of them go there, the more the higher it is
+    (0, 20,000, 40,000 yuan a year)."""
+    home = _city(12, f"city={city}")
+    went = {}
+    for amount in (0, 20000, 40000):
+        offer = [] if amount == 0 else ["policy.settlement_subsidy.enabled=true",
+                                         f"policy.settlement_subsidy.cny_per_year={amount}"]  # fmt: skip
+        rival = _city(
+            12, f"city={city}", "city.skilled_hire_rate_share=0.05", "policy.budget_cny_per_year=1e9", *offer
+        )
+        went[amount] = np.array([_region(home, rival, r).hired[4:, 0, 1].sum() for r in range(20)])
+    for low, high in ((0, 20000), (20000, 40000)):
+        result = stats.ttest_rel(went[high], went[low], alternative="greater")
+        assert result.pvalue < ALPHA, (low, high, went[low].mean(), went[high].mean())

@@ -56,7 +56,7 @@ def test_every_setting_with_a_control_is_shown(setting):
 
 def test_the_side_bar_holds_the_registries_and_nothing_else():
     """One control per lever and per shown setting, the budget first, switches last."""
-    assert len(LEVERS) == len(registry.LEVERS) + len(SHOWN_SETTINGS) == 25
+    assert len(LEVERS) == len(registry.LEVERS) + len(SHOWN_SETTINGS) == 26
     assert all(setting.control is not None for setting in registry.SETTINGS), "every setting has a control"
     assert LEVERS[0].key == "budget"
     groups = [lever.group for lever in LEVERS]
