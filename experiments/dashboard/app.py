@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import solara
 import solara.lab
 
@@ -31,12 +32,20 @@ from experiments.dashboard.levers import (
     package_values,
     package_windows,
     packages,
+    regions,
     slider_maximum,
     window_set,
     years_shown,
 )
 from experiments.dashboard.levers import overrides as lever_overrides
-from experiments.dashboard.runs import Comparison, Settings, Snapshot
+from experiments.dashboard.runs import (
+    REGION_MEASURES,
+    Comparison,
+    Settings,
+    Snapshot,
+    region_columns,
+    region_packages,
+)
 from policies.outcomes import FAILURE_MODE_CODES
 from policies.packages import default_choice
 
@@ -474,6 +483,7 @@ def MainArea(language: Lang) -> None:
     solara.Text(label("failure_modes_note", language), style={"font-size": "0.78rem", "color": "#666"})
     solara.HTML(tag="div", unsafe_innerHTML=metrics_html(current, language))
     Figures(current, language)
+    RegionPanel(language)
 
 
 def step() -> None:
@@ -498,3 +508,104 @@ def reset() -> None:
         error.set(None)
     except Exception:  # noqa: BLE001
         _fail()
+
+
+# ---------------------------------------------------------------- a region (issue 15)
+REGION_DEFAULT = "sxc"
+region_name = solara.reactive(REGION_DEFAULT)
+region_choice = solara.reactive(region_packages(REGION_DEFAULT))
+region_table: solara.Reactive[pd.DataFrame | None] = solara.reactive(None)
+region_busy = solara.reactive(False)
+
+
+def choose_region(name: str) -> None:
+    """A new region: its cities on their configured packages, nothing run yet."""
+    region_name.set(name)
+    region_choice.set(region_packages(name))
+    region_table.set(None)
+
+
+def run_region() -> None:
+    """The region on the chosen packages, with the side bar's seed and years."""
+    region_busy.set(True)
+    try:
+        table = region_columns(
+            region_name.value, dict(region_choice.value), int(seed.value), int(years.value)
+        )
+        region_table.set(table)
+        error.set(None)
+    except Exception:  # noqa: BLE001  (any model error is shown on the page)
+        _fail()
+    finally:
+        region_busy.set(False)
+
+
+def _region_cell(name: str, value: float, language: Lang) -> str:
+    if name in ("training_share", "hollow_share", "trained_elsewhere_share"):
+        return _share(value)
+    if name == "fiscal_cost":
+        return money(value, language)
+    if name == "own_effect":
+        return f"{value:+,.0f}"
+    return f"{value:,.1f}" if name.startswith("moved") else f"{value:,.0f}"
+
+
+def region_html(table: pd.DataFrame, language: Lang) -> str:
+    """One column per city: its package, the measures, its failure modes (cell ids
+    ``region-<city>-<measure>`` for the tests).
+    """
+    cities = list(table.index)
+
+    def row(key: str, heading: str, texts: list[str]) -> str:
+        cells = "".join(
+            f'<td id="region-{c}-{key}">{html.escape(t)}</td>' for c, t in zip(cities, texts, strict=True)
+        )
+        return f"<tr><th>{html.escape(heading)}</th>{cells}</tr>"
+
+    head = "<th></th>" + "".join(f"<th>{html.escape(c)}</th>" for c in cities)
+    rows = [row("package", label("region_package", language),
+                [preset("package", str(table.loc[c, "package"]), language) for c in cities])]  # fmt: skip
+    for name in REGION_MEASURES:
+        texts = [_region_cell(name, float(table.loc[c, name]), language) for c in cities]
+        rows.append(row(name, label(name, language), texts))
+    modes = []
+    for c in cities:
+        shown = [code for code in str(table.loc[c, "modes"]).split(",") if code]
+        modes.append(
+            ", ".join(label(code, language) for code in shown) if shown else label("healthy", language)
+        )
+    rows.append(row("modes", label("region_modes", language), modes))
+    return f'<table class="metrics region-table"><tr>{head}</tr>{"".join(rows)}</table>'
+
+
+def _choose_city_package(city_name: str, package: str) -> None:
+    region_choice.set({**region_choice.value, city_name: package})
+
+
+@solara.component
+def RegionPanel(language: Lang) -> None:
+    """A region of cities: a package per city, one column per city."""
+    Heading(label("region", language), 3)
+    solara.Text(label("region_note", language), style={"font-size": "0.8rem", "color": "#555"})
+    shown = {preset("region", name, language): name for name in regions()}
+    with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}, classes=["region-choices"]):
+        solara.Select(label=label("region_preset", language), values=list(shown),
+                      value=preset("region", region_name.value, language),
+                      on_value=lambda text: choose_region(shown[text]))  # fmt: skip
+        for city_name, package in region_choice.value.items():
+            names = {preset("package", p, language): p for p in packages()}
+
+            def chosen(text: str, c: str = city_name, n: dict[str, str] = names) -> None:
+                _choose_city_package(c, n[text])
+
+            with solara.Div(classes=[f"region-package-{city_name}"]):
+                solara.Select(label=label("region_city_package", language, city=city_name),
+                              values=list(names), value=preset("package", package, language),
+                              on_value=chosen)  # fmt: skip
+        solara.Button(label("run_region", language), on_click=run_region, color="primary",
+                      classes=["run-region"], disabled=region_busy.value)  # fmt: skip
+    if region_busy.value:
+        solara.ProgressLinear(True)
+    table = region_table.value
+    if table is not None:
+        solara.HTML(tag="div", unsafe_innerHTML=region_html(table, language))

@@ -111,6 +111,24 @@ LABELS: dict[str, tuple[str, str]] = {
         "依据最近已完成年份判定，阈值见 configs/failure_modes。",
     ),
     "healthy": ("none: no failure mode", "无失灵"),
+    # a region of cities (issue 15)
+    "region": ("A region of cities", "区域联动"),
+    "region_note": (
+        "Each city with its own package, joined by commuting and poaching; one run of the whole "
+        "horizon (this seed), each city also without its package. Means over the last 5 years.",
+        "各市各用其政策包，通过通勤与挖角相连；按本随机种子运行全部年份，"
+        "并各自运行去掉本市政策包的情形。取最后 5 年均值。",
+    ),
+    "region_preset": ("Region preset", "区域预设"),
+    "run_region": ("Run the region", "运行区域"),
+    "region_city_package": ("{city}: package", "{city}：政策包"),
+    "region_package": ("Package", "政策包"),
+    "own_effect": ("Its package adds (in-field local)", "本市政策包增加（本地对口）"),
+    "moved_out": ("Leave for other cities, a year", "流向其他城市/年"),
+    "moved_in": ("Come from other cities, a year", "来自其他城市/年"),
+    "trained_elsewhere_share": ("Its ex-apprentices working elsewhere", "学徒出身者在他市就业占比"),
+    "region_modes": ("Failure modes", "失效模式"),
+    "region_sxc": ("sxc (Suzhou, Wuxi, Changzhou)", "sxc（苏锡常）"),
     "no_modes_yet": ("(after the first year)", "（第一年后显示）"),
     # charts
     "network": ("School-firm partnerships", "校企合作网络"),

@@ -134,6 +134,11 @@ def packages() -> list[str]:
     return available("policy")
 
 
+def regions() -> list[str]:
+    """Regions shipped in configs/region (not ``none``: a city alone is the page above)."""
+    return [name for name in available("region") if name != "none"]
+
+
 def package_values(package: str) -> dict[str, LeverValue]:
     """Each lever's value in a shipped package (enum fields by member name)."""
     return dict(_shipped_values(package))

@@ -15,8 +15,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from omegaconf import OmegaConf
 
 import sim
+from policies.outcomes import FAILURE_MODE_CODES
 from policies.packages import default_choice
 from policies.schema import SCHOOL_KINDS
 
@@ -149,3 +151,72 @@ class Comparison:
             policy = self.policy.snapshot(self.baseline)
             baseline = policy if self.baseline is self.policy else self.baseline.snapshot()
         return policy, baseline
+
+
+# ---------------------------------------------------------------- a region (issue 15)
+REGION_MEASURES = ("in_field_local", "own_effect", "training_share", "hollow_share", "moved_out", "moved_in",
+                   "trained_elsewhere_share", "fiscal_cost")  # fmt: skip
+
+
+def region_packages(region: str) -> dict[str, str]:
+    """Each city of a shipped region and the package its config gives it."""
+    from policies.packages import config_dir
+
+    cfg = OmegaConf.load(config_dir() / "region" / f"{region}.yaml")
+    return {str(name): str(spec.get("policy", "none")) for name, spec in cfg.cities.items()}
+
+
+def region_columns(region: str, packages: dict[str, str], seed: int, years: int) -> pd.DataFrame:
+    """One row per city of ``region`` with each city on ``packages[city]``, one run
+    (replicate 0 of ``seed``) of the region and of each city without its package
+    (``sim.region_runs``): its package, the measures of ``REGION_MEASURES`` (``own_effect``:
+    in-field local graduates with its package minus without it, the neighbours unchanged;
+    ``moved_out``/``moved_in``: hired and poached across cities a year) and the failure
+    modes it shows.
+    """
+    from sim.region_runs import COUNTERFACTUAL, REGION, prepare_runs, run_item
+
+    overrides = [f"region={region}", f"years={years}", f"seed={seed}"]
+    overrides += [f"region.cities.{name}.policy={package}" for name, package in packages.items()]
+    cfg = composed(tuple(overrides))
+    rows = pd.DataFrame(run_item(cfg, prepare_runs(cfg), 0, 0)[0])
+    region_rows = rows[rows["package"] == REGION].set_index("city")
+    table = pd.DataFrame(index=list(packages))
+    table["package"] = [packages[name] for name in table.index]
+    for name in table.index:
+        mine = region_rows.loc[name]
+        twin = rows[(rows["package"] == f"{name} {COUNTERFACTUAL}") & (rows["city"] == name)]
+        table.loc[name, "own_effect"] = (
+            (mine["in_field_local"] - twin["in_field_local"].iloc[0]) if len(twin) else 0.0
+        )
+        table.loc[name, "moved_out"] = mine["hired_out"] + mine["poached_out"]
+        table.loc[name, "moved_in"] = mine["hired_in"] + mine["poached_in"]
+        for column in (
+            "in_field_local",
+            "training_share",
+            "hollow_share",
+            "trained_elsewhere_share",
+            "fiscal_cost",
+        ):
+            table.loc[name, column] = mine[column]
+        table.loc[name, "modes"] = ",".join(code for code in FAILURE_MODE_CODES if bool(mine[code]))
+    return table
+
+
+def composed(overrides: tuple[str, ...]) -> Any:
+    """The shipped config with ``overrides``, checked (a ``ConfigError`` names the field)."""
+    from hydra import compose, initialize_config_module
+    from hydra.core.global_hydra import GlobalHydra
+
+    from policies.schema import register
+    from policies.validate import validate
+
+    register()
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_module("configs", version_base="1.3"):
+            cfg = compose("config", overrides=list(overrides))
+    finally:
+        GlobalHydra.instance().clear()
+    validate(cfg, experiment=False)
+    return cfg

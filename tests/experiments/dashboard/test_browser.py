@@ -13,6 +13,7 @@ CI sets it, so there a missing browser fails instead.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -161,6 +162,15 @@ def test_dashboard_in_a_browser(server, tmp_path):
         assert paused_at >= 5
         page.wait_for_timeout(1500)
         assert int(page.locator("#current-year").get_attribute("data-year") or -1) == paused_at
+
+        # a region of cities (issue 15): one column per city, each on its package
+        page.locator("button.run-region").click()
+        expect(page.locator("#region-changzhou-in_field_local")).to_have_text(
+            re.compile(r"^[\d,]+$"), timeout=ACTION_S * 1000
+        )
+        for city in ("suzhou", "wuxi", "changzhou"):
+            expect(page.locator(f"#region-{city}-package")).to_contain_text("jczt")
+            expect(page.locator(f"#region-{city}-modes")).not_to_be_empty()
 
         # labels in Chinese
         page.get_by_role("button", name="zh", exact=True).click()
