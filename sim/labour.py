@@ -401,8 +401,10 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
     employer of the sector (the rest of the city in proportion to its employees).
     In a region (``sim.region``), an exposed worker the city's own employers do not move
     is approached by the employers of the region's city ``d`` with probability
-    ``city.away_chance[m, d]`` (zero-width for a city alone), on the same terms; moving,
-    they work there in their field (``IN_FIELD_OTHER_CITY``) at
+    ``city.away_chance[m, d]`` (zero-width for a city alone), on the same terms, and moves
+    if the raise beats, with logit noise, the yearly cost of working there
+    (``city.away_cost[d]``) and the part of the value of home it loses (``1 -
+    city.away_kept[d]``); moving, they work there in their field (``IN_FIELD_OTHER_CITY``) at
     ``city.away_employer[m, d]`` (that city's rest-of-city employer of the field), where
     only the drain out of the region acts on them afterwards.
     Returns ``(poached, exposed, kept_1y, hired_1y, kept_3y, hired_3y,
@@ -477,6 +479,15 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
                         raise_share * wage_cny[k], own_host, tenure[k], payback, service, repayment_cny,
                         kept_share, hire_value[employer], p,
                     )  # fmt: skip
+                    if outcome == MOVES:  # the worker weighs the raise against commuting and home
+                        lost = city.away_cost[away] + p[P.home_value_cny] * home[k] * (
+                            1.0 - city.away_kept[away]
+                        )
+                        noise = gumbel(key, STREAM_TURNOVER, year, k, 8) - gumbel(
+                            key, STREAM_TURNOVER, year, k, 9
+                        )
+                        if raise_cny - lost + p[P.taste_scale_cny] * noise <= 0.0:
+                            outcome = STAYS
             if outcome == MATCHED:  # the host matches the raise: the worker stays
                 wage_cny[k] += raise_cny
                 if graduates_in[k] + 1 == year:  # the cohort its retention belief sees

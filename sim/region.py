@@ -22,7 +22,9 @@ The flows (:class:`Links` says how strong each is between two cities):
 - **Employers poach across cities.** An exposed ex-apprentice (``sim.labour.turnover``)
   whom their own city's employers do not take is approached by each linked city's
   employers of the same field with that city's poaching chance for the field (its
-  intensity x the field's tightness there) times the link's ``poaching``.
+  intensity x the field's tightness there) times the link's ``poaching``; the worker
+  takes the raise if it beats (logit) the cost of commuting there and the part of home
+  lost.
 - Each city keeps its own measures, failure modes and spending; the region's totals and
   flows (:class:`RegionOutput`) are reported beside them.
 
@@ -200,10 +202,11 @@ class _City:
             out.series[year], self.tally, relevance,
         )  # fmt: skip
 
-    def set_away(self, chance: np.ndarray, employer: np.ndarray) -> None:
+    def set_away(self, chance: np.ndarray, employer: np.ndarray, cost: np.ndarray, kept: np.ndarray) -> None:
         firms, schools, students, city, gov = self.state
         poached = np.zeros(chance.shape[1], np.int64)
-        city = city._replace(away_chance=chance, away_employer=employer, away_poached=poached)
+        city = city._replace(away_chance=chance, away_employer=employer, away_poached=poached,
+                             away_cost=cost, away_kept=kept)  # fmt: skip
         self.state = (firms, schools, students, city, gov)
 
 
@@ -300,7 +303,7 @@ def _set_poaching(states: list[_City], links: Links) -> None:
                     tight = min(MAX_TIGHTNESS, float(other.city.tightness[where[f]]))
                     chance[m, d] = min(1.0, intensity * tight * links.poaching[c, d])
                     employer[m, d] = n_firms + where[f]
-        state.set_away(chance, employer)
+        state.set_away(chance, employer, links.commute_cost_cny[c].copy(), links.home_kept[c].copy())
 
 
 def _search_other_cities(states: list[_City], links: Links, year: int, hired: np.ndarray,

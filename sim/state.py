@@ -29,7 +29,7 @@ City = namedtuple(
     "City",
     ["sector_growth", "sector_wage_index", "firms_by_sector", "sector_start", "vacancy_history",
      "other_size", "other_vacancies", "tightness", "level_shares", "open_level",
-     "away_chance", "away_employer", "away_poached"],
+     "away_chance", "away_employer", "away_poached", "away_cost", "away_kept"],
 )  # fmt: skip
 # The rest of the city (MODEL.md §2): the employers of each sector that are not members,
 # one aggregate employer per sector. ``other_size[m]``: its employees; ``other_vacancies[m]``:
@@ -42,7 +42,9 @@ City = namedtuple(
 # graduates from other cities search (``sim.region``). ``away_chance[m, d]``: the yearly
 # chance that employers of the region's city ``d`` approach an exposed worker of sector
 # ``m`` (``sim.labour.turnover``), hiring them at ``away_employer[m, d]``; ``away_poached[d]``
-# counts the workers they took; zero-width (no other city) unless a region sets them.
+# counts the workers they took; ``away_cost[d]`` and ``away_kept[d]``: the yearly cost of
+# working in ``d`` and the share of home's value kept there (what a worker weighs against
+# the raise); zero-width (no other city) unless a region sets them.
 
 
 class CityShape(NamedTuple):
@@ -130,7 +132,7 @@ def allocate(city_cfg: Any, n_years: int) -> tuple[Firms, Schools, Students, Cit
         other_vacancies=np.zeros(n_sectors, np.int64), tightness=np.ones(n_sectors, f64),
         level_shares=shape.level_shares.copy(), open_level=np.zeros((n_firms + n_sectors) * 3, np.int64),
         away_chance=np.zeros((n_sectors, 0), f64), away_employer=np.zeros((n_sectors, 0), np.int64),
-        away_poached=np.zeros(0, np.int64),
+        away_poached=np.zeros(0, np.int64), away_cost=np.zeros(0, f64), away_kept=np.zeros(0, f64),
     )  # fmt: skip
     gov = np.array([column.fill for column in government.COLUMNS.values()], f64)
     return firms, schools, students, city, gov
