@@ -485,6 +485,18 @@ class Target:
 
 
 @dataclass
+class Search:
+    """A search for a package (issue 16): decision variables (package fields under
+    ``policy.``, each a float or int range or categorical choices), objectives (a run
+    measure each, ``max`` or ``min``), and constraints on measures (at least / at most).
+    """
+
+    decisions: dict[str, Factor] = field(default_factory=dict)
+    objectives: dict[str, str] = field(default_factory=dict)
+    constraints: dict[str, Target] = field(default_factory=dict)
+
+
+@dataclass
 class Experiment:
     """Which packages meet which futures, and how many replicates; default ``compare``."""
 
@@ -503,6 +515,7 @@ class Experiment:
     regret_measure: str = "deep_share"  # robustness: regret against the best package in each future
     targets: dict[str, Target] = field(default_factory=dict)  # satisficing: what a package must reach
     graduate_value_cny: float = amount(50000.0)  # best_response: a graduate in field, a year, to a city
+    search: Search = field(default_factory=Search)  # a search for a package (issue 16)
 
 
 @dataclass

@@ -46,6 +46,8 @@ def validate(cfg: Any, experiment: bool = True) -> None:
         raise ConfigError("region", f"experiment={name} needs a region: region=sxc (configs/region/)")
     if cfg.experiment.name == "best_response":
         _check_profiles(cfg)
+    if experiment and (cfg.experiment.search.decisions or cfg.experiment.search.objectives):
+        check_search(cfg)
 
 
 def validate_package(package: Any, name: str) -> None:
@@ -185,19 +187,23 @@ def check_design(design: Any) -> None:
     if design.kind in ("sobol", "morris") and len(design.factors) < 1:
         raise ConfigError("experiment.design.factors", f"a {design.kind} design needs at least one factor")
     for name, spec in design.factors.items():
-        field = f"experiment.design.factors.{name}"
-        if not (name.startswith("uncertainty.") or name.startswith("policy.")):
-            raise ConfigError(field, "factors are paths under uncertainty. or policy.")
-        if spec.kind not in ("float", "int", "categorical"):
-            raise ConfigError(
-                f"{field}.kind", f"unknown kind '{spec.kind}'; allowed: float, int, categorical"
-            )
-        if spec.kind == "categorical" and not spec.choices:
-            raise ConfigError(f"{field}.choices", "a categorical factor needs a list of choices")
-        if spec.kind != "categorical" and (spec.low is None or spec.high is None or spec.high < spec.low):
-            raise ConfigError(field, "needs low <= high")
-        if spec.kind == "int" and (float(spec.low) != int(spec.low) or float(spec.high) != int(spec.high)):
-            raise ConfigError(field, "an int factor needs whole-number low and high")
+        check_factor(f"experiment.design.factors.{name}", name, spec, ("uncertainty.", "policy."))
+
+
+def check_factor(field: str, name: str, spec: Any, roots: tuple[str, ...]) -> None:
+    """A design factor or a search's decision variable (``spec``: kind, low/high or
+    choices) at config path ``name``, which must lie under one of ``roots``.
+    """
+    if not name.startswith(roots):
+        raise ConfigError(field, f"must be a path under {' or '.join(roots)}")
+    if spec.kind not in ("float", "int", "categorical"):
+        raise ConfigError(f"{field}.kind", f"unknown kind '{spec.kind}'; allowed: float, int, categorical")
+    if spec.kind == "categorical" and not spec.choices:
+        raise ConfigError(f"{field}.choices", "a categorical factor needs a list of choices")
+    if spec.kind != "categorical" and (spec.low is None or spec.high is None or spec.high < spec.low):
+        raise ConfigError(field, "needs low <= high")
+    if spec.kind == "int" and (float(spec.low) != int(spec.low) or float(spec.high) != int(spec.high)):
+        raise ConfigError(field, "an int factor needs whole-number low and high")
 
 
 def _check_factor_values(cfg: Any) -> None:
@@ -205,24 +211,32 @@ def _check_factor_values(cfg: Any) -> None:
     that passes the same checks as the value given directly: ranges are intervals, so
     their ends suffice. Two factors are checked one at a time, not jointly.
     """
-    for name, spec in cfg.experiment.design.factors.items():
+    check_values(cfg, cfg.experiment.design.factors, "experiment.design.factors")
+
+
+def check_values(cfg: Any, factors: Any, prefix: str) -> None:
+    """``_check_factor_values`` for any mapping of factors (a search's decisions too)."""
+    for name, spec in factors.items():
         if spec.kind == "categorical":
             ends = [(f"choices[{k}]", choice) for k, choice in enumerate(spec.choices)]
         else:
             ends = [("low", spec.low), ("high", spec.high)]
+        absent = object()
         try:
-            given = OmegaConf.select(cfg, name, throw_on_missing=True)
+            given = OmegaConf.select(cfg, name, default=absent, throw_on_missing=True)
         except Exception as error:  # OmegaConf: not a path of the config
-            raise ConfigError(f"experiment.design.factors.{name}", _first_line(error)) from None
+            raise ConfigError(f"{prefix}.{name}", _first_line(error)) from None
+        if given is absent:
+            raise ConfigError(f"{prefix}.{name}", "not a path of the config (consortium-sim --cfg job)")
         for label, value in ends:
             try:  # set in place (a copy of the whole config costs 30 ms), put back after
                 with read_write(cfg):
                     OmegaConf.update(cfg, name, int(value) if spec.kind == "int" else value, merge=False)
                 validate(cfg, experiment=False)
             except ConfigError as error:
-                raise ConfigError(f"experiment.design.factors.{name}.{label}", f"gives {error}") from None
+                raise ConfigError(f"{prefix}.{name}.{label}", f"gives {error}") from None
             except Exception as error:  # OmegaConf: an unknown path or a wrong type
-                raise ConfigError(f"experiment.design.factors.{name}", _first_line(error)) from None
+                raise ConfigError(f"{prefix}.{name}", _first_line(error)) from None
             finally:
                 with read_write(cfg):
                     OmegaConf.update(cfg, name, given, merge=False)
@@ -303,3 +317,43 @@ def _check_profiles(cfg: Any) -> None:
             f"{len(exp.packages)} packages for {len(cfg.region.cities)} cities are {profiles:,} profiles; "
             f"at most {MAX_PROFILES:,}",
         )
+
+
+DIRECTIONS = ("max", "min")
+
+
+def check_search(cfg: Any) -> None:
+    """A search for a package: decision variables under ``policy.`` whose every value the
+    package field takes; objectives that are run measures with a direction; constraints
+    on run measures with ``at_least`` <= ``at_most``.
+    """
+    from policies.outcomes import MEASURE_BY_KEY  # late: outcomes imports the schema too
+
+    search, prefix = cfg.experiment.search, "experiment.search"
+    known = [*MEASURE_BY_KEY, "healthy"]
+    if not search.decisions:
+        raise ConfigError(
+            f"{prefix}.decisions", "a search needs at least one decision variable (a policy. path)"
+        )
+    for name, spec in search.decisions.items():
+        check_factor(f"{prefix}.decisions.{name}", name, spec, ("policy.",))
+    check_values(cfg, search.decisions, f"{prefix}.decisions")
+    if not search.objectives:
+        raise ConfigError(f"{prefix}.objectives", "a search needs at least one objective: measure: max | min")
+    for measure, direction in search.objectives.items():
+        if measure not in known:
+            raise ConfigError(
+                f"{prefix}.objectives.{measure}", f"not a run measure; allowed: {', '.join(known)}"
+            )
+        if direction not in DIRECTIONS:
+            raise ConfigError(f"{prefix}.objectives.{measure}", f"'{direction}'; allowed: max, min")
+    for measure, target in search.constraints.items():
+        if measure not in known:
+            raise ConfigError(
+                f"{prefix}.constraints.{measure}", f"not a run measure; allowed: {', '.join(known)}"
+            )
+        low, high = target.at_least, target.at_most
+        if low is None and high is None:
+            raise ConfigError(f"{prefix}.constraints.{measure}", "needs at_least or at_most")
+        if low is not None and high is not None and low > high:
+            raise ConfigError(f"{prefix}.constraints.{measure}", f"at_least {low} is above at_most {high}")
