@@ -206,19 +206,15 @@ def render(result: dict, cfg: Any) -> str:
     return "\n".join(lines)
 
 
-def finish(cfg: Any, folder: Path, runs: pd.DataFrame, store: Any, started: float) -> pd.DataFrame:
-    """A best-response experiment's end: complete, analysed, printed, written
+def finish(cfg: Any, folder: Path, runs: pd.DataFrame, store: Any) -> pd.DataFrame:
+    """A best-response experiment's end (the store complete): analysed, printed, written
     (``best_response.json``, ``best_response.md`` and ``profiles.parquet``, each
     profile's mean payoffs); returns the profiles' table.
     """
     import json
-    import time
 
     from experiments.store import atomic_write_text, write_parquet
 
-    if not store.complete:
-        store.save("complete", run_count=int(len(runs)),
-                   elapsed_seconds=round(time.perf_counter() - started, 2))  # fmt: skip
     design = pd.read_parquet(folder / "design.parquet").drop_duplicates("scenario")
     result = analyse(cfg, runs, design)
     text = render(result, cfg)

@@ -95,18 +95,21 @@ def _experiment(cfg: Any, folder: Path) -> pd.DataFrame:
     if not store.complete:
         _run_chunks(cfg, folder, design, items, chunks, store)
     runs = read_table(folder, "runs")
-    if cfg.experiment.name == "best_response":
-        from experiments.best_response import finish as finish_best_response
+    if region_active(cfg):  # a region's experiments print and report for themselves
+        if not store.complete:
+            elapsed = round(time.perf_counter() - started, 2)
+            store.save("complete", run_count=int(len(runs)), elapsed_seconds=elapsed)
+        if cfg.experiment.name == "best_response":
+            from experiments.best_response import finish as finish_best_response
 
-        return finish_best_response(cfg, folder, runs, store, started)
-    if cfg.experiment.name == "coordination":
-        from experiments.coordination import finish as finish_coordination
+            return finish_best_response(cfg, folder, runs, store)
+        if cfg.experiment.name == "coordination":
+            from experiments.coordination import finish as finish_coordination
 
-        return finish_coordination(cfg, folder, runs, store, started)
-    if region_active(cfg):
+            return finish_coordination(cfg, folder, runs, store)
         from experiments.region import finish
 
-        return finish(cfg, folder, runs, store, started)
+        return finish(cfg, folder, runs, store)
     names = package_names(cfg)
     lang = cfg.lang.name
     # a report or figures the manifest records whole are kept; missing or damaged ones redone

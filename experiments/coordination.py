@@ -12,7 +12,6 @@ year), and on each city's graduates employed in field in it.
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -74,13 +73,10 @@ def render(table: pd.DataFrame, names: list[str], cfg: Any) -> str:
     return "\n".join(lines)
 
 
-def finish(cfg: Any, folder: Path, runs: pd.DataFrame, store: Any, started: float) -> pd.DataFrame:
-    """The experiment's end: complete, the table printed and written (``coordination.md``,
+def finish(cfg: Any, folder: Path, runs: pd.DataFrame, store: Any) -> pd.DataFrame:
+    """The experiment's end (the store complete): the table printed and written (``coordination.md``,
     ``coordination.parquet``); returns the table.
     """
-    if not store.complete:
-        store.save("complete", run_count=int(len(runs)),
-                   elapsed_seconds=round(time.perf_counter() - started, 2))  # fmt: skip
     names = [str(n) for n in cfg.region.cities]
     table = effects(runs, names, arm_names(cfg))
     text = render(table, names, cfg)

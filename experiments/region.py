@@ -86,17 +86,12 @@ def render(table: pd.DataFrame, cfg: Any, runs: pd.DataFrame) -> str:
     return "\n".join(parts)
 
 
-def finish(cfg: Any, folder: Path, runs: pd.DataFrame, store: Any, started: float) -> pd.DataFrame:
-    """A region experiment's end: the manifest says complete, the table is printed, the
+def finish(cfg: Any, folder: Path, runs: pd.DataFrame, store: Any) -> pd.DataFrame:
+    """A region experiment's end (the store complete): the table is printed, the
     report written (``report/``); returns the table.
     """
-    import time
-
     from experiments.store import artefacts_sound
 
-    if not store.complete:
-        store.save("complete", run_count=int(len(runs)),
-                   elapsed_seconds=round(time.perf_counter() - started, 2))  # fmt: skip
     names = [str(n) for n in cfg.region.cities]
     table = region_table(runs, names)
     print(render(table, cfg, runs))

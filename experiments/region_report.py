@@ -22,7 +22,7 @@ from experiments.report.figures import ERRORS, PAGE_WIDTH, colour, figure_style,
 from experiments.report.stats import mean_ci, wilson
 from experiments.report.tables import write_table
 from experiments.report_text import MODES
-from experiments.store import atomic_write_text, read_manifest, read_table, record_artefacts
+from experiments.store import atomic_write_text, read_table, record_artefacts
 from policies.outcomes import FAILURE_MODE_CODES
 from sim.region_runs import ALONE, COUNTERFACTUAL, REGION
 
@@ -142,10 +142,10 @@ def flows_matrix(table: pd.DataFrame) -> np.ndarray:
     return table[[f"to_{n}" for n in names]].to_numpy(dtype=float)
 
 
-def verdict_table(runs: pd.DataFrame, names: list[str], lang: str) -> pd.DataFrame:
+def verdict_table(runs: pd.DataFrame, table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """One row per city: package, measures with intervals, healthy share, failure modes."""
     w = WORDS[lang]
-    table = region_table(runs, names)
+    names = list(table.index)
     region = runs[runs["package"] == REGION]
     rows = []
     for name in names:
@@ -237,7 +237,6 @@ def figure_arms(runs: pd.DataFrame, names: list[str], lang: str, title: str, fol
 def build(run_dir: Path, lang: str = "en") -> Path:
     """Write the region's report and return its report.html."""
     w = WORDS[lang if lang in WORDS else "en"]
-    manifest = read_manifest(run_dir)
     runs = read_table(run_dir, "runs")
     cfg = OmegaConf.load(run_dir / "config.yaml")
     names = [str(n) for n in cfg.region.cities]
@@ -246,7 +245,7 @@ def build(run_dir: Path, lang: str = "en") -> Path:
     figures.mkdir(parents=True, exist_ok=True)
     tables.mkdir(parents=True, exist_ok=True)
     table = region_table(runs, names)
-    verdict = verdict_table(runs, names, lang)
+    verdict = verdict_table(runs, table, lang)
     flows = pd.DataFrame(flows_matrix(table), index=names, columns=names).rename_axis("from")
     write_table(verdict, tables, "region_verdict", "Each city's verdict in the region")
     write_table(table.reset_index(), tables, "region_measures", "Each city's measures in the region")
@@ -291,7 +290,6 @@ def build(run_dir: Path, lang: str = "en") -> Path:
     atomic_write_text(out / "report.html", page)
     others = ("zh",) if lang == "en" else ()
     record_artefacts(run_dir, out.relative_to(run_dir).as_posix(), skip=others)
-    del manifest
     return out / "report.html"
 
 

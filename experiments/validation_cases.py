@@ -7,23 +7,13 @@ anchors. Parameter values are fixed here, in advance.
 from __future__ import annotations
 
 import pandas as pd
-from hydra import compose, initialize_config_module
-from hydra.core.global_hydra import GlobalHydra
 
 from policies.outcomes import MODE_BY_CODE
-from policies.schema import register
 from sim.api import simulate
 from sim.game import ThreePartyGame
+from sim.mesa_config import compose_config
 
-
-def compose_cfg(*overrides: str):
-    """The shipped config with Hydra overrides (as the command line composes it)."""
-    register()
-    GlobalHydra.instance().clear()
-    with initialize_config_module("configs", version_base="1.3"):
-        cfg = compose("config", overrides=list(overrides))
-    GlobalHydra.instance().clear()
-    return cfg
+compose_cfg = compose_config  # the shipped config with Hydra overrides (as the command line composes it)
 
 
 def summary_runs(

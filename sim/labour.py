@@ -456,7 +456,7 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
         if status == IN_FIELD_LOCAL and trained_by[k] >= 0 and member and depth[employer] >= 3:
             exposed += 1
             own_host = trained_by[k] == employer
-            kept_share = output_share(firms.productive_share[employer], np.int64(depth[employer]), p)
+            productive = firms.productive_share[employer]
             chance = min(1.0, intensity * min(MAX_TIGHTNESS, city.tightness[m]))
             outcome, raise_cny, owed = STAYS, 0.0, 0.0
             away = -1  # the region's city the approach comes from, -1 for the own city's
@@ -464,7 +464,7 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
                 raise_share = 2.0 * premium * uniform(key, STREAM_TURNOVER, year, k, 5)
                 outcome, raise_cny, owed = _approach(
                     raise_share * wage_cny[k], own_host, tenure[k], payback, service, repayment_cny,
-                    kept_share, hire_value[employer], p,
+                    productive, np.int64(depth[employer]), hire_value[employer], p,
                 )  # fmt: skip
             if outcome == STAYS and away_chance.shape[1] > 0:  # employers of the region's other cities
                 u = uniform(key, STREAM_TURNOVER, year, k, 6)
@@ -477,7 +477,7 @@ def turnover(key, year, graduated_before, firms, city, students, terms_row, p):
                     raise_share = 2.0 * premium * uniform(key, STREAM_TURNOVER, year, k, 7)
                     outcome, raise_cny, owed = _approach(
                         raise_share * wage_cny[k], own_host, tenure[k], payback, service, repayment_cny,
-                        kept_share, hire_value[employer], p,
+                        productive, np.int64(depth[employer]), hire_value[employer], p,
                     )  # fmt: skip
                     if outcome == MOVES:  # the worker weighs the raise against commuting and home
                         lost = city.away_cost[away] + p[P.home_value_cny] * home[k] * (
@@ -551,10 +551,11 @@ STAYS, MATCHED, MOVES = range(3)  # what comes of a poacher's approach (``_appro
 
 
 @kernel
-def _approach(raise_cny, own_host, tenure, payback, service, repayment_cny, kept_share, hire_value, p):
+def _approach(raise_cny, own_host, tenure, payback, service, repayment_cny, productive, depth, hire_value, p):
     """A poacher offers an exposed worker ``raise_cny`` a year. Under a payback clause
     (服务期) a worker still within the service period at the firm that trained them owes
-    it ``repayment_cny`` x (1 - ``kept_share``), pro rata the unserved years, and
+    it ``repayment_cny`` x (1 - the share of an apprentice's cost its output covers at the
+    host's ``productive`` share and ``depth``), pro rata the unserved years, and
     moves only if the raise over those years pays it back; else the host that trained
     them matches the raise when that pays (``agents.enterprise.matches_raise``). Returns
     ``(STAYS | MATCHED | MOVES, raise_cny, owed)``.
@@ -562,6 +563,7 @@ def _approach(raise_cny, own_host, tenure, payback, service, repayment_cny, kept
     owed = unserved = 0.0
     if payback and own_host and tenure <= service:
         unserved = service - tenure + 1.0
+        kept_share = output_share(productive, depth, p)
         owed = repayment_cny * max(0.0, 1.0 - kept_share) * unserved / service
     if raise_cny * unserved < owed:
         return STAYS, raise_cny, owed  # the raise does not pay back what is owed: the worker stays

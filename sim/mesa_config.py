@@ -33,15 +33,22 @@ GROUPS: dict[str, type | None] = {
 }
 
 
-@functools.lru_cache(maxsize=64)
-def _composed(selections: tuple[tuple[str, str], ...]) -> DictConfig:
+def compose_config(*overrides: str) -> DictConfig:
+    """The shipped config with Hydra ``overrides``, composed as the command line does
+    (not checked: ``policies.validate.validate`` does that).
+    """
     register()
     GlobalHydra.instance().clear()
     try:
         with initialize_config_module("configs", version_base="1.3"):
-            return compose("config", overrides=[f"{group}={name}" for group, name in selections])
+            return compose("config", overrides=list(overrides))
     finally:
         GlobalHydra.instance().clear()
+
+
+@functools.lru_cache(maxsize=64)
+def _composed(selections: tuple[tuple[str, str], ...]) -> DictConfig:
+    return compose_config(*(f"{group}={name}" for group, name in selections))
 
 
 def _check_preset(group: str, name: Any) -> None:

@@ -252,9 +252,8 @@ def _count_moves(state: _City, c: int, poached: np.ndarray, working: np.ndarray,
     graduates work at the year's end (all, and those who had been apprentices).
     """
     city, st = state.city, state.students
-    if city.away_poached.size:
+    if city.away_poached.size:  # a fresh count each year (_set_poaching)
         poached += city.away_poached
-        city.away_poached[:] = 0
     away = st.state == IN_FIELD_OTHER_CITY
     home = (st.state == IN_FIELD_LOCAL) | (st.state == OFF_FIELD_LOCAL)
     apprentice = st.trained_by >= 0
@@ -321,12 +320,12 @@ def _search_other_cities(states: list[_City], links: Links, year: int, hired: np
     settlement = np.array([s.run.terms[year, T.settlement_cny] * s.state[4][G.payout_belief] for s in states])
     n_fields = 1 + max((int(f.max(initial=-1)) for f in links.fields), default=-1)
     recognised = links.recognised()
-    placed, slot, wage = match_across(
+    placed, slot, wage, credited = match_across(
         year, keys, params, platform, subsidy, settlement, links.contact, links.commute_cost_cny,
         links.home_kept, recognised, np.int64(links.community), n_fields, *seekers, *vacancies,
     )  # fmt: skip
     s_city, s_id, _, _, _, _, s_trained = seekers
-    v_city, v_employer, v_field, v_level = vacancies[:4]
+    v_city, v_employer, _, v_level = vacancies[:4]
     for j in np.flatnonzero(placed != -1):
         c, k = int(s_city[j]), int(s_id[j])
         st = states[c].students
@@ -344,8 +343,7 @@ def _search_other_cities(states: list[_City], links: Links, year: int, hired: np
         n_firms = other.firms.size.size
         if e < n_firms:
             other.firms.vacancies[e] -= 1
-            credited = recognised[c, d] > 0.5 or v_field[v] == links.community
-            if s_trained[j] == v_field[v] and credited:  # a recognised ex-apprentice: its subsidy pays
+            if credited[j]:  # a recognised ex-apprentice of the field: its subsidy pays
                 other.firms.trained_hires[e] += 1
         else:
             other.city.other_vacancies[e - n_firms] -= 1
@@ -424,7 +422,8 @@ def match_across(
     home kept and, at a member, ``settlement[d]``: that city's settlement subsidy),
     staying unemployed at home, or the outside region. Returns per seeker:
     the city that hired them (-1 none, -2 gone outside the region), the vacancy entry,
-    and the wage.
+    the wage, and whether the hire credited their apprenticeship (what that city's
+    employment subsidy pays for).
     """
     n = keys.size
     n_groups = n * n_fields * N_LEVELS
@@ -452,6 +451,7 @@ def match_across(
     placed = np.full(s_id.size, -1, np.int64)
     slot = np.full(s_id.size, -1, np.int64)
     wage = np.zeros(s_id.size)
+    credited = np.zeros(s_id.size, np.bool_)
     for j in range(s_id.size):
         c, k, f = s_city[j], s_id[j], s_field[j]
         pc = params[c]
@@ -478,7 +478,10 @@ def match_across(
                 continue
             pd = params[d]
             worth = s_skill[j]
-            if s_trained[j] == f and (shared or recognition[c, d] > 0.5):  # a recognised apprenticeship
+            recognised = s_trained[j] == f and (
+                shared or recognition[c, d] > 0.5
+            )  # an apprenticeship credited
+            if recognised:
                 worth += pd[P.sector_experience_skill] + (subsidy[d] if v_member[v] else 0.0)
             if uniform(keys[c], STREAM_REGION, year, k, 100 + d) >= hire_chance(worth, pd):
                 cursor[group] -= 1  # declined: the vacancy stays open for the next applicant
@@ -497,7 +500,7 @@ def match_across(
                 placed[j] = -2
                 break
             if take > stay:
-                placed[j], slot[j], wage[j] = d, v, offered
+                placed[j], slot[j], wage[j], credited[j] = d, v, offered, recognised
                 remaining[v] -= 1
                 break
-    return placed, slot, wage
+    return placed, slot, wage, credited

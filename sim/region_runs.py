@@ -99,20 +99,18 @@ def _coordination_links(cfg: Any, n_sectors: dict[str, int]) -> dict[str, Links]
 
 
 def _arms(prepared: dict[str, Any]) -> dict[str, tuple[dict[str, str], bool | str]]:
-    """Arm -> (packages that differ from each city's own, links: linked, cut or a variant)."""
-    names, own = prepared["names"], prepared["own"]
-    if prepared["coordination"]:
-        return {REGION: ({}, True), **{arm: ({}, arm) for arm in COORDINATION},
-                f"community {prepared['community_label']}": ({}, "community")}  # fmt: skip
-    arms: dict[str, tuple[dict[str, str], bool | str]] = {
+    """Each arm of ``prepared["arms"]`` (``arm_names``) -> (packages that differ from each
+    city's own, links: linked, cut, or the name of a coordination variant).
+    """
+    names = prepared["names"]
+    specs: dict[str, tuple[dict[str, str], bool | str]] = {
         REGION: ({}, True),
         ALONE: ({}, False),
         ALONE_NONE: (dict.fromkeys(names, COUNTERFACTUAL), False),
+        **{arm: ({}, arm) for arm in COORDINATION},
+        **{f"{name} {COUNTERFACTUAL}": ({name: COUNTERFACTUAL}, True) for name in names},
     }
-    for name in names:
-        if own[name] != COUNTERFACTUAL:
-            arms[f"{name} {COUNTERFACTUAL}"] = ({name: COUNTERFACTUAL}, True)
-    return arms
+    return {arm: specs.get(arm, ({}, "community")) for arm in prepared["arms"]}  # "community <field>"
 
 
 def prepare_runs(cfg: Any) -> dict[str, Any]:
@@ -126,18 +124,19 @@ def prepare_runs(cfg: Any) -> dict[str, Any]:
     prepared = prepare_region(
         cfg, None if profiles or coordination else dict.fromkeys(names, [COUNTERFACTUAL])
     )
-    prepared.update(region=True, profiles=profiles, coordination=coordination,
-                    key_scenario=int(cfg.experiment.scenario))  # fmt: skip
+    prepared.update(
+        region=True, profiles=profiles, arms=arm_names(cfg), key_scenario=int(cfg.experiment.scenario)
+    )
     if coordination:
         n_sectors = {name: prepared["shapes"][name].n_sectors for name in names}
-        prepared.update(_coordination_links(cfg, n_sectors), community_label=community_label(cfg))
+        prepared.update(_coordination_links(cfg, n_sectors))
     return prepared
 
 
 def run_item(cfg: Any, prepared: dict[str, Any], scenario: int, replicate: int) -> tuple[list, list]:
     """Every arm of one (scenario, replicate): a row and a series frame per arm and city."""
     seed, names = int(cfg.seed), prepared["names"]
-    arms = {REGION: ({}, True)} if prepared["profiles"] else _arms(prepared)
+    arms = _arms(prepared)
     keyed = prepared["key_scenario"] if prepared["profiles"] else scenario
     outputs = {arm: run_region(prepared, seed, keyed, replicate, packages, linked)
                for arm, (packages, linked) in arms.items()}  # fmt: skip

@@ -205,18 +205,9 @@ def region_columns(region: str, packages: dict[str, str], seed: int, years: int)
 
 def composed(overrides: tuple[str, ...]) -> Any:
     """The shipped config with ``overrides``, checked (a ``ConfigError`` names the field)."""
-    from hydra import compose, initialize_config_module
-    from hydra.core.global_hydra import GlobalHydra
-
-    from policies.schema import register
     from policies.validate import validate
+    from sim.mesa_config import compose_config
 
-    register()
-    GlobalHydra.instance().clear()
-    try:
-        with initialize_config_module("configs", version_base="1.3"):
-            cfg = compose("config", overrides=list(overrides))
-    finally:
-        GlobalHydra.instance().clear()
+    cfg = compose_config(*overrides)
     validate(cfg, experiment=False)
     return cfg
