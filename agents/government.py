@@ -17,7 +17,15 @@ from numba import njit
 
 from agents.columns import Column
 from policies.params import EFFORT_IMITATION, EFFORT_PAYOFF, P
-from policies.terms import CONDITION_VERIFIED, FIXED_BY_EFFORT, FIXED_COST_TERMS, FIXED_LINES, T, index_of
+from policies.terms import (
+    CONDITION_VERIFIED,
+    FIXED_BY_EFFORT,
+    FIXED_COST_TERMS,
+    FIXED_LINES,
+    FIXED_SWITCH_TERMS,
+    T,
+    index_of,
+)
 
 # The government's state is one float64 vector in the core, indexed by ``G.<name>``.
 COLUMNS: dict[str, Column] = {
@@ -157,20 +165,29 @@ def audits(u: float, audit_share: float, effort: float) -> bool:
 @njit(cache=True)
 def pay_fixed_programmes(spend, terms_row, lines_row, effort, budget) -> float:
     """Pay the fixed programmes of the registry (``pays="fixed"``: the entity, the
-    platforms, teacher funds) first, within their lines and the budget; returns what they
-    cost. ``spend``: float64[N_LEVERS], written for those lines.
+    platforms, teacher funds); returns what they cost. ``spend``: float64[N_LEVERS],
+    written for those lines. A switched programme (the entity, a platform) is paid the
+    share of its cost its switch term says (``policies.terms``: its line, then the
+    budget, pro rata among them); the others (teacher funds, by effort) within their
+    lines from what is left of the budget, pro rata.
     """
-    total = 0.0
+    switched = 0.0
+    rest = 0.0
     for j in range(len(FIXED_LINES)):
         lever = FIXED_LINES[j]
         cost = terms_row[FIXED_COST_TERMS[j]]
+        if FIXED_SWITCH_TERMS[j] >= 0:
+            spend[lever] = terms_row[FIXED_SWITCH_TERMS[j]] * cost
+            switched += spend[lever]
+            continue
         if FIXED_BY_EFFORT[j] == 1:
             cost *= effort
         spend[lever] = min(cost, lines_row[lever])
-        total += spend[lever]
-    if total > budget:
-        scale = ration_share(total, budget)
+        rest += spend[lever]
+    scale = ration_share(rest, budget - switched)
+    if scale < 1.0:
         for j in range(len(FIXED_LINES)):
-            spend[FIXED_LINES[j]] *= scale
-        total = budget
-    return total
+            if FIXED_SWITCH_TERMS[j] < 0:
+                spend[FIXED_LINES[j]] *= scale
+        rest *= scale
+    return switched + rest

@@ -80,6 +80,10 @@ def run_experiment(cfg: Any, folder: Path | None = None) -> pd.DataFrame:
 
 
 def _experiment(cfg: Any, folder: Path) -> pd.DataFrame:
+    if cfg.experiment.name == "design":  # a search for a package runs its own blocks
+        from experiments.design import run_design
+
+        return run_design(cfg, folder)
     started = time.perf_counter()
     if cfg.experiment.name == "best_response":
         from experiments.best_response import profile_design

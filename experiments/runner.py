@@ -16,7 +16,8 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
@@ -58,8 +59,12 @@ def chunked(items: list, size: int) -> list[list]:
     return [items[k : k + size] for k in range(0, len(items), size)]
 
 
-def run_chunk(cfg: Any, rows: dict[int, dict], items: list[tuple[int, int]], chunk: int = -1):
-    """Run the items of one chunk; a run that raises is recorded, not fatal."""
+def run_chunk(
+    cfg: Any, rows: dict[int, dict], items: list[tuple[int, int]], chunk: int = -1, given: Any = None
+):
+    """Run the items of one chunk; a run that raises is recorded, not fatal. ``given``
+    (name -> package): the packages to run instead of the experiment's (a search's).
+    """
     runs, frames, failed = [], [], []
     prepared_for: int | None = None
     prepared: dict[str, Any] = {}
@@ -68,7 +73,7 @@ def run_chunk(cfg: Any, rows: dict[int, dict], items: list[tuple[int, int]], chu
         try:
             if prepared_for != scenario:
                 scenario_cfg = apply_scenario(cfg, rows[scenario])
-                prepared, prepared_for = prepare(scenario_cfg), scenario
+                prepared, prepared_for = prepare(scenario_cfg, given), scenario
             item_rows, item_frames = run_item(scenario_cfg, prepared, scenario, replicate)
         except Exception as error:  # recorded with its seed; the sweep goes on
             failed.append(
@@ -80,29 +85,44 @@ def run_chunk(cfg: Any, rows: dict[int, dict], items: list[tuple[int, int]], chu
         runs += item_rows
         frames += item_frames
     runs_df = pd.DataFrame(runs)
+    if "run_key" in runs_df:  # one type in every part (pandas infers int64 when all keys are below 2**63)
+        runs_df["run_key"] = runs_df["run_key"].astype("uint64")
     series_df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return chunk, runs_df, series_df, failed
 
 
 def _run_chunk_by_id(chunk: int):
-    return run_chunk(_JOB["cfg"], _JOB["rows"], _JOB["chunks"][chunk], chunk)
+    return _JOB["task"](_JOB["cfg"], _JOB["rows"], _JOB["chunks"][chunk], chunk)
 
 
-def execute(cfg: Any, design: pd.DataFrame, chunks: list[list], todo: list[int], workers: int) -> Generator:
-    """Yield ``(chunk, runs, series, failed)`` for each chunk in ``todo``, in any order."""
+def execute(
+    cfg: Any,
+    design: pd.DataFrame,
+    chunks: list[list],
+    todo: list[int],
+    workers: int,
+    task: Callable = run_chunk,
+    client: Any = None,
+) -> Generator:
+    """Yield ``(chunk, runs, series, failed)`` for each chunk in ``todo``, in any order.
+
+    ``task(cfg, rows, items, chunk)`` runs a chunk (:func:`run_chunk`, or a search's
+    candidates); ``client``, a Dask client kept open by the caller across calls
+    (:func:`dask_client`), else one is made for this call when ``executor=dask``.
+    """
     rows = {int(r["scenario"]): r for r in design.to_dict("records")}
     if not todo:
         return
     warm_up(cfg)
     if cfg.executor.name == "dask":
-        yield from execute_dask(cfg, rows, chunks, todo)
+        yield from execute_dask(cfg, rows, chunks, todo, task=task, client=client)
         return
     workers = default_workers() if workers <= 0 else workers
     if workers == 1 or len(todo) == 1 or "fork" not in multiprocessing.get_all_start_methods():
         for chunk in todo:
-            yield run_chunk(cfg, rows, chunks[chunk], chunk)
+            yield task(cfg, rows, chunks[chunk], chunk)
         return
-    _JOB.update(cfg=cfg, rows=rows, chunks=chunks)
+    _JOB.update(cfg=cfg, rows=rows, chunks=chunks, task=task)
     with forked_pool(min(workers, len(todo))) as pool:  # workers that die with this process
         # in order, as pool.map, but never cancelling the futures when stopped early:
         # Python 3.11's pool then fails on them as it ends (InvalidStateError). Each is
@@ -113,16 +133,15 @@ def execute(cfg: Any, design: pd.DataFrame, chunks: list[list], todo: list[int],
             yield pending.pop().result()
 
 
-def execute_dask(
-    cfg: Any, rows: dict[int, dict], chunks: list[list], todo: list[int], on_client: Any = None
-) -> Iterator:
-    """Run chunks on a Dask cluster; yield results as they complete.
-
-    A worker that dies takes its chunks with it; the scheduler gives them to another
-    worker (``retries``), and as a chunk's numbers depend only on its items, the store
-    ends the same. ``on_client`` (tests) receives the client once it is connected.
+@contextmanager
+def dask_client(cfg: Any) -> Iterator[Any]:
+    """A client of the configured Dask cluster (``executor.address``) or of a local one
+    started for it (``executor.n_workers`` processes); None unless ``executor=dask``.
     """
-    from distributed import Client, LocalCluster, as_completed
+    if cfg.executor.name != "dask":
+        yield None
+        return
+    from distributed import Client, LocalCluster
 
     cluster = None
     if cfg.executor.address:
@@ -132,18 +151,43 @@ def execute_dask(
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
-        if on_client is not None:
-            on_client(client)
-        futures = []
-        for chunk in todo:
-            needed = {scenario: rows[scenario] for scenario, _ in chunks[chunk]}
-            futures.append(client.submit(run_chunk, cfg, needed, chunks[chunk], chunk, pure=False, retries=5))
-        for future in as_completed(futures):
-            yield future.result()
+        yield client
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def execute_dask(
+    cfg: Any,
+    rows: dict[int, dict],
+    chunks: list[list],
+    todo: list[int],
+    on_client: Any = None,
+    task: Callable = run_chunk,
+    client: Any = None,
+) -> Iterator:
+    """Run chunks on a Dask cluster; yield results as they complete.
+
+    A worker that dies takes its chunks with it; the scheduler gives them to another
+    worker (``retries``), and as a chunk's numbers depend only on its items, the store
+    ends the same. ``on_client`` (tests) receives the client once it is connected;
+    ``client``, one the caller keeps open (else one is made and closed here).
+    """
+    if client is None:
+        with dask_client(cfg) as own:
+            yield from execute_dask(cfg, rows, chunks, todo, on_client, task, own)
+        return
+    from distributed import as_completed
+
+    if on_client is not None:
+        on_client(client)
+    futures = []
+    for chunk in todo:
+        needed = {scenario: rows[scenario] for scenario, _ in chunks[chunk]}
+        futures.append(client.submit(task, cfg, needed, chunks[chunk], chunk, pure=False, retries=5))
+    for future in as_completed(futures):
+        yield future.result()
 
 
 _WARM: set[int] = set()  # processes whose kernels are compiled or loaded

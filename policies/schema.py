@@ -485,6 +485,18 @@ class Target:
 
 
 @dataclass
+class Answer:
+    """The question a search's report answers from its front: the point best on
+    ``measure`` (``direction``) among those meeting every target of ``where``; e.g. the
+    cheapest package free of every failure mode in at least 90% of futures.
+    """
+
+    measure: str = "fiscal_cost"
+    direction: str = "min"
+    where: dict[str, Target] = field(default_factory=dict)
+
+
+@dataclass
 class Search:
     """A search for a package (issue 16): decision variables (package fields under
     ``policy.``, each a float or int range or categorical choices), objectives (a run
@@ -494,6 +506,13 @@ class Search:
     decisions: dict[str, Factor] = field(default_factory=dict)
     objectives: dict[str, str] = field(default_factory=dict)
     constraints: dict[str, Target] = field(default_factory=dict)
+    population: int = integer(24, minimum=4, maximum=100_000)  # candidates a generation (NSGA-II)
+    generations: int = integer(12, minimum=1, maximum=100_000)  # generations after the first
+    # the first generation holds the packages of experiment.packages set in the decision space
+    start_from_packages: bool = True
+    holdout_futures: int = integer(10, minimum=1, maximum=1_000_000)  # fresh futures re-evaluating the front
+    holdout_replicates: int = integer(2, minimum=1, maximum=1_000_000)  # fresh keys for each of them
+    answer: Answer = field(default_factory=Answer)  # the front point the report picks out
 
 
 @dataclass

@@ -44,6 +44,11 @@ FIXED_COST_TERMS: tuple[int, ...] = tuple(
 )
 FIXED_BY_EFFORT: tuple[int, ...] = tuple(int(lever.by_effort) for lever in LEVERS if lever.pays == "fixed")
 assert len(FIXED_COST_TERMS) == len(FIXED_LINES), "every fixed programme names its cost term"
+# The switch term of each fixed programme that has one (the entity, the platforms), else -1:
+# its value is the share of the programme's cost the package pays (``build_terms``).
+FIXED_SWITCH_TERMS: tuple[int, ...] = tuple(
+    getattr(T, lever.name) if lever.switch else -1 for lever in LEVERS if lever.pays == "fixed"
+)
 # 1 for each lever (registry order) that is a statutory entitlement: taken in full,
 # outside the budget and the effort (``pays="entitlement"``).
 ENTITLED: tuple[int, ...] = tuple(int(name in ENTITLEMENT_LEVERS) for name in LEVER_NAMES)
@@ -87,4 +92,27 @@ def build_terms(package: Any, n_years: int) -> tuple[np.ndarray, np.ndarray]:
         terms[:, T.any_money] = np.maximum(terms[:, T.any_money], on.astype(float))
     for setting in SETTINGS:
         terms[:, getattr(T, setting.column)] = _number(_select(package, setting.path))
+    _fund_switched(terms, lines)
     return terms, lines
+
+
+def _fund_switched(terms: np.ndarray, lines: np.ndarray) -> None:
+    """A switched programme (an operating entity, a platform) runs at the share of its
+    cost the package pays, which becomes its switch term (1: paid in full): its own
+    line caps it, and the package's budget pays the switched programmes first, pro rata
+    when it cannot pay them all (teacher funds, paid by effort, get what is left:
+    ``agents.government.pay_fixed_programmes``). A programme whose cost is zero runs.
+    """
+    budget = np.maximum(terms[:, T.budget_cny], 0.0)
+    programmes = zip(FIXED_SWITCH_TERMS, FIXED_COST_TERMS, FIXED_LINES, strict=True)
+    switched = [(switch, cost, line) for switch, cost, line in programmes if switch >= 0]
+    capped = [
+        np.minimum(terms[:, cost], lines[:, line]) * terms[:, switch] for switch, cost, line in switched
+    ]
+    total = np.sum(capped, axis=0)
+    scale = np.where(total > budget, budget / np.where(total > 0.0, total, 1.0), 1.0)
+    for (switch, cost, _), paid in zip(switched, capped, strict=True):
+        full = terms[:, cost]
+        terms[:, switch] = np.where(
+            full > 0.0, paid * scale / np.where(full > 0.0, full, 1.0), terms[:, switch]
+        )

@@ -46,6 +46,8 @@ def validate(cfg: Any, experiment: bool = True) -> None:
         raise ConfigError("region", f"experiment={name} needs a region: region=sxc (configs/region/)")
     if cfg.experiment.name == "best_response":
         _check_profiles(cfg)
+    if experiment and cfg.experiment.name == "design":
+        _check_design_search(cfg)
     if experiment and (cfg.experiment.search.decisions or cfg.experiment.search.objectives):
         check_search(cfg)
 
@@ -357,3 +359,31 @@ def check_search(cfg: Any) -> None:
             raise ConfigError(f"{prefix}.constraints.{measure}", "needs at_least or at_most")
         if low is not None and high is not None and low > high:
             raise ConfigError(f"{prefix}.constraints.{measure}", f"at_least {low} is above at_most {high}")
+    answer = search.answer
+    for measure in [answer.measure, *answer.where]:
+        if measure not in known:
+            raise ConfigError(
+                f"{prefix}.answer", f"'{measure}' is not a run measure; allowed: {', '.join(known)}"
+            )
+    if answer.direction not in DIRECTIONS:
+        raise ConfigError(f"{prefix}.answer.direction", f"'{answer.direction}'; allowed: max, min")
+    for measure, target in answer.where.items():
+        if target.at_least is None and target.at_most is None:
+            raise ConfigError(f"{prefix}.answer.where.{measure}", "needs at_least or at_most")
+
+
+def _check_design_search(cfg: Any) -> None:
+    """experiment=design: a search to run, futures that are uncertainties only (the
+    package is what is searched), and one city.
+    """
+    search = cfg.experiment.search
+    if not search.decisions:
+        raise ConfigError(
+            "experiment.search.decisions", "experiment=design needs decision variables (policy. paths)"
+        )
+    for name in cfg.experiment.design.factors:
+        if not name.startswith("uncertainty."):
+            why = "a search's futures are uncertainty. paths (its decisions set the package)"
+            raise ConfigError(f"experiment.design.factors.{name}", why)
+    if "region" in cfg and cfg.region.name != "none":
+        raise ConfigError("region", "experiment=design searches one city's package; use region=none")

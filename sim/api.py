@@ -8,7 +8,7 @@ keys too, so each run is compared with its own no-policy twin.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -71,19 +71,22 @@ def compile_core(prepared: dict[str, Any]) -> None:
     compile_entries(prepared["city"], prepared["params"], yearly, lines)
 
 
-def prepare(cfg: Any) -> dict[str, Any]:
+def prepare(cfg: Any, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """What every run of a scenario shares: parameters and each package's yearly terms
-    (for a region, ``sim.region_runs.prepare_runs``).
+    (for a region, ``sim.region_runs.prepare_runs``). ``given`` (name -> package), if
+    set, are the packages run instead of ``experiment.packages`` (a search's candidates).
     """
     if region_active(cfg):
         from sim.region_runs import prepare_runs
 
         return prepare_runs(cfg)
-    names = package_names(cfg)
+    names = package_names(cfg) if given is None else list(given)
     baseline_name = cfg.experiment.counterfactual
     own = cfg.policy.name  # the command line's ``policy`` (with its overrides) wins
-    packages = {name: load_package(name) for name in {*names, baseline_name} - {own}}
-    packages[own] = cfg.policy
+    packages = {name: load_package(name) for name in {*names, baseline_name} - {own} - set(given or {})}
+    if own in names or own == baseline_name:
+        packages[own] = cfg.policy
+    packages.update(given or {})
     if cfg.experiment.phase_out_year is not None:
         packages = {name: phase_out(pkg, cfg.experiment.phase_out_year) for name, pkg in packages.items()}
     return {

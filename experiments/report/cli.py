@@ -43,12 +43,19 @@ def _main() -> None:
 
 
 def _build(run_dir: Path, lang: str) -> Path:
-    """A region's report for a region's folder (``experiments.region_report``), else a city's."""
+    """A region's report for a region's folder (``experiments.region_report``), a search's
+    for a search's (``experiments.design_report``), else a city's.
+    """
     config = run_dir / "config.yaml"
     if config.exists():
         from omegaconf import OmegaConf
 
-        region = OmegaConf.select(OmegaConf.load(config), "region.name", default="none")
+        loaded = OmegaConf.load(config)
+        if str(OmegaConf.select(loaded, "experiment.name", default="")) == "design":
+            from experiments.design_report import build as build_search
+
+            return build_search(run_dir, lang)
+        region = OmegaConf.select(loaded, "region.name", default="none")
         if str(region) != "none":
             from experiments.region_report import build as build_region
 

@@ -1,0 +1,423 @@
+"""A search's end (``experiment=design``): its tables, its front as packages, the printed
+answer, and its report (RUN_DIR/report/, or report/zh/).
+
+Tables, in ``search/`` (recorded in the manifest; a rerun of the same command rewrites
+any that is missing or damaged, from the stored runs):
+
+- ``candidates.parquet``: every candidate evaluated, its generation, decision values
+  (decoded, and encoded as ``x:PATH``), each measure's mean and standard error;
+- ``front.parquet`` / ``front.csv``: the front (feasible, non-dominated among all
+  candidates), with its measures on fresh futures and keys and whether it holds up there;
+- ``hypervolume.csv``: the front's hypervolume after each generation;
+- ``shipped.csv``: each shipped package on the same keys, and how the front holds it.
+
+``packages/policy/front_NN.yaml``: each front point as a package, runnable with
+``consortium-sim hydra.searchpath=[file://RUN_DIR/packages] policy=front_NN``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from omegaconf import OmegaConf
+
+from experiments.report_text import wrap
+from experiments.search import X_PREFIX, decode, feasible, front_mask, objective_matrix, paths
+from experiments.store import artefacts_sound, atomic_write_text, record_artefacts, write_parquet
+from policies.outcomes import MEASURE_BY_KEY
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Package search: city {city}, {generations} generations of {population} candidates ({evaluated} "
+                 "evaluated), each on {futures} futures x {replicates} keys (common random numbers), means over "
+                 "the last {window} years",
+        "objectives": "Objectives: {objectives}; constraints: {constraints}.",
+        "none": "none",
+        "front": "The front: {n} packages no other candidate beats on every objective (in sample | on {fresh} "
+                 "fresh futures x {fresh_keys} fresh keys)",
+        "point": "package", "holds": "holds up", "yes": "yes", "no": "no",
+        "answer": "Answer: the package best on {measure} ({direction}) where {where}: {point}, {values}; on fresh "
+                  "futures: {fresh} ({holds}).",
+        "no_answer": "Answer: no front package meets {where}; the front above is what the money buys.",
+        "holds_yes": "holds up", "holds_no": "does not hold up",
+        "shipped": "The shipped packages on the same keys, against the front",
+        "verdict": "verdict", "by": "front package", "gain": "front minus package",
+        "missed": "not in the search space: {names}.",
+        "volume": "Hypervolume (share of the first generation's box the front dominates, reference 1.1): {first:.4f} "
+                  "after the first generation, {last:.4f} after the last; the last {k} generations added "
+                  "{recent:+.1%}.",
+        "levelled": "It has levelled off: more generations would add little on these futures.",
+        "rising": "It is still rising: more generations (experiment.search.generations) may find more.",
+        "run": "Run a front package like any other:",
+        "results": "Results:",
+        "report_title": "Package search on {city}: which packages work in most futures, and at what cost",
+        "fig_front": "Every candidate (grey), the front (blue) and the shipped packages (orange)",
+        "fig_volume": "The front's hypervolume after each generation",
+        "config": "Configuration",
+        "direction_max": "higher is better", "direction_min": "lower is better",
+    },
+    "zh": {
+        "title": "政策包搜索:城市 {city},{generations} 代,每代 {population} 个候选(共评估 {evaluated} 个),"
+                 "每个候选在 {futures} 种未来 x {replicates} 组随机数上评估(共同随机数),取最后 {window} 年均值",
+        "objectives": "目标:{objectives};约束:{constraints}。",
+        "none": "无",
+        "front": "帕累托前沿:{n} 个政策包,没有其他候选在所有目标上都优于它们(样本内 | 在 {fresh} 种新未来 x "
+                 "{fresh_keys} 组新随机数上)",
+        "point": "政策包", "holds": "样本外成立", "yes": "是", "no": "否",
+        "answer": "答案:在满足 {where} 的政策包中 {measure} 最优({direction})的是 {point}:{values};"
+                  "在新的未来中:{fresh}({holds})。",
+        "no_answer": "答案:前沿上没有政策包满足 {where};上表即这笔资金能买到的结果。",
+        "holds_yes": "成立", "holds_no": "不成立",
+        "shipped": "现有政策包(同一组随机数)与前沿的比较",
+        "verdict": "结论", "by": "前沿政策包", "gain": "前沿减现有",
+        "missed": "不在搜索空间内:{names}。",
+        "volume": "超体积(前沿支配的第一代目标范围的比例,参考点 1.1):第一代后 {first:.4f},最后一代后 "
+                  "{last:.4f};最后 {k} 代增加 {recent:+.1%}。",
+        "levelled": "已趋于平稳:在这些未来上增加代数收益很小。",
+        "rising": "仍在上升:增加代数(experiment.search.generations)可能找到更好的政策包。",
+        "run": "像其他政策包一样运行前沿上的政策包:",
+        "results": "结果:",
+        "report_title": "{city} 政策包搜索:哪些政策包在多数未来中有效,成本多少",
+        "fig_front": "所有候选(灰)、前沿(蓝)与现有政策包(橙)",
+        "fig_volume": "每代之后前沿的超体积",
+        "config": "配置",
+        "direction_max": "越高越好", "direction_min": "越低越好",
+    },
+}  # fmt: skip
+VERDICTS_ZH = {
+    "matched": "持平",
+    "beaten": "被超越",
+    "not beaten": "未被超越",
+    "outside the constraints": "超出约束",
+}
+LEVELLED = 0.01  # the last generations added less than this share of the hypervolume: levelled off
+RECENT = 3  # generations the levelling is judged over
+
+
+def label(measure: str, lang: str) -> str:
+    """A measure's name as a reader reads it."""
+    known = MEASURE_BY_KEY.get(measure)
+    if known is None:
+        return "healthy (no failure mode)" if lang == "en" else "健康(无失效模式)"
+    return known.label_zh if lang == "zh" else known.label_en
+
+
+def shown(measure: str, value: float) -> str:
+    """A measure's value as a reader reads it: shares in %, yuan in millions."""
+    if not np.isfinite(value):
+        return "-"
+    known = MEASURE_BY_KEY.get(measure)
+    unit = known.unit if known is not None else "share"
+    if unit == "share":
+        return f"{value:.0%}"
+    if unit.startswith("yuan"):
+        return f"{value / 1e6:.2f}m"
+    return f"{value:.3g}"
+
+
+def _gain(measure: str, value: float) -> str:
+    known = MEASURE_BY_KEY.get(measure)
+    unit = known.unit if known is not None else "share"
+    if not np.isfinite(value):
+        return "-"
+    if unit == "share":
+        return f"{value * 100:+.1f} pt"
+    if unit.startswith("yuan"):
+        return f"{value / 1e6:+.2f}m"
+    return f"{value:+.3g}"
+
+
+def _targets(targets: Any, lang: str) -> str:
+    parts = []
+    for measure, target in targets.items():
+        if target.at_least is not None:
+            parts.append(f"{label(measure, lang)} >= {shown(measure, float(target.at_least))}")
+        if target.at_most is not None:
+            parts.append(f"{label(measure, lang)} <= {shown(measure, float(target.at_most))}")
+    return ", ".join(parts) if parts else WORDS[lang]["none"]
+
+
+# ---------------------------------------------------------------- tables
+def tables(cfg: Any, result: Any) -> dict[str, pd.DataFrame]:
+    """The search's tables (see the module's docstring), from what it found."""
+    search = cfg.experiment.search
+    candidates = result.candidates.reset_index()
+    for path in paths(search):
+        candidates[path] = [decode(search, {p: row[X_PREFIX + p] for p in paths(search)})[path]
+                            for _, row in candidates.iterrows()]  # fmt: skip
+        if search.decisions[path].kind == "categorical":
+            candidates[path] = candidates[path].map(str)
+    front = result.front.reset_index()
+    holdout = result.holdout.reindex(front["point"])
+    for measure in holdout.columns:
+        front[f"fresh_{measure}"] = holdout[measure].to_numpy()
+    fresh = holdout.copy()
+    ok = feasible(fresh, search)
+    f = objective_matrix(fresh, search)
+    front["fresh_feasible"] = ok
+    front["holds_up"] = front_mask_strict(f, ok)
+    for path in paths(search):
+        front[path] = candidates.set_index("candidate").loc[front["candidate"], path].to_numpy()
+    shipped = result.shipped.rename_axis("package").reset_index()
+    return {"candidates": candidates, "front": front, "hypervolume": result.hypervolume, "shipped": shipped}
+
+
+def front_mask_strict(f: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Feasible and dominated by no other feasible point (ties kept)."""
+    on = front_mask(f, ok)
+    same = np.all(f[None, :, :] == f[:, None, :], axis=2)
+    return ok & (on | (same & on[None, :]).any(axis=1))
+
+
+def write_tables(folder: Path, frames: dict[str, pd.DataFrame]) -> None:
+    """``search/``: the tables as Parquet (data) and CSV (reading), recorded in the manifest."""
+    out = folder / "search"
+    write_parquet(frames["candidates"], out / "candidates.parquet")
+    write_parquet(frames["front"], out / "front.parquet")
+    for name in ("front", "hypervolume", "shipped"):
+        atomic_write_text(out / f"{name}.csv", frames[name].to_csv(index=False))
+    record_artefacts(folder, "search")
+
+
+def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
+    """The tables :func:`write_tables` wrote."""
+    out = folder / "search"
+    return {
+        "candidates": pd.read_parquet(out / "candidates.parquet"),
+        "front": pd.read_parquet(out / "front.parquet"),
+        "hypervolume": pd.read_csv(out / "hypervolume.csv"),
+        "shipped": pd.read_csv(out / "shipped.csv", keep_default_na=False, na_values=[""]),
+    }
+
+
+# ---------------------------------------------------------------- the printed answer
+def render(cfg: Any, frames: dict[str, pd.DataFrame], folder: Path, lang: str) -> str:
+    """The front, the answer, the shipped packages against the front, the hypervolume,
+    and how to run a front package, as plain text in the report's language.
+    """
+    from experiments.design import answer
+
+    lang = lang if lang in WORDS else "en"
+    w, search, exp = WORDS[lang], cfg.experiment.search, cfg.experiment
+    design = pd.read_parquet(folder / "design.parquet", columns=["futures", "scenario"])
+    futures = int(design.loc[design["futures"] == "search", "scenario"].nunique())
+    front, shipped, volume = frames["front"], frames["shipped"], frames["hypervolume"]
+    wanted = list(dict.fromkeys([*search.objectives, *search.constraints]))
+    title = w["title"].format(city=cfg.city.name, generations=len(volume), population=search.population,
+                              evaluated=len(frames["candidates"]), futures=futures, replicates=exp.replicates,
+                              window=exp.summary_window_years)  # fmt: skip
+    directions = ", ".join(f"{label(m, lang)} ({w['direction_' + d]})" for m, d in search.objectives.items())
+    lines = [wrap(title, 100), "", wrap(w["objectives"].format(objectives=directions,
+             constraints=_targets(search.constraints, lang)), 100), ""]  # fmt: skip
+    lines.append(wrap(w["front"].format(n=len(front), fresh=search.holdout_futures,
+                                        fresh_keys=search.holdout_replicates), 100))  # fmt: skip
+    table = pd.DataFrame({w["point"]: front["point"]})
+    for m in wanted:
+        table[label(m, lang)] = [f"{shown(m, a)} | {shown(m, b)}" for a, b in zip(front[m], front[f"fresh_{m}"],
+                                                                              strict=True)]  # fmt: skip
+    table[w["holds"]] = front["holds_up"].map({True: w["yes"], False: w["no"]})
+    with pd.option_context("display.unicode.east_asian_width", True, "display.width", 160):
+        lines += [table.to_string(index=False), ""]
+    chosen = answer(front, search)
+    where = _targets(search.answer.where, lang)
+    if chosen is None:
+        lines.append(wrap(w["no_answer"].format(where=where), 100))
+    else:
+        row = front.set_index("point").loc[chosen]
+        values = ", ".join(f"{label(m, lang)} {shown(m, row[m])}" for m in wanted)
+        fresh = ", ".join(f"{label(m, lang)} {shown(m, row[f'fresh_{m}'])}" for m in wanted)
+        holds = bool(row["holds_up"]) and bool(meets_row(row, search.answer.where, "fresh_"))
+        lines.append(wrap(w["answer"].format(measure=label(search.answer.measure, lang),
+                                             direction=w["direction_" + search.answer.direction], where=where,
+                                             point=chosen, values=values, fresh=fresh,
+                                             holds=w["holds_yes"] if holds else w["holds_no"]), 100))  # fmt: skip
+    lines += ["", w["shipped"]]
+    rows = pd.DataFrame({w["point"]: shipped["package"]})
+    for m in search.objectives:
+        rows[label(m, lang)] = shipped[m].map(lambda v, m=m: shown(m, v))
+    rows[w["verdict"]] = shipped["verdict"].map(lambda v: _verdict(v, lang))
+    rows[w["by"]] = shipped["front_point"]
+    rows[w["gain"]] = [", ".join(_gain(m, r[f"gain_{m}"] * (-1 if d == "min" else 1))
+                                 for m, d in search.objectives.items()) for _, r in shipped.iterrows()]  # fmt: skip
+    with pd.option_context("display.unicode.east_asian_width", True, "display.width", 200):
+        lines += [rows.to_string(index=False)]
+    missed = [
+        f"{r.package} ({r.missed})" for r in shipped.itertuples() if isinstance(r.missed, str) and r.missed
+    ]
+    if missed:
+        lines += ["", wrap(w["missed"].format(names="; ".join(missed)), 100)]
+    lines += ["", wrap(volume_text(volume, lang), 100), ""]
+    if len(front):
+        lines += [w["run"], f"  consortium-sim hydra.searchpath=[file://{folder.resolve() / 'packages'}] "
+                  f"policy={chosen or front['point'].iloc[0]}", ""]  # fmt: skip
+    return "\n".join(lines)
+
+
+def meets_row(row: pd.Series, targets: Any, prefix: str = "") -> bool:
+    """Whether one row meets every target (on its ``prefix``-ed columns)."""
+    for measure, target in targets.items():
+        value = float(row[prefix + measure])
+        if target.at_least is not None and not value >= float(target.at_least):
+            return False
+        if target.at_most is not None and not value <= float(target.at_most):
+            return False
+    return True
+
+
+def _verdict(verdict: str, lang: str) -> str:
+    if lang != "zh":
+        return verdict
+    for en, zh in VERDICTS_ZH.items():
+        verdict = verdict.replace(en, zh)
+    return verdict
+
+
+def volume_text(volume: pd.DataFrame, lang: str) -> str:
+    """How the hypervolume grew, and whether it has levelled off."""
+    w = WORDS[lang]
+    values = volume["hypervolume"].to_numpy(float)
+    k = min(RECENT, len(values) - 1)
+    before = values[-1 - k] if k > 0 else values[0]
+    recent = (values[-1] - before) / before if before > 0 else 0.0
+    text = w["volume"].format(first=values[0], last=values[-1], k=k, recent=recent)
+    return text + " " + (w["levelled"] if recent < LEVELLED else w["rising"])
+
+
+# ---------------------------------------------------------------- the end of a search
+def finish(cfg: Any, folder: Path, result: Any, store: Any) -> pd.DataFrame:
+    """Write what is missing of the tables, the packages and the report; print the answer."""
+    from experiments.design import outputs_sound, write_packages
+
+    frames = tables(cfg, result)
+    if not outputs_sound(folder):
+        write_tables(folder, frames)
+        write_packages(cfg, folder, frames["front"])
+    print(render(cfg, frames, folder, cfg.lang.name))
+    if store.failed:
+        print(f"{len(store.failed)} run(s) failed; see manifest.json 'failed'")
+    lang = cfg.lang.name
+    group = "report" if lang == "en" else f"report/{lang}"
+    if cfg.experiment.report and not artefacts_sound(folder, group):
+        try:
+            print("Writing the report ...", file=sys.stderr, flush=True)
+            written = build(folder, lang)
+            print(f"Report: {written}")
+        except Exception as error:  # the results are complete; the report can be redone alone
+            print(f"consortium-sim: the report failed ({type(error).__name__}: {error}); results are "
+                  f"complete, retry: consortium-report {folder}", file=sys.stderr)  # fmt: skip
+    print(f"{WORDS[lang if lang in WORDS else 'en']['results']} {folder}")
+    return frames["front"]
+
+
+# ---------------------------------------------------------------- the report
+def figure_front(frames: dict[str, pd.DataFrame], search: Any, lang: str, folder: Path) -> Path:
+    """The first two objectives: every candidate, the front, the shipped packages."""
+    import matplotlib.pyplot as plt
+
+    from experiments.report.figures import PAGE_WIDTH, save_figure
+
+    measures = list(search.objectives)
+    x_m, y_m = (measures + measures)[1], measures[0]
+    if "fiscal_cost" in measures:  # cost along the x axis, as a bureau reads a trade-off
+        x_m, y_m = (
+            "fiscal_cost",
+            next(m for m in measures if m != "fiscal_cost") if len(measures) > 1 else measures[0],
+        )
+    scale = {m: (1e6 if m == "fiscal_cost" else 1.0) for m in measures}
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH * 0.8, PAGE_WIDTH * 0.55))
+    c, f, s = frames["candidates"], frames["front"], frames["shipped"]
+    ax.scatter(
+        c[x_m] / scale[x_m], c[y_m], s=8, color="#BBBBBB", label="candidates" if lang == "en" else "候选"
+    )
+    ax.scatter(
+        f[x_m] / scale[x_m],
+        f[y_m],
+        s=24,
+        color="#4C72B0",
+        label="front" if lang == "en" else "前沿",
+        zorder=3,
+    )
+    for _, row in f.iterrows():
+        ax.annotate(str(row["point"]).replace("front_", ""), (row[x_m] / scale[x_m], row[y_m]), fontsize=6,
+                    xytext=(3, 3), textcoords="offset points")  # fmt: skip
+    ax.scatter(s[x_m] / scale[x_m], s[y_m], s=30, marker="D", color="#DD8452",
+               label="shipped" if lang == "en" else "现有政策包", zorder=4)  # fmt: skip
+    for _, row in s.iterrows():
+        ax.annotate(str(row["package"]), (row[x_m] / scale[x_m], row[y_m]), fontsize=6, color="#8B4513",
+                    xytext=(3, -8), textcoords="offset points")  # fmt: skip
+    ax.set_xlabel(label(x_m, lang) + (" (CNY m / yr)" if x_m == "fiscal_cost" and lang == "en" else
+                                      "(百万元/年)" if x_m == "fiscal_cost" else ""))  # fmt: skip
+    ax.set_ylabel(label(y_m, lang))
+    ax.legend(fontsize=7, frameon=False)
+    fig.tight_layout()
+    return save_figure(fig, folder, "front")
+
+
+def figure_volume(volume: pd.DataFrame, lang: str, folder: Path) -> Path:
+    """The front's hypervolume after each generation, against candidates evaluated."""
+    import matplotlib.pyplot as plt
+
+    from experiments.report.figures import PAGE_WIDTH, save_figure
+
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH * 0.6, PAGE_WIDTH * 0.35))
+    ax.plot(volume["evaluations"], volume["hypervolume"], marker="o", markersize=3, color="#4C72B0")
+    ax.set_xlabel("candidates evaluated" if lang == "en" else "已评估候选数")
+    ax.set_ylabel("hypervolume" if lang == "en" else "超体积")
+    ax.set_ylim(bottom=0)
+    fig.tight_layout()
+    return save_figure(fig, folder, "hypervolume")
+
+
+def build(run_dir: Path, lang: str = "en") -> Path:
+    """Write the search's report from its tables; return its report.html."""
+    from experiments.report.figures import figure_style
+    from experiments.report.tables import write_table
+    from experiments.region_report import markdown_table
+
+    cfg = OmegaConf.load(run_dir / "config.yaml")
+    lang = lang if lang in WORDS else "en"
+    w = WORDS[lang]
+    frames = read_tables(run_dir)
+    out = run_dir / "report" if lang == "en" else run_dir / "report" / lang
+    figures, tabled = out / "figures", out / "tables"
+    figures.mkdir(parents=True, exist_ok=True)
+    tabled.mkdir(parents=True, exist_ok=True)
+    search = cfg.experiment.search
+    with figure_style(lang):
+        pictures = [(w["fig_front"], figure_front(frames, search, lang, figures)),
+                    (w["fig_volume"], figure_volume(frames["hypervolume"], lang, figures))]  # fmt: skip
+    wanted = list(dict.fromkeys([*search.objectives, *search.constraints]))
+    front = frames["front"][["point", *paths(search), *wanted, *[f"fresh_{m}" for m in wanted], "holds_up"]]
+    shipped = frames["shipped"][["package", *search.objectives, "feasible", "verdict", "front_point",
+                                 *[f"gain_{m}" for m in search.objectives], "missed"]]  # fmt: skip
+    write_table(front, tabled, "front", "The front: packages found by the search")
+    write_table(shipped, tabled, "shipped", "The shipped packages against the front")
+    write_table(frames["hypervolume"], tabled, "hypervolume", "The front's hypervolume by generation")
+    text = render(cfg, frames, run_dir, lang)
+    title = w["report_title"].format(city=cfg.city.name)
+    config_text = (run_dir / "config.yaml").read_text()
+    md = [f"# {title}", "", "```", text, "```", "", markdown_table(front.round(4)), ""]
+    for caption, path in pictures:
+        md += [f"![{caption}](figures/{path.name})", ""]
+    md += [f"## {w['config']}", "", "```yaml", config_text, "```", ""]
+    atomic_write_text(out / "report.md", "\n".join(md))
+    body = [f"<h1>{html.escape(title)}</h1>", f"<pre>{html.escape(text)}</pre>",
+            front.round(4).to_html(index=False, escape=True)]  # fmt: skip
+    for caption, path in pictures:
+        data = base64.b64encode(path.read_bytes()).decode()
+        body.append(f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}" '
+                    f'style="max-width:100%"><figcaption>{html.escape(caption)}</figcaption></figure>')  # fmt: skip
+    body += [f"<h2>{html.escape(w['config'])}</h2>", f"<pre>{html.escape(config_text)}</pre>"]
+    page = (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            "<style>body{font-family:sans-serif;max-width:70em;margin:auto}table{border-collapse:collapse}"
+            "td,th{padding:2px 8px;border-bottom:1px solid #ddd}</style></head><body>"
+            + "\n".join(body) + "</body></html>")  # fmt: skip
+    atomic_write_text(out / "report.html", page)
+    record_artefacts(run_dir, out.relative_to(run_dir).as_posix(), skip=("zh",) if lang == "en" else ())
+    return out / "report.html"
