@@ -230,7 +230,6 @@ def run_design(cfg: Any, folder: Path) -> pd.DataFrame:
     answer; write the tables, the front's packages and the report. Returns the front.
     """
     started = time.perf_counter()
-    search = cfg.experiment.search
     work = plan(cfg)
     store = ChunkStore(folder, cfg, work.n_chunks)
     for reason in store.damaged.values():
@@ -258,8 +257,9 @@ def _start(cfg: Any, folder: Path, work: Plan, store: ChunkStore) -> None:
     """What every run needs to be reproduced: the config, the futures with their keys."""
     write_config(cfg, folder)
     rows = []
-    for design, replicates, kind in ((work.futures, cfg.experiment.replicates, "search"),
-                                     (work.holdout, cfg.experiment.search.holdout_replicates, "holdout")):  # fmt: skip
+    both = [(work.futures, cfg.experiment.replicates, "search"),
+            (work.holdout, cfg.experiment.search.holdout_replicates, "holdout")]  # fmt: skip
+    for design, replicates, kind in both:
         for row in design.to_dict("records"):
             for replicate in range(replicates):
                 key = int(run_key(cfg.seed, int(row["scenario"]), replicate))
@@ -292,7 +292,7 @@ class Result:
     """
 
     candidates: pd.DataFrame  # one row per candidate: generation, x:PATH, measures and errors
-    front: pd.DataFrame  # the front's candidates, named front_01 ..., best first on the first objective
+    front: pd.DataFrame  # the front's candidates, named front_01 ..., best first on the answer's measure
     hypervolume: pd.DataFrame  # generation, evaluations, hypervolume
     shipped: pd.DataFrame  # the shipped packages: measures, feasible, how the search holds each
     holdout: pd.DataFrame  # the front's measures on fresh futures and keys
@@ -345,8 +345,8 @@ def _search(cfg: Any, runner: Search, progress: SearchProgress) -> Result:
     candidates.index.name = "candidate"
     f_all = objective_matrix(candidates, search)
     front = candidates[front_mask(f_all, feasible(candidates, search))].copy()
-    first_measure, direction = next(iter(search.objectives.items()))
-    front = front.sort_values(first_measure, ascending=direction == "min", kind="stable")
+    by, direction = search.answer.measure, search.answer.direction  # as the answer reads it
+    front = front.sort_values(by, ascending=direction == "min", kind="stable")
     front.insert(0, "point", [f"front_{k + 1:02d}" for k in range(len(front))])
     encoded = {str(p): {path: front.at[c, X_PREFIX + path] for path in paths(search)}
                for c, p in zip(front.index, front["point"], strict=True)}  # fmt: skip
@@ -372,8 +372,8 @@ def _check_stored(runs: pd.DataFrame, names: list[str], asked: list[dict], searc
         if name not in stored.index or any(
             stored.at[name, X_PREFIX + p] != float(x[p]) for p in paths(search)
         ):
-            raise StoreError(f"{folder}: generation {generation}'s stored runs are not of the candidates the "
-                             "search asks for (another version of pymoo?); run into a new folder")  # fmt: skip
+            why = "are not of the candidates the search asks for (another version of pymoo?)"
+            raise StoreError(f"{folder}: generation {generation}'s stored runs {why}; run into a new folder")
 
 
 def _judge(shipped: pd.DataFrame, front: pd.DataFrame, search: Any, scale: Scale) -> pd.DataFrame:
@@ -404,7 +404,7 @@ def _judge(shipped: pd.DataFrame, front: pd.DataFrame, search: Any, scale: Scale
             chosen = int(np.argmax(np.min((f_shipped[i] - f_front) / span, axis=1))) if len(front) else -1
         verdicts.append(verdict if ok[i] else f"{verdict} (outside the constraints)")
         points.append(str(front["point"].iloc[chosen]) if chosen >= 0 else "")
-        for j, (measure, direction) in enumerate(search.objectives.items()):
+        for j, measure in enumerate(search.objectives):
             gain = (f_shipped[i, j] - f_front[chosen, j]) if chosen >= 0 else np.nan
             gains[measure].append(float(gain))  # in the objective's own units, better > 0
     judged["feasible"] = ok
@@ -418,11 +418,11 @@ def _judge(shipped: pd.DataFrame, front: pd.DataFrame, search: Any, scale: Scale
 def front_package(cfg: Any, front: pd.DataFrame, point: str) -> Any:
     """A front point as a package named ``point`` (runnable as ``policy=``)."""
     search = cfg.experiment.search
-    row = front.set_index("point").loc[point]
+    row = front.set_index("point").loc[[point]].iloc[0]
     values = decode(search, {p: row[X_PREFIX + p] for p in paths(search)})
     package = candidate_package(cfg.policy, values, point)
     shown = ", ".join(f"{m} {row[m]:.3g}" for m in search.objectives)
-    package.description = f"Found by experiment=design ({row.name}): {shown}"
+    package.description = f"Found by experiment=design (candidate {row['candidate']}): {shown}"
     return package
 
 
@@ -436,15 +436,33 @@ def write_packages(cfg: Any, folder: Path, front: pd.DataFrame) -> Path:
     return out
 
 
-def answer(front: pd.DataFrame, search: Any) -> str | None:
-    """The front point the search's ``answer`` picks (None if no point meets ``where``)."""
+def answer(front: pd.DataFrame, search: Any) -> tuple[str | None, bool]:
+    """The front point the search's ``answer`` picks: the best on its measure among
+    those meeting every target of ``where``, and True; if none meets them, the nearest
+    (the least shortfall, each target's in units of its bound), best on the measure
+    among equally near, and False. ``(None, False)`` for an empty front.
+    """
+    if not len(front):
+        return None, False
     ok = meets(front, search.answer.where)
-    if not ok.any():
-        return None
-    chosen = front[ok]
+    if ok.any():
+        chosen = front[ok]
+    else:
+        shortfall = np.zeros(len(front))
+        for measure, target in search.answer.where.items():
+            value = front[measure].to_numpy(float)
+            if target.at_least is not None:
+                shortfall += np.maximum(0.0, float(target.at_least) - value) / (
+                    abs(float(target.at_least)) or 1.0
+                )
+            if target.at_most is not None:
+                shortfall += np.maximum(0.0, value - float(target.at_most)) / (
+                    abs(float(target.at_most)) or 1.0
+                )
+        chosen = front[np.isclose(shortfall, shortfall.min(), rtol=0.0, atol=1e-12)]
     values = chosen[search.answer.measure].to_numpy(float)
     k = int(np.argmin(values) if search.answer.direction == "min" else np.argmax(values))
-    return str(chosen["point"].iloc[k])
+    return str(chosen["point"].iloc[k]), bool(ok.any())
 
 
 def outputs_sound(folder: Path) -> bool:

@@ -28,30 +28,33 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 from experiments.report_text import wrap
-from experiments.search import X_PREFIX, decode, feasible, front_mask, objective_matrix, paths
+from experiments.search import X_PREFIX, decode, feasible, front_mask, paths
 from experiments.store import artefacts_sound, atomic_write_text, record_artefacts, write_parquet
 from policies.outcomes import MEASURE_BY_KEY
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
-        "title": "Package search: city {city}, {generations} generations of {population} candidates ({evaluated} "
-                 "evaluated), each on {futures} futures x {replicates} keys (common random numbers), means over "
-                 "the last {window} years",
+        "title": "Package search: city {city}, {generations} generations of {population} candidates "
+                 "({evaluated} evaluated), each on {futures} futures x {replicates} keys (common random "
+                 "numbers), means over the last {window} years",
         "objectives": "Objectives: {objectives}; constraints: {constraints}.",
         "none": "none",
-        "front": "The front: {n} packages no other candidate beats on every objective (in sample | on {fresh} "
-                 "fresh futures x {fresh_keys} fresh keys)",
+        "front": "The front: {n} packages no other candidate beats on every objective (in sample | on "
+                 "{fresh} fresh futures x {fresh_keys} fresh keys)",
         "point": "package", "holds": "holds up", "yes": "yes", "no": "no",
-        "answer": "Answer: the package best on {measure} ({direction}) where {where}: {point}, {values}; on fresh "
-                  "futures: {fresh} ({holds}).",
-        "no_answer": "Answer: no front package meets {where}; the front above is what the money buys.",
+        "answer": "Answer: the package best on {measure} ({direction}) where {where}: {point}, {values}; "
+                  "on fresh futures: {fresh} ({holds}).",
+        "nearest": "Answer: no package of the front meets {where}. The nearest ({measure}, {direction}, "
+                   "among the nearest): {point}, {values}; on fresh futures: {fresh}.",
+        "no_front": "Answer: no candidate met the constraints; widen the decisions or the budget.",
+        "more": "({n} more front packages in search/front.csv; shown: those no other beats on {where})",
         "holds_yes": "holds up", "holds_no": "does not hold up",
         "shipped": "The shipped packages on the same keys, against the front",
         "verdict": "verdict", "by": "front package", "gain": "front minus package",
         "missed": "not in the search space: {names}.",
-        "volume": "Hypervolume (share of the first generation's box the front dominates, reference 1.1): {first:.4f} "
-                  "after the first generation, {last:.4f} after the last; the last {k} generations added "
-                  "{recent:+.1%}.",
+        "volume": "Hypervolume (share of the first generation's box the front dominates, reference 1.1): "
+                  "{first:.4f} after the first generation, {last:.4f} after the last; the last {k} "
+                  "generations added {recent:+.1%}.",
         "levelled": "It has levelled off: more generations would add little on these futures.",
         "rising": "It is still rising: more generations (experiment.search.generations) may find more.",
         "run": "Run a front package like any other:",
@@ -64,7 +67,8 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "zh": {
         "title": "政策包搜索:城市 {city},{generations} 代,每代 {population} 个候选(共评估 {evaluated} 个),"
-                 "每个候选在 {futures} 种未来 x {replicates} 组随机数上评估(共同随机数),取最后 {window} 年均值",
+                 "每个候选在 {futures} 种未来 x {replicates} 组随机数上评估(共同随机数),"
+                 "取最后 {window} 年均值",
         "objectives": "目标:{objectives};约束:{constraints}。",
         "none": "无",
         "front": "帕累托前沿:{n} 个政策包,没有其他候选在所有目标上都优于它们(样本内 | 在 {fresh} 种新未来 x "
@@ -72,7 +76,10 @@ WORDS: dict[str, dict[str, str]] = {
         "point": "政策包", "holds": "样本外成立", "yes": "是", "no": "否",
         "answer": "答案:在满足 {where} 的政策包中 {measure} 最优({direction})的是 {point}:{values};"
                   "在新的未来中:{fresh}({holds})。",
-        "no_answer": "答案:前沿上没有政策包满足 {where};上表即这笔资金能买到的结果。",
+        "nearest": "答案:前沿上没有政策包满足 {where}。最接近的({measure} {direction}):{point},"
+                   "{values};在新的未来中:{fresh}。",
+        "no_front": "答案:没有候选满足约束;请放宽决策变量范围或预算。",
+        "more": "(另有 {n} 个前沿政策包见 search/front.csv;此处只列出在 {where} 上不被其他政策包超越的)",
         "holds_yes": "成立", "holds_no": "不成立",
         "shipped": "现有政策包(同一组随机数)与前沿的比较",
         "verdict": "结论", "by": "前沿政策包", "gain": "前沿减现有",
@@ -159,20 +166,28 @@ def tables(cfg: Any, result: Any) -> dict[str, pd.DataFrame]:
         front[f"fresh_{measure}"] = holdout[measure].to_numpy()
     fresh = holdout.copy()
     ok = feasible(fresh, search)
-    f = objective_matrix(fresh, search)
     front["fresh_feasible"] = ok
-    front["holds_up"] = front_mask_strict(f, ok)
+    front["holds_up"] = holds_up(front, holdout, search)
     for path in paths(search):
         front[path] = candidates.set_index("candidate").loc[front["candidate"], path].to_numpy()
     shipped = result.shipped.rename_axis("package").reset_index()
     return {"candidates": candidates, "front": front, "hypervolume": result.hypervolume, "shipped": shipped}
 
 
-def front_mask_strict(f: np.ndarray, ok: np.ndarray) -> np.ndarray:
-    """Feasible and dominated by no other feasible point (ties kept)."""
-    on = front_mask(f, ok)
-    same = np.all(f[None, :, :] == f[:, None, :], axis=2)
-    return ok & (on | (same & on[None, :]).any(axis=1))
+def holds_up(front: pd.DataFrame, fresh: pd.DataFrame, search: Any) -> np.ndarray:
+    """Whether each front point holds up on fresh futures and keys: it meets every
+    constraint there, and no objective is worse there than in the search by more than
+    twice the standard error of the difference (two independent means).
+    """
+    ok = feasible(fresh, search)
+    for measure, direction in search.objectives.items():
+        sign = 1.0 if direction == "max" else -1.0
+        change = (fresh[measure].to_numpy(float) - front[measure].to_numpy(float)) * sign
+        error = np.sqrt(
+            front[f"{measure}_se"].to_numpy(float) ** 2 + fresh[f"{measure}_se"].to_numpy(float) ** 2
+        )
+        ok &= ~(change < -2.0 * np.nan_to_num(error))
+    return ok
 
 
 def write_tables(folder: Path, frames: dict[str, pd.DataFrame]) -> None:
@@ -217,34 +232,40 @@ def render(cfg: Any, frames: dict[str, pd.DataFrame], folder: Path, lang: str) -
              constraints=_targets(search.constraints, lang)), 100), ""]  # fmt: skip
     lines.append(wrap(w["front"].format(n=len(front), fresh=search.holdout_futures,
                                         fresh_keys=search.holdout_replicates), 100))  # fmt: skip
+    chosen, met = answer(front, search)
+    listed = shown_points(front, search, chosen)
     table = pd.DataFrame({w["point"]: front["point"]})
     for m in wanted:
-        table[label(m, lang)] = [f"{shown(m, a)} | {shown(m, b)}" for a, b in zip(front[m], front[f"fresh_{m}"],
-                                                                              strict=True)]  # fmt: skip
+        pairs = zip(front[m], front[f"fresh_{m}"], strict=True)
+        table[label(m, lang)] = [f"{shown(m, a)} | {shown(m, b)}" for a, b in pairs]
     table[w["holds"]] = front["holds_up"].map({True: w["yes"], False: w["no"]})
     with pd.option_context("display.unicode.east_asian_width", True, "display.width", 160):
-        lines += [table.to_string(index=False), ""]
-    chosen = answer(front, search)
+        lines += [table[listed].to_string(index=False)]
+    if listed.sum() < len(front):
+        lines.append(wrap(w["more"].format(n=len(front) - int(listed.sum()), where=_axes(search, lang)), 100))
+    lines.append("")
     where = _targets(search.answer.where, lang)
     if chosen is None:
-        lines.append(wrap(w["no_answer"].format(where=where), 100))
+        lines.append(wrap(w["no_front"], 100))
     else:
-        row = front.set_index("point").loc[chosen]
+        row = front.set_index("point").loc[[chosen]].iloc[0]
         values = ", ".join(f"{label(m, lang)} {shown(m, row[m])}" for m in wanted)
         fresh = ", ".join(f"{label(m, lang)} {shown(m, row[f'fresh_{m}'])}" for m in wanted)
         holds = bool(row["holds_up"]) and bool(meets_row(row, search.answer.where, "fresh_"))
-        lines.append(wrap(w["answer"].format(measure=label(search.answer.measure, lang),
-                                             direction=w["direction_" + search.answer.direction], where=where,
-                                             point=chosen, values=values, fresh=fresh,
-                                             holds=w["holds_yes"] if holds else w["holds_no"]), 100))  # fmt: skip
+        said = w["answer" if met else "nearest"].format(
+            measure=label(search.answer.measure, lang), where=where, point=chosen,
+            direction=w["direction_" + search.answer.direction], values=values,
+            fresh=fresh, holds=w["holds_yes"] if holds else w["holds_no"])  # fmt: skip
+        lines.append(wrap(said, 100))
     lines += ["", w["shipped"]]
     rows = pd.DataFrame({w["point"]: shipped["package"]})
     for m in search.objectives:
         rows[label(m, lang)] = shipped[m].map(lambda v, m=m: shown(m, v))
     rows[w["verdict"]] = shipped["verdict"].map(lambda v: _verdict(v, lang))
     rows[w["by"]] = shipped["front_point"]
-    rows[w["gain"]] = [", ".join(_gain(m, r[f"gain_{m}"] * (-1 if d == "min" else 1))
-                                 for m, d in search.objectives.items()) for _, r in shipped.iterrows()]  # fmt: skip
+    signs = {m: -1.0 if d == "min" else 1.0 for m, d in search.objectives.items()}
+    rows[w["gain"]] = [", ".join(_gain(m, r[f"gain_{m}"] * sign) for m, sign in signs.items())
+                       for _, r in shipped.iterrows()]  # fmt: skip
     with pd.option_context("display.unicode.east_asian_width", True, "display.width", 200):
         lines += [rows.to_string(index=False)]
     missed = [
@@ -257,6 +278,34 @@ def render(cfg: Any, frames: dict[str, pd.DataFrame], folder: Path, lang: str) -
         lines += [w["run"], f"  consortium-sim hydra.searchpath=[file://{folder.resolve() / 'packages'}] "
                   f"policy={chosen or front['point'].iloc[0]}", ""]  # fmt: skip
     return "\n".join(lines)
+
+
+MAX_SHOWN = 20  # front packages printed; all of them are in search/front.csv and the report
+
+
+def shown_points(front: pd.DataFrame, search: Any, chosen: str | None) -> np.ndarray:
+    """Which front packages the printed table lists: all, up to :data:`MAX_SHOWN`;
+    beyond, those no other beats on the answer's measures (its measure and the measures
+    of ``where``: e.g. cost and health), evenly thinned to that many, and the answer.
+    """
+    if len(front) <= MAX_SHOWN:
+        return np.ones(len(front), dtype=bool)
+    answer = search.answer
+    columns = [front[answer.measure].to_numpy(float) * (1.0 if answer.direction == "min" else -1.0)]
+    for measure, target in answer.where.items():
+        columns.append(front[measure].to_numpy(float) * (-1.0 if target.at_least is not None else 1.0))
+    on = front_mask(np.column_stack(columns), np.ones(len(front), dtype=bool))
+    picked = np.flatnonzero(on)
+    if len(picked) > MAX_SHOWN:
+        picked = picked[np.unique(np.linspace(0, len(picked) - 1, MAX_SHOWN).round().astype(int))]
+    listed = np.zeros(len(front), dtype=bool)
+    listed[picked] = True
+    listed |= (front["point"] == chosen).to_numpy()
+    return listed
+
+
+def _axes(search: Any, lang: str) -> str:
+    return ", ".join(label(m, lang) for m in dict.fromkeys([search.answer.measure, *search.answer.where]))
 
 
 def meets_row(row: pd.Series, targets: Any, prefix: str = "") -> bool:
@@ -376,9 +425,9 @@ def figure_volume(volume: pd.DataFrame, lang: str, folder: Path) -> Path:
 
 def build(run_dir: Path, lang: str = "en") -> Path:
     """Write the search's report from its tables; return its report.html."""
+    from experiments.region_report import markdown_table
     from experiments.report.figures import figure_style
     from experiments.report.tables import write_table
-    from experiments.region_report import markdown_table
 
     cfg = OmegaConf.load(run_dir / "config.yaml")
     lang = lang if lang in WORDS else "en"
@@ -412,9 +461,11 @@ def build(run_dir: Path, lang: str = "en") -> Path:
     for caption, path in pictures:
         data = base64.b64encode(path.read_bytes()).decode()
         body.append(f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}" '
-                    f'style="max-width:100%"><figcaption>{html.escape(caption)}</figcaption></figure>')  # fmt: skip
+                    f'style="max-width:100%"><figcaption>{html.escape(caption)}</figcaption>'
+                    "</figure>")  # fmt: skip
     body += [f"<h2>{html.escape(w['config'])}</h2>", f"<pre>{html.escape(config_text)}</pre>"]
-    page = (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+    page = (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+            f"<title>{html.escape(title)}</title>"
             "<style>body{font-family:sans-serif;max-width:70em;margin:auto}table{border-collapse:collapse}"
             "td,th{padding:2px 8px;border-bottom:1px solid #ddd}</style></head><body>"
             + "\n".join(body) + "</body></html>")  # fmt: skip

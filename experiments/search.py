@@ -36,18 +36,20 @@ X_PREFIX = "x:"  # a runs column holding a decision variable's encoded value
 
 def candidate_package(policy: Any, values: Mapping[str, Any], name: str = CANDIDATE) -> Any:
     """A copy of the package ``policy`` with ``values`` (``policy.`` path -> value) set,
-    the levers they set switched on above zero (off at zero), named ``name``.
+    each lever they give amounts to switched on if any of them is above zero (off if all
+    are zero), named ``name``.
     """
     package = copy.deepcopy(policy)
+    amounts: dict[str, list[float]] = {}  # lever -> the amounts the decisions set on it
     with open_dict(package):
         for path, value in values.items():
-            parts = path.split(".")
-            OmegaConf.update(package, ".".join(parts[1:]), _plain(value), merge=False)
-            lever = BY_NAME.get(parts[1]) if len(parts) == 3 else None
-            if lever is not None and parts[2] != "enabled" and isinstance(_plain(value), (int, float)):
-                block = package[parts[1]]
-                if "enabled" in block and not isinstance(_plain(value), bool):
-                    block.enabled = float(value) > 0.0
+            parts, plain = path.split("."), _plain(value)
+            OmegaConf.update(package, ".".join(parts[1:]), plain, merge=False)
+            if len(parts) == 3 and parts[1] in BY_NAME and parts[2] != "enabled":
+                if isinstance(plain, (int, float)) and not isinstance(plain, bool):
+                    amounts.setdefault(parts[1], []).append(float(plain))
+        for lever, set_ in amounts.items():  # on if any amount it was given is above zero
+            package[lever].enabled = any(amount > 0.0 for amount in set_)
         package.name = name
     return package
 
@@ -141,8 +143,9 @@ def encode(search: Any, package: Any) -> tuple[dict[str, Any] | None, list[str]]
         parts = path.split(".")
         value = _plain(OmegaConf.select(package, ".".join(parts[1:])))
         lever = package[parts[1]] if len(parts) == 3 and parts[1] in BY_NAME else None
-        if lever is not None and parts[2] != "enabled" and not lever.enabled and spec.kind != "categorical":
-            value = 0  # a lever left off: the candidate sets its amount to zero
+        numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if lever is not None and parts[2] != "enabled" and not lever.enabled and numeric:
+            value = 0.0  # a lever left off: the candidate sets its amount to zero
         if spec.kind == "categorical":
             wanted = value.name if hasattr(value, "name") else value
             shown = [c.name if hasattr(c, "name") else _plain(c) for c in spec.choices]
