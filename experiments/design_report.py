@@ -52,9 +52,9 @@ WORDS: dict[str, dict[str, str]] = {
         "shipped": "The shipped packages on the same keys, against the front",
         "verdict": "verdict", "by": "front package", "gain": "front minus package",
         "missed": "not in the search space: {names}.",
-        "volume": "Hypervolume (share of the first generation's box the front dominates, reference 1.1): "
-                  "{first:.4f} after the first generation, {last:.4f} after the last; the last {k} "
-                  "generations added {recent:+.1%}.",
+        "volume": "Hypervolume of the front (each objective scaled by the first generation's range, "
+                  "reference point 1.1 on each; larger is better): {first:.4f} after the first generation, "
+                  "{last:.4f} after the last; the last {k} generations added {recent:+.1%}.",
         "levelled": "It has levelled off: more generations would add little on these futures.",
         "rising": "It is still rising: more generations (experiment.search.generations) may find more.",
         "run": "Run a front package like any other:",
@@ -84,8 +84,8 @@ WORDS: dict[str, dict[str, str]] = {
         "shipped": "现有政策包(同一组随机数)与前沿的比较",
         "verdict": "结论", "by": "前沿政策包", "gain": "前沿减现有",
         "missed": "不在搜索空间内:{names}。",
-        "volume": "超体积(前沿支配的第一代目标范围的比例,参考点 1.1):第一代后 {first:.4f},最后一代后 "
-                  "{last:.4f};最后 {k} 代增加 {recent:+.1%}。",
+        "volume": "前沿的超体积(各目标按第一代的范围缩放,参考点各为 1.1;越大越好):第一代后 {first:.4f},"
+                  "最后一代后 {last:.4f};最后 {k} 代增加 {recent:+.1%}。",
         "levelled": "已趋于平稳:在这些未来上增加代数收益很小。",
         "rising": "仍在上升:增加代数(experiment.search.generations)可能找到更好的政策包。",
         "run": "像其他政策包一样运行前沿上的政策包:",

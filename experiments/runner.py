@@ -176,8 +176,20 @@ def execute_dask(
     """
     if client is None:
         with dask_client(cfg) as own:
-            yield from execute_dask(cfg, rows, chunks, todo, on_client, task, own)
+            yield from _dask_results(own, cfg, rows, chunks, todo, on_client, task)
         return
+    yield from _dask_results(client, cfg, rows, chunks, todo, on_client, task)
+
+
+def _dask_results(
+    client: Any,
+    cfg: Any,
+    rows: dict[int, dict],
+    chunks: list[list],
+    todo: list[int],
+    on_client: Any,
+    task: Callable,
+) -> Iterator:
     from distributed import as_completed
 
     if on_client is not None:

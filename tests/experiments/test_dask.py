@@ -25,9 +25,9 @@ def test_dask_cluster_with_a_killed_worker_matches_local(tmp_path, monkeypatch):
     real = runner.execute_dask
     killed = {}
 
-    def with_a_kill(cfg, rows, chunks, todo, on_client=None):
+    def with_a_kill(cfg, rows, chunks, todo, on_client=None, **kwargs):
         clients = []
-        results = real(cfg, rows, chunks, todo, on_client=clients.append)
+        results = real(cfg, rows, chunks, todo, on_client=clients.append, **kwargs)
         for n, result in enumerate(results):
             if n == 0:
                 pids = clients[0].run(os.getpid)

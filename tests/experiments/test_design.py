@@ -7,7 +7,9 @@ front on the same keys; the front is what its definition says; a front package w
 as YAML runs as ``policy=`` to the very numbers the search stored for it.
 """
 
+import io
 import json
+import logging
 import os
 import shutil
 import signal
@@ -21,7 +23,7 @@ import pandas as pd
 import pytest
 
 from experiments.compare import run_experiment
-from experiments.design import SHIPPED_BLOCK, plan
+from experiments.design import SHIPPED_BLOCK, SearchProgress, plan
 from experiments.designs import apply_scenario
 from experiments.search import X_PREFIX, dominates, feasible, objective_matrix, paths
 from experiments.store import part_name
@@ -34,7 +36,12 @@ SEARCH = ["experiment=design", "city=small", "years=6", "experiment.design.sampl
           "experiment.search.holdout_futures=2", "experiment.search.holdout_replicates=1",
           "experiment.figures=false", "experiment.report=false", "experiment.chunk_runs=2",
           "experiment.workers=1"]  # fmt: skip
-OUTPUTS = ["search/candidates.parquet", "search/front.parquet", "search/hypervolume.csv", "search/shipped.csv"]
+OUTPUTS = [
+    "search/candidates.parquet",
+    "search/front.parquet",
+    "search/hypervolume.csv",
+    "search/shipped.csv",
+]
 
 
 def _outputs(folder):
@@ -62,6 +69,23 @@ def _cut(folder, keep):
     (folder / "manifest.json").write_text(json.dumps(manifest))
     for name in ("search", "packages"):
         shutil.rmtree(folder / name, ignore_errors=True)
+
+
+def test_progress_shows_generations_evaluations_and_the_hypervolume(monkeypatch, caplog):
+    terminal = io.StringIO()
+    terminal.isatty = lambda: True  # type: ignore[method-assign]
+    monkeypatch.setattr(sys, "stderr", terminal)
+    shown = SearchProgress(3)
+    shown.update(0, 8, 0.1234, replayed=False)
+    shown.update(1, 16, 0.2, replayed=True)
+    shown.close()
+    assert "2/3 generations" in terminal.getvalue()
+    assert "16 candidates evaluated, hypervolume 0.2000 (stored)" in terminal.getvalue()
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal: a log line a generation
+    with caplog.at_level(logging.INFO, logger="experiments.design"):
+        logged = SearchProgress(3)
+        logged.update(0, 8, 0.1234, replayed=False)
+    assert "generation 1/3: 8 candidates evaluated, hypervolume 0.1234" in caplog.text
 
 
 def test_the_plan_numbers_every_block():
@@ -112,6 +136,20 @@ def test_a_search_killed_resumes_to_the_same_front(searched, tmp_path):
 def test_workers_and_chunk_sizes_do_not_change_the_front(searched, tmp_path):
     folder = tmp_path / "run"
     run_experiment(make_cfg(*SEARCH[:-2], "experiment.chunk_runs=1", "experiment.workers=2"), folder)
+    for name in OUTPUTS:
+        left, right = folder / name, searched / name
+        if name.endswith(".parquet"):
+            pd.testing.assert_frame_equal(pd.read_parquet(left), pd.read_parquet(right))
+        else:
+            assert left.read_text() == right.read_text()
+
+
+def test_a_dask_cluster_finds_the_same_front(searched, tmp_path):
+    """Every generation's chunks on a local Dask cluster of two workers (one client for
+    the whole search): the same tables."""
+    pytest.importorskip("distributed")
+    folder = tmp_path / "run"
+    run_experiment(make_cfg(*SEARCH, "executor=dask", "executor.n_workers=2"), folder)
     for name in OUTPUTS:
         left, right = folder / name, searched / name
         if name.endswith(".parquet"):
@@ -180,7 +218,9 @@ def test_a_front_package_runs_as_policy_to_the_numbers_stored_for_it(searched):
     rows, _ = run_item(scenario_cfg, prepare(scenario_cfg, {point: cfg.policy}), scenario, replicate)
     ran = next(r for r in rows if r["package"] == point)
     runs = pd.read_parquet(searched / "runs.parquet")
-    stored = runs[(runs["package"] == candidate) & (runs["scenario"] == scenario) & (runs["replicate"] == replicate)]
+    stored = runs[
+        (runs["package"] == candidate) & (runs["scenario"] == scenario) & (runs["replicate"] == replicate)
+    ]
     assert len(stored) == 1
     for measure in ["healthy", "in_field_local_rate", "fiscal_cost", "training_share", "deep_share"]:
         assert ran[measure] == stored[measure].iloc[0], measure
