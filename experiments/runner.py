@@ -101,7 +101,7 @@ def execute(
     chunks: list[list],
     todo: list[int],
     workers: int,
-    task: Callable = run_chunk,
+    task: Callable | None = None,
     client: Any = None,
 ) -> Generator:
     """Yield ``(chunk, runs, series, failed)`` for each chunk in ``todo``, in any order.
@@ -113,6 +113,7 @@ def execute(
     rows = {int(r["scenario"]): r for r in design.to_dict("records")}
     if not todo:
         return
+    task = run_chunk if task is None else task  # looked up now: tests replace run_chunk
     warm_up(cfg)
     if cfg.executor.name == "dask":
         yield from execute_dask(cfg, rows, chunks, todo, task=task, client=client)
@@ -164,7 +165,7 @@ def execute_dask(
     chunks: list[list],
     todo: list[int],
     on_client: Any = None,
-    task: Callable = run_chunk,
+    task: Callable | None = None,
     client: Any = None,
 ) -> Iterator:
     """Run chunks on a Dask cluster; yield results as they complete.
@@ -188,10 +189,11 @@ def _dask_results(
     chunks: list[list],
     todo: list[int],
     on_client: Any,
-    task: Callable,
+    task: Callable | None,
 ) -> Iterator:
     from distributed import as_completed
 
+    task = run_chunk if task is None else task  # looked up now: tests replace run_chunk
     if on_client is not None:
         on_client(client)
     futures = []

@@ -31,7 +31,7 @@ from sim.api import prepare, run_item
 from tests.conftest import make_cfg
 
 ROOT = Path(__file__).resolve().parents[2]
-SEARCH = ["experiment=design", "city=small", "years=6", "experiment.design.samples=3",
+SEARCH = ["experiment=design", "city=small", "years=6", "experiment.design.samples=3", "experiment.replicates=2",
           "experiment.search.population=8", "experiment.search.generations=2",
           "experiment.search.holdout_futures=2", "experiment.search.holdout_replicates=1",
           "experiment.figures=false", "experiment.report=false", "experiment.chunk_runs=2",
