@@ -137,11 +137,13 @@ def check_overrides(overrides: list[str]) -> DictConfig:
         return _composed_and_checked(overrides)
 
 
-# The Hydra settings a user may give: where results go, how Hydra logs and what it prints.
-# Any other ``hydra.*`` override (callbacks, launchers, sweepers) would have Hydra create
-# and call objects named on the command line.
+# The Hydra settings a user may give: where results go, how Hydra logs and what it prints,
+# and where else presets are found (``hydra.searchpath``: a search's front packages, a
+# user's own). Any other ``hydra.*`` override (callbacks, launchers, sweepers) would have
+# Hydra create and call objects named on the command line.
 HYDRA_SETTINGS = (
     *("hydra.run.dir", "hydra.sweep.dir", "hydra.sweep.subdir", "hydra.mode", "hydra.verbose"),
+    "hydra.searchpath",
     *("hydra.job.chdir", "hydra.output_subdir", "hydra/job_logging", "hydra/hydra_logging"),
 )
 

@@ -251,3 +251,13 @@ def test_a_bad_search_is_one_line_exit_2_and_nothing_written(tmp_path, override,
     assert done.returncode == 2 and len(lines) == 1, done.stderr
     assert lines[0].startswith(f"consortium-sim: error: {field}:"), lines[0]
     assert not folder.exists()
+
+
+def test_the_command_line_runs_a_front_package(searched, tmp_path):
+    folder = tmp_path / "compare"
+    done = subprocess.run([sys.executable, "-m", "experiments.cli", f"hydra.searchpath=[file://{searched / 'packages'}]",
+                           "policy=front_01", "city=small", "years=4", "experiment.replicates=1",
+                           "experiment.packages=[none]", "experiment.figures=false", "experiment.report=false",
+                           f"hydra.run.dir={folder}"], cwd=ROOT, capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "front_01" in done.stdout
