@@ -17,9 +17,7 @@ any that is missing or damaged, from the stored runs):
 
 from __future__ import annotations
 
-import base64
 import html
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +27,7 @@ from omegaconf import OmegaConf
 
 from experiments.report_text import wrap
 from experiments.search import X_PREFIX, decode, feasible, front_mask, paths
-from experiments.store import artefacts_sound, atomic_write_text, record_artefacts, write_parquet
+from experiments.store import atomic_write_text, record_artefacts, write_parquet
 from policies.outcomes import MEASURE_BY_KEY
 
 WORDS: dict[str, dict[str, str]] = {
@@ -350,17 +348,10 @@ def finish(cfg: Any, folder: Path, result: Any, store: Any) -> pd.DataFrame:
     print(render(cfg, frames, folder, cfg.lang.name))
     if store.failed:
         print(f"{len(store.failed)} run(s) failed; see manifest.json 'failed'")
-    lang = cfg.lang.name
-    group = "report" if lang == "en" else f"report/{lang}"
-    if cfg.experiment.report and not artefacts_sound(folder, group):
-        try:
-            print("Writing the report ...", file=sys.stderr, flush=True)
-            written = build(folder, lang)
-            print(f"Report: {written}")
-        except Exception as error:  # the results are complete; the report can be redone alone
-            print(f"consortium-sim: the report failed ({type(error).__name__}: {error}); results are "
-                  f"complete, retry: consortium-report {folder}", file=sys.stderr)  # fmt: skip
-    print(f"{WORDS[lang if lang in WORDS else 'en']['results']} {folder}")
+    from experiments.report.page import write_report_unless_sound
+
+    write_report_unless_sound(cfg, folder, build)
+    print(f"{WORDS[cfg.lang.name if cfg.lang.name in WORDS else 'en']['results']} {folder}")
     return frames["front"]
 
 
@@ -427,6 +418,7 @@ def build(run_dir: Path, lang: str = "en") -> Path:
     """Write the search's report from its tables; return its report.html."""
     from experiments.region_report import markdown_table
     from experiments.report.figures import figure_style
+    from experiments.report.page import embedded_figure, standalone_page
     from experiments.report.tables import write_table
 
     cfg = OmegaConf.load(run_dir / "config.yaml")
@@ -458,17 +450,8 @@ def build(run_dir: Path, lang: str = "en") -> Path:
     atomic_write_text(out / "report.md", "\n".join(md))
     body = [f"<h1>{html.escape(title)}</h1>", f"<pre>{html.escape(text)}</pre>",
             front.round(4).to_html(index=False, escape=True)]  # fmt: skip
-    for caption, path in pictures:
-        data = base64.b64encode(path.read_bytes()).decode()
-        body.append(f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}" '
-                    f'style="max-width:100%"><figcaption>{html.escape(caption)}</figcaption>'
-                    "</figure>")  # fmt: skip
+    body += [embedded_figure(caption, path) for caption, path in pictures]
     body += [f"<h2>{html.escape(w['config'])}</h2>", f"<pre>{html.escape(config_text)}</pre>"]
-    page = (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
-            f"<title>{html.escape(title)}</title>"
-            "<style>body{font-family:sans-serif;max-width:70em;margin:auto}table{border-collapse:collapse}"
-            "td,th{padding:2px 8px;border-bottom:1px solid #ddd}</style></head><body>"
-            + "\n".join(body) + "</body></html>")  # fmt: skip
-    atomic_write_text(out / "report.html", page)
+    atomic_write_text(out / "report.html", standalone_page(title, lang, body, width_em=70))
     record_artefacts(run_dir, out.relative_to(run_dir).as_posix(), skip=("zh",) if lang == "en" else ())
     return out / "report.html"

@@ -10,7 +10,6 @@ between the cities, and each city's failure modes.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -90,24 +89,15 @@ def finish(cfg: Any, folder: Path, runs: pd.DataFrame, store: Any) -> pd.DataFra
     """A region experiment's end (the store complete): the table is printed, the
     report written (``report/``); returns the table.
     """
-    from experiments.store import artefacts_sound
-
     names = [str(n) for n in cfg.region.cities]
     table = region_table(runs, names)
     print(render(table, cfg, runs))
     if store.failed:
         print(f"\n{len(store.failed)} run(s) failed; see manifest.json 'failed'")
-    lang = cfg.lang.name
-    group = "report" if lang == "en" else f"report/{lang}"
-    if cfg.experiment.report and len(runs) and not artefacts_sound(folder, group):
-        try:
-            from experiments.region_report import build
+    if len(runs):
+        from experiments.region_report import build
+        from experiments.report.page import write_report_unless_sound
 
-            print("Writing the report ...", file=sys.stderr, flush=True)
-            written = build(folder, lang)
-            print(f"Report: {written}")
-        except Exception as error:  # the results are complete; the report can be redone alone
-            print(f"consortium-sim: the report failed ({type(error).__name__}: {error}); results are "
-                  f"complete, retry: consortium-report {folder}", file=sys.stderr)  # fmt: skip
+        write_report_unless_sound(cfg, folder, build)
     print(f"\nResults: {folder}")
     return table

@@ -9,7 +9,6 @@ in-field local graduates under the arms, and the tables as CSV and LaTeX.
 
 from __future__ import annotations
 
-import base64
 import html
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 from experiments.report.figures import ERRORS, PAGE_WIDTH, colour, figure_style, save_figure
+from experiments.report.page import embedded_figure, standalone_page
 from experiments.report.stats import mean_ci, wilson
 from experiments.report.tables import write_table
 from experiments.report_text import MODES
@@ -275,19 +275,10 @@ def build(run_dir: Path, lang: str = "en") -> Path:
             f"<h2>{html.escape(w['verdict'])}</h2>", verdict.to_html(index=False, escape=True),
             f"<p>{html.escape(w['verdict_note'])}</p>", f"<h2>{html.escape(w['flows'])}</h2>",
             flows.round(1).to_html(escape=True), f"<p>{html.escape(w['flows_note'])}</p>"]  # fmt: skip
-    for caption, path in pictures:
-        data = base64.b64encode(path.read_bytes()).decode()
-        body.append(f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}" '
-                    f'style="max-width:100%"><figcaption>{html.escape(caption)}</figcaption>'
-                    "</figure>")  # fmt: skip
+    body += [embedded_figure(caption, path) for caption, path in pictures]
     body += [f"<p>{html.escape(w['later'])}</p>", f"<h2>{html.escape(w['config'])}</h2>",
              f"<pre>{html.escape(config_text)}</pre>"]  # fmt: skip
-    page = (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
-            f"<title>{html.escape(title)}</title>"
-            "<style>body{font-family:sans-serif;max-width:60em;margin:auto}table{border-collapse:collapse}"
-            "td,th{padding:2px 8px;border-bottom:1px solid #ddd}</style></head><body>"
-            + "\n".join(body) + "</body></html>")  # fmt: skip
-    atomic_write_text(out / "report.html", page)
+    atomic_write_text(out / "report.html", standalone_page(title, lang, body))
     others = ("zh",) if lang == "en" else ()
     record_artefacts(run_dir, out.relative_to(run_dir).as_posix(), skip=others)
     return out / "report.html"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+from typing import Any
 
 import pandas as pd
 
@@ -166,3 +167,40 @@ def html_page(
         f"<details><summary>{esc(tx['config_summary'])}</summary><pre>{esc(data['config_text'])}</pre></details>"
         "</body></html>"
     )
+
+
+def embedded_figure(caption: str, path: Any) -> str:
+    """A PNG as an HTML figure, embedded (the page stands alone)."""
+    data = base64.b64encode(path.read_bytes()).decode()
+    return (f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}" '
+            f'style="max-width:100%"><figcaption>{html.escape(caption)}</figcaption></figure>')  # fmt: skip
+
+
+def standalone_page(title: str, lang: str, body: list[str], width_em: int = 60) -> str:
+    """A self-contained HTML page (a region's or a search's report)."""
+    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+            f"<title>{html.escape(title)}</title>"
+            f"<style>body{{font-family:sans-serif;max-width:{width_em}em;margin:auto}}"
+            "table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #ddd}</style>"
+            "</head><body>" + "\n".join(body) + "</body></html>")  # fmt: skip
+
+
+def write_report_unless_sound(cfg: Any, folder: Any, build: Any) -> None:
+    """``build(folder, lang)`` the experiment's report unless it is not wanted or the
+    manifest records it whole; a failure is one line (the results are complete; the
+    report can be redone alone with consortium-report).
+    """
+    import sys
+
+    from experiments.store import artefacts_sound
+
+    lang = cfg.lang.name
+    group = "report" if lang == "en" else f"report/{lang}"
+    if not cfg.experiment.report or artefacts_sound(folder, group):
+        return
+    try:
+        print("Writing the report ...", file=sys.stderr, flush=True)
+        print(f"Report: {build(folder, lang)}")
+    except Exception as error:  # the results are complete; the report can be redone alone
+        print(f"consortium-sim: the report failed ({type(error).__name__}: {error}); results are "
+              f"complete, retry: consortium-report {folder}", file=sys.stderr)  # fmt: skip

@@ -44,6 +44,15 @@ OUTPUTS = [
 ]
 
 
+def _same_tables(folder, reference):
+    for name in OUTPUTS:
+        left, right = folder / name, reference / name
+        if name.endswith(".parquet"):
+            pd.testing.assert_frame_equal(pd.read_parquet(left), pd.read_parquet(right))
+        else:
+            assert left.read_text() == right.read_text()
+
+
 def _outputs(folder):
     return {name: (folder / name).read_bytes() for name in OUTPUTS}
 
@@ -136,12 +145,7 @@ def test_a_search_killed_resumes_to_the_same_front(searched, tmp_path):
 def test_workers_and_chunk_sizes_do_not_change_the_front(searched, tmp_path):
     folder = tmp_path / "run"
     run_experiment(make_cfg(*SEARCH[:-2], "experiment.chunk_runs=1", "experiment.workers=2"), folder)
-    for name in OUTPUTS:
-        left, right = folder / name, searched / name
-        if name.endswith(".parquet"):
-            pd.testing.assert_frame_equal(pd.read_parquet(left), pd.read_parquet(right))
-        else:
-            assert left.read_text() == right.read_text()
+    _same_tables(folder, searched)
 
 
 def test_a_dask_cluster_finds_the_same_front(searched, tmp_path):
@@ -150,12 +154,7 @@ def test_a_dask_cluster_finds_the_same_front(searched, tmp_path):
     pytest.importorskip("distributed")
     folder = tmp_path / "run"
     run_experiment(make_cfg(*SEARCH, "executor=dask", "executor.n_workers=2"), folder)
-    for name in OUTPUTS:
-        left, right = folder / name, searched / name
-        if name.endswith(".parquet"):
-            pd.testing.assert_frame_equal(pd.read_parquet(left), pd.read_parquet(right))
-        else:
-            assert left.read_text() == right.read_text()
+    _same_tables(folder, searched)
 
 
 def test_the_front_is_what_its_definition_says(searched):
