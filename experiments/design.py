@@ -306,11 +306,13 @@ def _search(cfg: Any, runner: Search, progress: SearchProgress) -> Result:
     search = cfg.experiment.search
     shipped_runs, _ = runner.block(SHIPPED_BLOCK, CandidateChunk.of({}, SHIPPED_BLOCK, -1))
     shipped = summary(shipped_runs, search).reindex(package_names(cfg))
-    shipped["missed"] = ["; ".join(encode(search, _package(cfg, name))[1]) for name in shipped.index]
+    shipped["missed"] = [
+        "; ".join(encode(search, _package(cfg, name), cfg.policy)[1]) for name in shipped.index
+    ]
     first = []
     if search.start_from_packages:
         for name in shipped.index:
-            x, _ = encode(search, _package(cfg, name))
+            x, _ = encode(search, _package(cfg, name), cfg.policy)
             if x is not None and x not in first:
                 first.append(x)
     algorithm, problem = optimiser(cfg, first)

@@ -111,9 +111,25 @@ def variables(search: Any) -> dict[str, Any]:
             found[path] = Choice(options=list(range(len(spec.choices))))
         elif spec.kind == "int":
             found[path] = Integer(bounds=(int(spec.low), int(spec.high)))
+        elif _step(spec) is not None:  # the number of steps above low
+            found[path] = Integer(bounds=(0, _steps(spec)))
         else:
             found[path] = Real(bounds=(float(spec.low), float(spec.high)))
     return found
+
+
+def _step(spec: Any) -> float | None:
+    step = spec.get("step") if hasattr(spec, "get") else getattr(spec, "step", None)
+    return None if step is None else float(step)
+
+
+def _steps(spec: Any) -> int:
+    return int(round((float(spec.high) - float(spec.low)) / float(spec.step)))
+
+
+def _on_grid(spec: Any, k: int) -> float:
+    """The value of step ``k`` (rounded to 10 decimals: 0.3, not 0.30000000000000004)."""
+    return round(float(spec.low) + k * float(spec.step), 10)
 
 
 def decode(search: Any, x: Mapping[str, Any]) -> dict[str, Any]:
@@ -125,16 +141,19 @@ def decode(search: Any, x: Mapping[str, Any]) -> dict[str, Any]:
             values[path] = _plain(spec.choices[int(value)])
         elif spec.kind == "int":
             values[path] = int(value)
+        elif _step(spec) is not None:
+            values[path] = _on_grid(spec, int(value))
         else:
             values[path] = float(value)
     return values
 
 
-def encode(search: Any, package: Any) -> tuple[dict[str, Any] | None, list[str]]:
-    """A package as a candidate of the search: its value of each decision (a lever it
-    leaves off counts as amount zero), and what the candidate misses of it: values
-    outside a decision's range or among no choices (then ``None``), and fields it sets
-    that no decision covers. The list empty: the candidate is the package exactly.
+def encode(search: Any, package: Any, base: Any) -> tuple[dict[str, Any] | None, list[str]]:
+    """A package as a candidate of the search made on the package ``base`` (the
+    config's): its value of each decision (a lever it leaves off counts as amount zero),
+    and what the candidate misses of it: values outside a decision's range, off its
+    steps or among no choices (then ``None``), and fields where the package differs from
+    ``base`` that no decision covers. The list empty: the candidate is the package exactly.
     """
     x: dict[str, Any] = {}
     missed: list[str] = []
@@ -158,10 +177,16 @@ def encode(search: Any, package: Any) -> tuple[dict[str, Any] | None, list[str]]
         if not low <= float(value) <= high:
             missed.append(f"{path}={value:g} (outside [{low:g}, {high:g}])")
         clipped = min(max(float(value), low), high)
-        x[path] = int(round(clipped)) if spec.kind == "int" else clipped
+        if _step(spec) is not None:
+            k = int(round((clipped - low) / float(spec.step)))
+            if _on_grid(spec, k) != round(clipped, 10):
+                missed.append(f"{path}={value:g} (not on its steps of {float(spec.step):g})")
+            x[path] = k
+        else:
+            x[path] = int(round(clipped)) if spec.kind == "int" else clipped
     if missed:
         return x, missed
-    made = candidate_package(package, decode(search, x), str(package.name))
+    made = candidate_package(base, decode(search, x), str(package.name))
     missed += _differences(package, made)
     return x, missed
 

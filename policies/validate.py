@@ -190,6 +190,10 @@ def check_design(design: Any) -> None:
         raise ConfigError("experiment.design.factors", f"a {design.kind} design needs at least one factor")
     for name, spec in design.factors.items():
         check_factor(f"experiment.design.factors.{name}", name, spec, ("uncertainty.", "policy."))
+        if spec.get("step") is not None:
+            raise ConfigError(
+                f"experiment.design.factors.{name}.step", "only a search's decisions take a step"
+            )
 
 
 def check_factor(field: str, name: str, spec: Any, roots: tuple[str, ...]) -> None:
@@ -206,6 +210,12 @@ def check_factor(field: str, name: str, spec: Any, roots: tuple[str, ...]) -> No
         raise ConfigError(field, "needs low <= high")
     if spec.kind == "int" and (float(spec.low) != int(spec.low) or float(spec.high) != int(spec.high)):
         raise ConfigError(field, "an int factor needs whole-number low and high")
+    if spec.get("step") is not None:
+        steps = (float(spec.high) - float(spec.low)) / float(spec.step) if spec.step > 0 else -1.0
+        if spec.kind != "float" or steps < 0 or abs(steps - round(steps)) > 1e-9 * max(1.0, steps):
+            raise ConfigError(
+                f"{field}.step", "a float factor's step: above zero, dividing high - low into whole steps"
+            )
 
 
 def _check_factor_values(cfg: Any) -> None:

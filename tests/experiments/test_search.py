@@ -39,6 +39,10 @@ def _searching(**search):
          "experiment.search.decisions.policy.budget_cny_per_year.low", "non-negative"),
         ({"constraints": {"fiscal_cost": Target(at_least=2.0, at_most=1.0)}}, "experiment.search.constraints.fiscal_cost",
          "above"),
+        ({"decisions": {"policy.budget_cny_per_year": Factor(low=0.0, high=1.0e6, step=3.0e5)}},
+         "experiment.search.decisions.policy.budget_cny_per_year.step", "whole steps"),
+        ({"decisions": {"policy.budget_cny_per_year": Factor(low=0.0, high=1.0e6, step=0.0)}},
+         "experiment.search.decisions.policy.budget_cny_per_year.step", "above zero"),
     ],
 )  # fmt: skip
 def test_a_bad_search_is_refused_naming_the_field(search, field, allowed):
@@ -85,3 +89,26 @@ def test_a_larger_subsidy_trains_more_on_the_same_draws():
         > objectives(low, cfg.experiment.search)["training_share"]
     )
     assert set(objectives(high, cfg.experiment.search)) == {"training_share", "fiscal_cost"}
+
+
+def test_a_stepped_decision_takes_only_its_steps_and_reaches_zero():
+    """A float decision with a step is searched over low, low + step, ..., high: the
+    values decode to round numbers (0.3, not 0.30000000000000004), a package on the steps
+    encodes exactly and one between them is named as missed."""
+    from experiments.search import decode, encode, variables
+    from policies.packages import load_package
+
+    cfg = _searching(decisions={"policy.training_centre_grant.investment_share": Factor(low=0.0, high=0.5, step=0.05),
+                                "policy.land.price_discount_share": Factor(low=0.0, high=1.0, step=0.05)})  # fmt: skip
+    search = cfg.experiment.search
+    grant = variables(search)["policy.training_centre_grant.investment_share"]
+    assert (grant.lb, grant.ub) == (0, 10)
+    assert decode(search, {"policy.training_centre_grant.investment_share": 6, "policy.land.price_discount_share": 0}) \
+        == {"policy.training_centre_grant.investment_share": 0.3, "policy.land.price_discount_share": 0.0}  # fmt: skip
+    jczt = load_package("jczt")
+    x, missed = encode(search, jczt, load_package("none"))
+    assert x == {"policy.training_centre_grant.investment_share": 6, "policy.land.price_discount_share": 10}
+    assert any("apprentice_subsidy" in m for m in missed)  # jczt's other levers: no decision covers them
+    jczt.land.price_discount_share = 0.52
+    _, missed = encode(search, jczt, load_package("none"))
+    assert any("not on its steps" in m for m in missed)
