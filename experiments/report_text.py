@@ -311,12 +311,18 @@ def characters(lang: str) -> str:
 
 
 def wrap(text: str, width: int) -> str:
-    """Lines of at most ``width`` terminal columns: breaks between words, or between any
-    two Chinese characters (each two columns wide).
+    """Lines of at most ``width`` terminal columns: breaks between words, or beside any
+    Chinese character (two columns wide), never inside a run of Latin letters and digits
+    ("6.00m" stays whole).
     """
     lines, line = [], ""
     for word in re.findall(r"\S+\s*", text):
-        pieces = list(word) if any(_wide(c) for c in word) else [word]
+        pieces: list[str] = []
+        for c in word:
+            if pieces and not _wide(c) and not _wide(pieces[-1][-1]):
+                pieces[-1] += c
+            else:
+                pieces.append(c)
         for piece in pieces:
             if line and text_width(line + piece.rstrip()) > width:
                 lines.append(line.rstrip())
