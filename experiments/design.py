@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
-from omegaconf import OmegaConf, open_dict
+from omegaconf import open_dict
 
 from experiments.designs import build_design
 from experiments.runner import chunked, dask_client, execute, warm_up, work_items
@@ -41,15 +41,12 @@ from experiments.search import (
     X_PREFIX,
     CandidateChunk,
     Scale,
-    candidate_package,
     constraint_matrix,
-    decode,
     dominates,
     encode,
     feasible,
     front_mask,
     hypervolume,
-    meets,
     objective_matrix,
     paths,
     summary,
@@ -58,10 +55,7 @@ from experiments.search import (
 from experiments.store import (
     ChunkStore,
     StoreError,
-    artefacts_sound,
-    atomic_write_text,
     part_name,
-    record_artefacts,
     write_config,
     write_parquet,
 )
@@ -415,58 +409,3 @@ def _judge(shipped: pd.DataFrame, front: pd.DataFrame, search: Any, scale: Scale
     for measure in search.objectives:
         judged[f"gain_{measure}"] = gains[measure]
     return judged
-
-
-def front_package(cfg: Any, front: pd.DataFrame, point: str) -> Any:
-    """A front point as a package named ``point`` (runnable as ``policy=``)."""
-    search = cfg.experiment.search
-    row = front.set_index("point").loc[[point]].iloc[0]
-    values = decode(search, {p: row[X_PREFIX + p] for p in paths(search)})
-    package = candidate_package(cfg.policy, values, point)
-    shown = ", ".join(f"{m} {row[m]:.3g}" for m in search.objectives)
-    package.description = f"Found by experiment=design (candidate {row['candidate']}): {shown}"
-    return package
-
-
-def write_packages(cfg: Any, folder: Path, front: pd.DataFrame) -> Path:
-    """Each front point as ``packages/policy/<point>.yaml``; returns ``packages/``."""
-    out = folder / "packages"
-    for point in front["point"]:
-        text = OmegaConf.to_yaml(front_package(cfg, front, str(point)))
-        atomic_write_text(out / "policy" / f"{point}.yaml", text)
-    record_artefacts(folder, "packages")
-    return out
-
-
-def answer(front: pd.DataFrame, search: Any) -> tuple[str | None, bool]:
-    """The front point the search's ``answer`` picks: the best on its measure among
-    those meeting every target of ``where``, and True; if none meets them, the nearest
-    (the least shortfall, each target's in units of its bound), best on the measure
-    among equally near, and False. ``(None, False)`` for an empty front.
-    """
-    if not len(front):
-        return None, False
-    ok = meets(front, search.answer.where)
-    if ok.any():
-        chosen = front[ok]
-    else:
-        shortfall = np.zeros(len(front))
-        for measure, target in search.answer.where.items():
-            value = front[measure].to_numpy(float)
-            if target.at_least is not None:
-                shortfall += np.maximum(0.0, float(target.at_least) - value) / (
-                    abs(float(target.at_least)) or 1.0
-                )
-            if target.at_most is not None:
-                shortfall += np.maximum(0.0, value - float(target.at_most)) / (
-                    abs(float(target.at_most)) or 1.0
-                )
-        chosen = front[np.isclose(shortfall, shortfall.min(), rtol=0.0, atol=1e-12)]
-    values = chosen[search.answer.measure].to_numpy(float)
-    k = int(np.argmin(values) if search.answer.direction == "min" else np.argmax(values))
-    return str(chosen["point"].iloc[k]), bool(ok.any())
-
-
-def outputs_sound(folder: Path) -> bool:
-    """Whether the search's tables and packages are all there, as the manifest records."""
-    return artefacts_sound(folder, "search") and artefacts_sound(folder, "packages")

@@ -26,8 +26,8 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 from experiments.report_text import wrap
-from experiments.search import X_PREFIX, decode, feasible, front_mask, paths
-from experiments.store import atomic_write_text, record_artefacts, write_parquet
+from experiments.search import X_PREFIX, candidate_package, decode, feasible, front_mask, meets, paths
+from experiments.store import artefacts_sound, atomic_write_text, record_artefacts, write_parquet
 from policies.outcomes import MEASURE_BY_KEY
 
 WORDS: dict[str, dict[str, str]] = {
@@ -209,13 +209,67 @@ def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
     }
 
 
+# ---------------------------------------------------------------- the front's packages and the answer
+def front_package(cfg: Any, front: pd.DataFrame, point: str) -> Any:
+    """A front point as a package named ``point`` (runnable as ``policy=``)."""
+    search = cfg.experiment.search
+    row = front.set_index("point").loc[[point]].iloc[0]
+    values = decode(search, {p: row[X_PREFIX + p] for p in paths(search)})
+    package = candidate_package(cfg.policy, values, point)
+    shown = ", ".join(f"{m} {row[m]:.3g}" for m in search.objectives)
+    package.description = f"Found by experiment=design (candidate {row['candidate']}): {shown}"
+    return package
+
+
+def write_packages(cfg: Any, folder: Path, front: pd.DataFrame) -> Path:
+    """Each front point as ``packages/policy/<point>.yaml``; returns ``packages/``."""
+    out = folder / "packages"
+    for point in front["point"]:
+        text = OmegaConf.to_yaml(front_package(cfg, front, str(point)))
+        atomic_write_text(out / "policy" / f"{point}.yaml", text)
+    record_artefacts(folder, "packages")
+    return out
+
+
+def answer(front: pd.DataFrame, search: Any) -> tuple[str | None, bool]:
+    """The front point the search's ``answer`` picks: the best on its measure among
+    those meeting every target of ``where``, and True; if none meets them, the nearest
+    (the least shortfall, each target's in units of its bound), best on the measure
+    among equally near, and False. ``(None, False)`` for an empty front.
+    """
+    if not len(front):
+        return None, False
+    ok = meets(front, search.answer.where)
+    if ok.any():
+        chosen = front[ok]
+    else:
+        shortfall = np.zeros(len(front))
+        for measure, target in search.answer.where.items():
+            value = front[measure].to_numpy(float)
+            if target.at_least is not None:
+                shortfall += np.maximum(0.0, float(target.at_least) - value) / (
+                    abs(float(target.at_least)) or 1.0
+                )
+            if target.at_most is not None:
+                shortfall += np.maximum(0.0, value - float(target.at_most)) / (
+                    abs(float(target.at_most)) or 1.0
+                )
+        chosen = front[np.isclose(shortfall, shortfall.min(), rtol=0.0, atol=1e-12)]
+    values = chosen[search.answer.measure].to_numpy(float)
+    k = int(np.argmin(values) if search.answer.direction == "min" else np.argmax(values))
+    return str(chosen["point"].iloc[k]), bool(ok.any())
+
+
+def outputs_sound(folder: Path) -> bool:
+    """Whether the search's tables and packages are all there, as the manifest records."""
+    return artefacts_sound(folder, "search") and artefacts_sound(folder, "packages")
+
+
 # ---------------------------------------------------------------- the printed answer
 def render(cfg: Any, frames: dict[str, pd.DataFrame], folder: Path, lang: str) -> str:
     """The front, the answer, the shipped packages against the front, the hypervolume,
     and how to run a front package, as plain text in the report's language.
     """
-    from experiments.design import answer
-
     lang = lang if lang in WORDS else "en"
     w, search, exp = WORDS[lang], cfg.experiment.search, cfg.experiment
     design = pd.read_parquet(folder / "design.parquet", columns=["futures", "scenario"])
@@ -339,8 +393,6 @@ def volume_text(volume: pd.DataFrame, lang: str) -> str:
 # ---------------------------------------------------------------- the end of a search
 def finish(cfg: Any, folder: Path, result: Any, store: Any) -> pd.DataFrame:
     """Write what is missing of the tables, the packages and the report; print the answer."""
-    from experiments.design import outputs_sound, write_packages
-
     frames = tables(cfg, result)
     if not outputs_sound(folder):
         write_tables(folder, frames)

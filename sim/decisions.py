@@ -204,7 +204,8 @@ def schools_plan(key, year, firms, schools, city, terms_row, p) -> None:
         for m in range(n_sectors):
             if not schools.offers[s, m]:
                 continue
-            target[m] = perceived[s, m] / offered_capacity[m]
+            # a major only schools without intake offer: no seats to share (capacity 0)
+            target[m] = perceived[s, m] / offered_capacity[m] if offered_capacity[m] > 0.0 else 0.0
             total += target[m]
             nearby += members[m] / offering[m]
             deep += seekers[m] / offering[m]

@@ -109,3 +109,18 @@ def test_fuzz_any_config_the_checks_accept_runs_to_finite_numbers(change):
     rows, frames = run_item(cfg, prepare(cfg), 0, 0)
     for row in rows:
         assert np.isfinite(row["fiscal_cost"]) and 0.0 <= row["deep_share"] <= 1.0
+
+
+@pytest.mark.parametrize("kind", ["secondary_vocational", "higher_vocational", "undergraduate"])
+def test_a_school_type_without_intake_runs(kind):
+    """Found by the fuzz above (2026-12-05): schools of a type with capacity 0 offer
+    majors no other school offers, and planning divided by their total intake, zero.
+    Such a city runs, as the fuzz asks: a finite fiscal cost, shares in [0, 1], in two
+    cities and under a package."""
+    for city in ("small", "weifang_agri"):
+        cfg = make_cfg(f"city={city}", "years=6", "experiment.packages=[jczt]",
+                       f"city.{kind}.capacity_per_year=0")  # fmt: skip
+        rows, _ = run_item(cfg, prepare(cfg), 0, 0)
+        for row in rows:
+            assert np.isfinite(row["fiscal_cost"]) and 0.0 <= row["deep_share"] <= 1.0
+            assert 0.0 <= row["in_field_local_rate"] <= 1.0
