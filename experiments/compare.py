@@ -23,6 +23,7 @@ from experiments.store import (
     write_parquet,
 )
 from policies.outcomes import FAILURE_MODE_CODES, FAILURE_MODES, MODE_BY_CODE
+from policies.rosters import describe
 from sim.api import package_names
 from sim.region_setup import active as region_active
 from sim.rng import run_key
@@ -131,6 +132,9 @@ def _experiment(cfg: Any, folder: Path) -> pd.DataFrame:
         quick_look = False
     table = comparison_table(runs, names)
     print(render(table, cfg))
+    rostered = describe(cfg.city)
+    if rostered:
+        print("\n" + wrap(rostered, WIDTH))
     if store.failed:
         print(f"\n{len(store.failed)} run(s) failed; see manifest.json 'failed' (re-run one with "
               f"python -m experiments.rerun {folder} SCENARIO REPLICATE)")  # fmt: skip
@@ -190,6 +194,7 @@ def _run_chunks(
         "running",
         experiment=cfg.experiment.name,
         city=cfg.city.name if not region_active(cfg) else None,
+        roster=describe(cfg.city) if not region_active(cfg) else None,
         region=cfg.region.name if region_active(cfg) else None,
         packages=package_names(cfg),
         counterfactual=cfg.experiment.counterfactual,

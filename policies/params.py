@@ -29,7 +29,7 @@ def _numeric_fields(schema: type) -> list[str]:
     names = []
     for f in dataclasses.fields(schema):
         default = f.default
-        if dataclasses.is_dataclass(f.type) or f.name == "name":
+        if dataclasses.is_dataclass(f.type) or f.name == "name" or f.metadata.get("file"):
             continue
         if isinstance(default, (int, float, bool, Enum)) or default is None:
             names.append(f.name)

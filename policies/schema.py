@@ -320,6 +320,10 @@ class City:
     programme_years: int = integer(3, minimum=1, maximum=10)
     dropout_share: float = share(0.03)  # per student-year
     government: GovernmentSetup = field(default_factory=GovernmentSetup)
+    # a consortium's own rosters (issue 17, policies/rosters.py): CSV files of its member
+    # firms and of its schools; what they do not give is drawn as above
+    firms_csv: str | None = field(default=None, metadata={"file": True})
+    schools_csv: str | None = field(default=None, metadata={"file": True})
 
 
 # ---------------------------------------------------------------- behaviour (assumptions)

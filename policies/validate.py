@@ -118,19 +118,35 @@ def _default(f: dataclasses.Field) -> Any:
 def _check_city(cfg: Any) -> None:
     city = cfg.city
     schools = [city.secondary_vocational, city.higher_vocational, city.undergraduate]
-    if sum(s.count for s in schools) < 1:
+    n_firms, intake = city.n_firms, sum(s.count * s.capacity_per_year for s in schools)
+    roster = None
+    if city.get("firms_csv") or city.get("schools_csv"):
+        from policies.rosters import RosterError, load_roster
+
+        try:
+            roster = load_roster(city.firms_csv, city.schools_csv)
+        except RosterError as error:
+            raise ConfigError(error.field, str(error)) from None
+    if roster is not None and roster.firm_sector.size:
+        n_firms = roster.firm_sector.size
+    if roster is not None and roster.school_kind.size:  # the roster's schools, not the preset's types
+        intake = int(roster.school_capacity.sum())
+        if intake < 1:
+            raise ConfigError(
+                "city.schools_csv", f"{city.schools_csv}: its schools admit nobody (intake_per_year)"
+            )
+    elif sum(s.count for s in schools) < 1:
         raise ConfigError(
             "city",
             "needs at least one school: secondary_vocational, higher_vocational or undergraduate .count >= 1",
         )
-    if sum(s.count * s.capacity_per_year for s in schools) < 1:
+    elif intake < 1:
         raise ConfigError(
             "city",
             "schools admit nobody: some school type needs count >= 1 and capacity_per_year >= 1",
         )
-    if city.initial_deep_firms > city.n_firms:
-        raise ConfigError("city.initial_deep_firms", f"must be at most n_firms ({city.n_firms})")
-    intake = sum(s.count * s.capacity_per_year for s in schools)
+    if city.initial_deep_firms > n_firms:
+        raise ConfigError("city.initial_deep_firms", f"must be at most the number of firms ({n_firms})")
     if intake * cfg.years > MAX_STUDENTS:
         raise ConfigError(
             "city",

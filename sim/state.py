@@ -19,6 +19,7 @@ from agents.draws import STREAM_CITY, STREAM_STUDENT, normal, uniform
 from agents.government import G
 from agents.jit import kernel
 from policies.params import P
+from policies.rosters import Roster, load_roster
 from policies.schema import SCHOOL_KINDS
 
 # One named tuple of arrays per agent type, its fields the agent module's COLUMNS.
@@ -29,8 +30,12 @@ City = namedtuple(
     "City",
     ["sector_growth", "sector_wage_index", "firms_by_sector", "sector_start", "vacancy_history",
      "other_size", "other_vacancies", "tightness", "level_shares", "open_level",
-     "away_chance", "away_employer", "away_poached", "away_cost", "away_kept"],
+     "away_chance", "away_employer", "away_poached", "away_cost", "away_kept",
+     "given_sector", "given_size", "given_chain", "given_lead", "given_wage", "given_constrained",
+     "given_land_need"],
 )  # fmt: skip
+# ``given_*[i]``: firm ``i``'s value from the consortium's roster (``policies.rosters``), -1
+# (codes) or NaN (numbers) where it is drawn as for a preset.
 # The rest of the city (MODEL.md §2): the employers of each sector that are not members,
 # one aggregate employer per sector. ``other_size[m]``: its employees; ``other_vacancies[m]``:
 # its skilled vacancies this year. A worker it employs has ``employer = n_firms + m``.
@@ -60,15 +65,58 @@ class CityShape(NamedTuple):
     double_qualified: np.ndarray
     level_shares: np.ndarray  # float64[3], summing to 1
     years: np.ndarray  # int8 per school: its programmes' years (学制)
+    offers: np.ndarray | None = None  # bool[n_schools, n_sectors] from a roster; None: the layout
+    given: tuple | None = None  # a roster's firm columns (sector, size, chain, lead, wage, constrained, land)
 
 
 def city_shape(city_cfg: Any) -> CityShape:
     """The city's shape; a sweep reads it once, not once a run (config access is slow)."""
     if isinstance(city_cfg, CityShape):
         return city_cfg
-    kinds, capacity, majors, dq, years = school_layout(city_cfg)
-    return CityShape(int(city_cfg.n_firms), int(city_cfg.n_sectors), kinds, capacity, majors, dq,
-                     level_shares(city_cfg), years)  # fmt: skip
+    roster = (
+        load_roster(city_cfg.get("firms_csv"), city_cfg.get("schools_csv"))
+        if hasattr(city_cfg, "get")
+        else None
+    )
+    if roster is None:
+        kinds, capacity, majors, dq, years = school_layout(city_cfg)
+        return CityShape(int(city_cfg.n_firms), int(city_cfg.n_sectors), kinds, capacity, majors, dq,
+                         level_shares(city_cfg), years)  # fmt: skip
+    return _rostered_shape(city_cfg, roster)
+
+
+def _rostered_shape(city_cfg: Any, roster: Roster) -> CityShape:
+    """A city whose firms or schools (or both) come from a consortium's roster; what the
+    roster does not give is the preset's (``policies.rosters``).
+    """
+    n_sectors = len(roster.sectors)
+    n_firms = roster.firm_sector.size or int(city_cfg.n_firms)
+    given = None
+    if roster.firm_sector.size:
+        given = (roster.firm_sector, roster.firm_size, roster.firm_chain, roster.firm_lead, roster.firm_wage,
+                 roster.firm_constrained, roster.firm_land_need)  # fmt: skip
+    if not roster.school_kind.size:  # schools of the preset's types, over the roster's sectors
+        with_sectors = city_cfg.copy()
+        with_sectors.n_sectors = n_sectors
+        kinds, capacity, majors, dq, years = school_layout(with_sectors)
+        return CityShape(n_firms, n_sectors, kinds, capacity, majors, dq, level_shares(city_cfg), years,
+                         None, given)  # fmt: skip
+    kinds = roster.school_kind.copy()
+    types = [getattr(city_cfg, SCHOOL_KINDS[k]) for k in kinds]
+    pairs = zip(types, roster.school_dq, strict=True)
+    dq = np.array([t.double_qualified_share if np.isnan(v) else v for t, v in pairs], np.float64)
+    years = np.array([v or int(t.programme_years) or int(city_cfg.programme_years)
+                      for t, v in zip(types, roster.school_years, strict=True)], np.int8)  # fmt: skip
+    shares = np.array([float(getattr(city_cfg, name).vacancy_share) for name in SCHOOL_KINDS])
+    if shares.sum() <= 0.0:  # in proportion to the roster's intake of each level
+        shares = np.array([roster.school_capacity[kinds == k].sum() for k in range(len(SCHOOL_KINDS))], float)
+    if shares.sum() <= 0.0:
+        shares = np.ones(len(SCHOOL_KINDS))
+    majors = roster.school_offers.sum(axis=1).astype(np.int32)
+    capacity, offers = roster.school_capacity.copy(), roster.school_offers.copy()
+    return CityShape(
+        n_firms, n_sectors, kinds, capacity, majors, dq, shares / shares.sum(), years, offers, given
+    )
 
 
 def level_shares(city_cfg: Any) -> np.ndarray:
@@ -115,7 +163,9 @@ def allocate(city_cfg: Any, n_years: int) -> tuple[Firms, Schools, Students, Cit
     n_schools = kinds.size
     n_students = int(capacity.sum()) * n_years
     offers = np.zeros((n_schools, n_sectors), dtype=np.bool_)
-    for s in range(n_schools):
+    if shape.offers is not None:  # a roster's: each school's own majors
+        offers[:] = shape.offers
+    for s in range(n_schools if shape.offers is None else 0):
         first = (s * 5) % n_sectors  # spread schools over the majors, all majors covered
         for j in range(majors[s]):
             offers[s, (first + j) % n_sectors] = True
@@ -133,9 +183,23 @@ def allocate(city_cfg: Any, n_years: int) -> tuple[Firms, Schools, Students, Cit
         level_shares=shape.level_shares.copy(), open_level=np.zeros((n_firms + n_sectors) * 3, np.int64),
         away_chance=np.zeros((n_sectors, 0), f64), away_employer=np.zeros((n_sectors, 0), np.int64),
         away_poached=np.zeros(0, np.int64), away_cost=np.zeros(0, f64), away_kept=np.zeros(0, f64),
+        **_given_firms(shape.given, n_firms),
     )  # fmt: skip
     gov = np.array([column.fill for column in government.COLUMNS.values()], f64)
     return firms, schools, students, city, gov
+
+
+def _given_firms(given: tuple | None, n_firms: int) -> dict[str, np.ndarray]:
+    """The roster's firm columns as the core reads them (all drawn: -1 and NaN)."""
+    names = ("given_sector", "given_size", "given_chain", "given_lead", "given_wage", "given_constrained",
+             "given_land_need")  # fmt: skip
+    types = (np.int32, np.float64, np.int8, np.int8, np.float64, np.int8, np.int8)
+    if given is None:
+        return {
+            name: np.full(n_firms, np.nan if t is np.float64 else -1, t)
+            for name, t in zip(names, types, strict=True)
+        }
+    return {name: np.asarray(column, t).copy() for name, column, t in zip(names, given, types, strict=True)}
 
 
 @kernel
@@ -151,20 +215,30 @@ def init_city(key, p, firms, schools, students, city, gov) -> None:
     for m in range(n_sectors):
         z = normal(key, STREAM_CITY, 0, 1_000_000 + m, 0)
         city.sector_growth[m] = p[P.demand_growth_mean_share] + p[P.demand_growth_sd_share] * z
-    for i in range(n_firms):
+    for i in range(n_firms):  # each attribute drawn, unless the consortium's roster gives it
         sector = min(n_sectors - 1, int(uniform(key, STREAM_CITY, 0, i, 0) * n_sectors))
+        if city.given_sector[i] >= 0:
+            sector = city.given_sector[i]
         firms.sector[i] = sector
-        firms.chain[i] = min(2, 3 * sector // n_sectors)
+        firms.chain[i] = min(2, 3 * sector // n_sectors) if city.given_chain[i] < 0 else city.given_chain[i]
         lead = uniform(key, STREAM_CITY, 0, i, 1) < p[P.lead_firm_share]
+        if city.given_lead[i] >= 0:
+            lead = city.given_lead[i] == 1
         firms.lead[i] = 1 if lead else 0
         size = np.exp(p[P.firm_size_log_mean] + p[P.firm_size_log_sd] * normal(key, STREAM_CITY, 0, i, 10))
-        firms.size[i] = size * 5.0 if lead else size
+        firms.size[i] = (size * 5.0 if lead else size) if np.isnan(city.given_size[i]) else city.given_size[i]
         wage = 1.0 + p[P.wage_sd_share] * normal(key, STREAM_CITY, 0, i, 11)
         firms.wage_cny[i] = p[P.wage_mean_cny] * max(0.5, wage)
+        if not np.isnan(city.given_wage[i]):
+            firms.wage_cny[i] = city.given_wage[i]
         firms.liability_cny[i] = firms.size[i] * p[P.tax_liability_cny_per_employee]
         constrained = uniform(key, STREAM_CITY, 0, i, 3) < p[P.credit_constrained_share]
         firms.constrained[i] = 1 if (constrained and not lead) else 0
+        if city.given_constrained[i] >= 0:
+            firms.constrained[i] = city.given_constrained[i]
         firms.land_need[i] = 1 if uniform(key, STREAM_CITY, 0, i, 4) < p[P.land_need_share] else 0
+        if city.given_land_need[i] >= 0:
+            firms.land_need[i] = city.given_land_need[i]
         ps = p[P.productive_share_mean] + p[P.firm_cost_heterogeneity_share] * normal(
             key, STREAM_CITY, 0, i, 12
         )

@@ -83,6 +83,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "changzhou_new_energy (Changzhou new energy, Wujin)",
         "changzhou_new_energy（常州武进新能源产业）",
     ),
+    "city_from_files": (
+        "from_files (your consortium's rosters; an example shipped)",
+        "from_files（本联合体的名册，附示例）",
+    ),
     "city_wuxi_iot": (
         "wuxi_iot (Wuxi Internet of Things, high-tech zone)",
         "wuxi_iot（无锡高新区物联网产业）",
