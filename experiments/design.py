@@ -137,7 +137,7 @@ def optimiser(cfg: Any, first: list[dict[str, Any]]) -> tuple[Any, Any]:
     size = int(search.population)
     drawn = MixedVariableSampling()(problem, size, random_state=np.random.default_rng(int(cfg.seed)))
     start = Population.merge(
-        Population.new("X", np.array(first[:size], dtype=object)), drawn[: size - len(first)]
+        Population.new("X", np.array(first[:size], dtype=object)), drawn[: max(0, size - len(first))]
     )
     algorithm = MixedVariableGA(
         pop_size=size,

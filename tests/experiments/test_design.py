@@ -260,3 +260,14 @@ def test_the_command_line_runs_a_front_package(searched, tmp_path):
                            f"hydra.run.dir={folder}"], cwd=ROOT, capture_output=True, text=True)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "front_01" in done.stdout
+
+
+def test_a_population_smaller_than_the_shipped_packages_stays_its_size(tmp_path):
+    """More shipped packages (7) than candidates a generation (4): the first generation
+    holds the first 4 of them, no more (a negative slice once added 3 random ones)."""
+    folder = tmp_path / "run"
+    run_experiment(
+        make_cfg(*SEARCH, "experiment.search.population=4", "experiment.search.generations=1"), folder
+    )
+    candidates = pd.read_parquet(folder / "search" / "candidates.parquet")
+    assert candidates.groupby("generation").size().tolist() == [4, 4]
