@@ -77,6 +77,10 @@ def _provenance(data: dict, tx: Text) -> str:
         failed=m.get("failed_runs", 0),
         versions=json.dumps(m.get("versions", {})),
     )
+    if m.get("roster"):  # a city from the consortium's own files: what they gave, what was drawn
+        text += " " + (
+            m["roster"] if tx.lang != "zh" else f"城市名册(未给出的列按预设分布抽取):{m['roster']}"
+        )
     failed = m.get("failed") or []
     if failed:
         listed = "; ".join(

@@ -131,3 +131,14 @@ def test_a_schools_file_alone_keeps_the_preset_firms_and_a_firms_file_alone_the_
     assert firms.size.size == 30
     assert schools.capacity.size == preset.higher_vocational.count + preset.undergraduate.count
     assert schools.offers.shape[1] == 5  # the roster's sectors
+
+
+def test_the_report_says_which_columns_were_drawn(tmp_path):
+    from experiments.compare import run_experiment
+
+    folder = tmp_path / "run"
+    run_experiment(make_cfg("city=from_files", "years=6", "experiment.replicates=2",
+                            "experiment.packages=[none,jczt]", "experiment.figures=false"), folder)  # fmt: skip
+    page = (folder / "report" / "report.md").read_text()
+    assert "drawn from the preset: example_firms.csv: credit_constrained (where empty)" in page
+    assert "30 firms in 5 sectors" in page
