@@ -274,6 +274,19 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
+def sector_names(city: Any) -> list[str] | None:
+    """A city's sector names if its rosters name them (None for a preset's numbered sectors)."""
+    if not (city.get("firms_csv") or city.get("schools_csv")):
+        return None
+    from policies.rosters import RosterError, load_roster
+
+    try:
+        roster = load_roster(city.firms_csv, city.schools_csv)
+    except RosterError as error:
+        raise ConfigError(error.field, str(error)) from None
+    return list(roster.sectors) if roster is not None else None
+
+
 def check_region(cfg: Any) -> None:
     """A region (``region=``): at least two cities, each a shipped city preset with a
     shipped package and one field label per sector (each label once in a city), and links
@@ -291,10 +304,11 @@ def check_region(cfg: Any) -> None:
                 raise ConfigError(f"{path}.{key}", f"unknown preset '{value}'; allowed: {', '.join(allowed)}")
         city = load_city(spec.city)
         fields = [str(f) for f in spec.fields]
-        if fields and len(fields) != city.n_sectors:
+        n_sectors = len(sector_names(city) or []) or city.n_sectors  # a roster's sectors, else the preset's
+        if fields and len(fields) != n_sectors:
             raise ConfigError(
                 f"{path}.fields",
-                f"one label per sector of {spec.city}: {city.n_sectors}, got {len(fields)} ('' for a field "
+                f"one label per sector of {spec.city}: {n_sectors}, got {len(fields)} ('' for a field "
                 "no other city has)",
             )
         labels = [f for f in fields if f]

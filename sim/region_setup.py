@@ -19,6 +19,7 @@ from omegaconf import DictConfig, OmegaConf
 from policies.packages import load_city, load_package
 from policies.params import build_params
 from policies.terms import build_terms
+from policies.validate import sector_names
 from sim.region import CityRun, Links, RegionOutput, cut_links, run_lockstep
 from sim.state import city_shape
 
@@ -68,7 +69,9 @@ def build_links(cfg: Any, n_sectors: Mapping[str, int]) -> Links:
             home[a, b] = float(link.home_kept_share)
             poaching[a, b] = float(link.poaching_share)
             recognition[a, b] = 1.0 if link.mutual_recognition else 0.0
-    labels = [[str(f) for f in cfg.region.cities[name].fields] or [""] * n_sectors[name] for name in names]
+    # a city's labels: the region's, else its roster's sector names, else none (it joins nothing)
+    labels = [[str(f) for f in cfg.region.cities[name].fields] or sector_names(city_config(cfg, name).city)
+              or [""] * n_sectors[name] for name in names]  # fmt: skip
     counts: dict[str, int] = {}
     for city_labels in labels:
         for label in {f for f in city_labels if f}:

@@ -142,3 +142,33 @@ def test_the_report_says_which_columns_were_drawn(tmp_path):
     page = (folder / "report" / "report.md").read_text()
     assert "drawn from the preset: example_firms.csv: credit_constrained (where empty)" in page
     assert "30 firms in 5 sectors" in page
+
+
+def test_a_roster_city_joins_a_region_by_its_sector_names(monkeypatch):
+    """In a region, a roster city's sectors are labelled with its own names unless the
+    region labels them: a name another city's labels share is the same occupation there
+    (Wuxi's 'sensing'); a label count that is not the roster's number of sectors is one
+    line naming the field."""
+    import sim.region_setup as region_setup
+    from policies.packages import load_city
+    from policies.validate import sector_names
+
+    roster = load_roster(str(FIRMS), str(SCHOOLS))
+    assert sector_names(load_city("from_files")) == list(roster.sectors)
+    assert sector_names(load_city("suzhou_robotics")) is None
+    base = ["region=sxc", "years=3", "region.cities.suzhou.city=from_files", "region.cities.suzhou.fields=[]"]
+    cfg = make_cfg(*base)
+    shapes = {"suzhou": 5, "wuxi": 6, "changzhou": 4}
+    assert (
+        region_setup.build_links(cfg, shapes).fields[0] == -1
+    ).all()  # none of its names is another's label
+    renamed = [name if name != "machine vision" else "sensing" for name in roster.sectors]
+    real = region_setup.sector_names
+    monkeypatch.setattr(region_setup, "sector_names", lambda city: renamed if real(city) else None)
+    links = region_setup.build_links(cfg, shapes)
+    shared = links.fields[0][renamed.index("sensing")]
+    assert shared >= 0 and shared == links.fields[1][0]  # Wuxi's first sector is 'sensing'
+    with pytest.raises(
+        ConfigError, match=r"^region.cities.suzhou.fields: one label per sector of from_files: 5"
+    ):
+        validate(make_cfg(*base[:-1]), experiment=False)
