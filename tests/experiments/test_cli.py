@@ -184,7 +184,7 @@ def test_print_only_flags_pass_to_hydra(tmp_path):
     helped = _run(["--help"], cwd=tmp_path)
     assert helped.returncode == 0 and "consortium-sim" in helped.stdout
     assert (
-        "city: changzhou_new_energy, small, suzhou_robotics" in helped.stdout
+        "city: changzhou_new_energy, from_files, small, suzhou_robotics" in helped.stdout
         and "_schema" not in helped.stdout
     )
     # the groups and how to see every key, not the whole config (before: 291 lines)
