@@ -1,0 +1,177 @@
+"""What a consortium observed (issue 17): indicators with how precisely they are known,
+and the likelihood of a model's prediction given them.
+
+An observed-indicators YAML names run measures of the registry (``policies/outcomes.py``):
+
+.. code-block:: yaml
+
+    indicators:
+      membership_rate: {value: 0.62, n: 30}        # a share of n units: binomial
+      training_share:                              # several observations (years, parks):
+        values: [0.18, 0.25, 0.31]                 # beta-binomial, overdispersion from them
+        ns: [30, 32, 35]
+      apprentices: {value: 45}                     # a count: Poisson
+      in_field_local: {values: [610, 702, 655]}    # counts over years: negative binomial
+      local_retention: {value: 0.71, se: 0.04}     # a mean with a standard error: normal
+
+The spread beyond chance comes from the data, never from the simulation: several
+observations of a share give the beta-binomial's intra-class correlation by the method
+of moments (none beyond the binomial's: 0), several counts the negative binomial's
+dispersion (none beyond Poisson's: Poisson). A single observation carries no information
+on overdispersion, so it is binomial or Poisson. Every mistake is one line naming the
+file, the indicator, the field and what is allowed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from omegaconf import OmegaConf
+
+KINDS = ("share", "count", "mean")
+
+
+class ObservedError(ValueError):
+    """A mistake in an observed-indicators file: one line, naming where."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One observed indicator: its kind, observations, their sizes, and the spread
+    beyond chance the observations show (``rho`` for shares, ``size`` for counts).
+    """
+
+    measure: str
+    kind: str
+    values: tuple[float, ...]
+    ns: tuple[int, ...] = ()  # share: units each value is a share of
+    se: float | None = None  # mean: its standard error
+    rho: float = 0.0  # share: intra-class correlation (0: binomial)
+    size: float = math.inf  # count: negative-binomial size r (inf: Poisson)
+
+    def log_likelihood(self, predicted: float) -> float:
+        """The log-likelihood of the model's predicted mean ``predicted`` given the data."""
+        from scipy import stats  # late: scipy.stats costs a second to import
+
+        if self.kind == "mean":
+            assert self.se is not None
+            return float(np.sum(stats.norm.logpdf(self.values, loc=predicted, scale=self.se)))
+        if self.kind == "share":
+            p = min(max(float(predicted), 1e-9), 1.0 - 1e-9)
+            ks = np.rint(np.asarray(self.values) * np.asarray(self.ns)).astype(int)
+            if self.rho <= 0.0:
+                return float(np.sum(stats.binom.logpmf(ks, self.ns, p)))
+            scale = (1.0 - self.rho) / self.rho
+            return float(np.sum(stats.betabinom.logpmf(ks, self.ns, p * scale, (1.0 - p) * scale)))
+        mu = max(float(predicted), 1e-9)
+        ks = np.rint(self.values).astype(int)
+        if not math.isfinite(self.size):
+            return float(np.sum(stats.poisson.logpmf(ks, mu)))
+        return float(np.sum(stats.nbinom.logpmf(ks, self.size, self.size / (self.size + mu))))
+
+
+def beta_binomial_rho(values: np.ndarray, ns: np.ndarray) -> float:
+    """Intra-class correlation of shares ``values`` of ``ns`` units, by the method of
+    moments: the observed variance of the shares against the binomial's, ``var = p(1-p)
+    (1 + (n-1) rho) / n`` averaged over the observations; 0 when they vary no more than
+    chance, below 1.
+    """
+    if len(values) < 2:
+        return 0.0
+    weights = ns / ns.sum()
+    p = float(np.sum(weights * values))
+    if p <= 0.0 or p >= 1.0:
+        return 0.0
+    observed = float(np.sum(weights * (values - p) ** 2)) * len(values) / (len(values) - 1)
+    base = p * (1.0 - p)
+    chance = float(np.mean(base / ns))
+    extra = float(np.mean(base * (ns - 1.0) / ns))
+    return min(max((observed - chance) / extra, 0.0), 0.999)
+
+
+def negative_binomial_size(values: np.ndarray) -> float:
+    """The negative binomial's size ``r`` of counts by the method of moments
+    (``var = m + m^2 / r``); infinite (Poisson) when they vary no more than chance.
+    """
+    if len(values) < 2:
+        return math.inf
+    m, s2 = float(np.mean(values)), float(np.var(values, ddof=1))
+    return m * m / (s2 - m) if s2 > m and m > 0 else math.inf
+
+
+def load_observed(path: str | Path) -> list[Indicator]:
+    """The indicators of an observed-indicators YAML; ObservedError for any mistake."""
+    from policies.outcomes import MEASURE_BY_KEY
+
+    file = Path(path)
+    if not file.is_file():
+        raise ObservedError(f"{file} cannot be read (no such file)")
+    try:
+        data = OmegaConf.to_container(OmegaConf.load(file))
+    except Exception as error:  # OmegaConf and its YAML parser raise many types; all mean a bad file
+        raise ObservedError(f"{file} is not YAML ({str(error).splitlines()[0]})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("indicators"), dict) or not data["indicators"]:
+        raise ObservedError(f"{file}: needs 'indicators:', a mapping of run measures to observations")
+    known = [*MEASURE_BY_KEY, "healthy"]
+    found = []
+    for measure, spec in data["indicators"].items():
+        where = f"{file}: indicators.{measure}"
+        if measure not in MEASURE_BY_KEY:
+            raise ObservedError(f"{where}: not a run measure; allowed: {', '.join(known)}")
+        if not isinstance(spec, dict):
+            raise ObservedError(f"{where}: needs value (or values), with n (a share) or se (a mean)")
+        unit = MEASURE_BY_KEY[measure].unit
+        kind = (
+            "mean" if "se" in spec else "share" if unit == "share" else "count" if unit == "count" else "mean"
+        )
+        found.append(_indicator(where, measure, kind, spec))
+    return found
+
+
+def _indicator(where: str, measure: str, kind: str, spec: dict) -> Indicator:
+    allowed = {"value", "values", "n", "ns", "se"}
+    for key in spec:
+        if key not in allowed:
+            raise ObservedError(f"{where}.{key}: not a field; allowed: {', '.join(sorted(allowed))}")
+    if ("value" in spec) == ("values" in spec):
+        raise ObservedError(f"{where}: give value (one observation) or values (several), not both or neither")
+    values = _numbers(f"{where}.value" if "value" in spec else f"{where}.values",
+                      [spec["value"]] if "value" in spec else spec["values"])  # fmt: skip
+    if kind == "mean":
+        se = spec.get("se")
+        if not isinstance(se, (int, float)) or isinstance(se, bool) or not se > 0:
+            raise ObservedError(f"{where}.se: must be a number above 0, got {se!r}")
+        return Indicator(measure, kind, tuple(values), se=float(se))
+    if kind == "count":
+        if any(v < 0 or v != int(v) for v in values):
+            raise ObservedError(f"{where}: a count's values must be whole numbers >= 0, got {values}")
+        return Indicator(measure, kind, tuple(values), size=negative_binomial_size(np.asarray(values)))
+    if any(not 0.0 <= v <= 1.0 for v in values):
+        raise ObservedError(f"{where}: a share's values must lie in [0, 1], got {values}")
+    key = "n" if "value" in spec else "ns"
+    if key not in spec:
+        raise ObservedError(f"{where}.{key}: a share needs the units it is a share of ({key})")
+    ns = _numbers(f"{where}.{key}", [spec["n"]] if key == "n" else spec["ns"])
+    if len(ns) != len(values) or any(n < 1 or n != int(n) for n in ns):
+        raise ObservedError(f"{where}.{key}: one whole number >= 1 per value ({len(values)}), got {ns}")
+    n_array = np.asarray(ns, dtype=float)
+    rho = beta_binomial_rho(np.asarray(values), n_array)
+    return Indicator(measure, kind, tuple(values), ns=tuple(int(n) for n in ns), rho=rho)
+
+
+def _numbers(where: str, given: Any) -> list[float]:
+    if not isinstance(given, list) or not given:
+        raise ObservedError(f"{where}: must be a number or a list of numbers, got {given!r}")
+    for value in given:
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+            raise ObservedError(f"{where}: must be finite numbers, got {value!r}")
+    return [float(v) for v in given]
+
+
+def log_likelihood(indicators: list[Indicator], predicted: dict[str, float]) -> float:
+    """The sum of every indicator's log-likelihood at the model's predicted means."""
+    return float(sum(ind.log_likelihood(predicted[ind.measure]) for ind in indicators))
