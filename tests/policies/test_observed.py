@@ -104,3 +104,11 @@ def test_a_mistake_is_one_line_naming_where(tmp_path, body, where):
     with pytest.raises(ObservedError) as refused:
         load_observed(path)
     assert str(path) in str(refused.value) and where in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_the_shipped_example_loads():
+    from policies.rosters import SHIPPED
+
+    found = load_observed(SHIPPED / "example_observed.yml")
+    assert {ind.measure for ind in found} == {"membership_rate", "training_share", "apprentices",
+                                              "in_field_local_rate", "local_retention"}  # fmt: skip
