@@ -12,7 +12,7 @@ from hydra.core.hydra_config import HydraConfig
 
 from experiments.designs import build_design
 from experiments.report_text import wrap
-from experiments.runner import Progress, chunked, execute, runs_per_item, warm_up, work_items
+from experiments.runner import Progress, chunked, execute, keyed_design, runs_per_item, warm_up, work_items
 from experiments.store import (
     ChunkStore,
     artefacts_sound,
@@ -26,7 +26,6 @@ from policies.outcomes import FAILURE_MODE_CODES, FAILURE_MODES, MODE_BY_CODE
 from policies.rosters import describe
 from sim.api import package_names
 from sim.region_setup import active as region_active
-from sim.rng import run_key
 
 # Columns of the printed table: run-summary column -> (format, header in English, in Chinese).
 TABLE: dict[str, tuple[str, str, str]] = {
@@ -185,11 +184,7 @@ def _run_chunks(
 ) -> None:
     """Write what every run needs to be reproduced, then the chunks still to do."""
     write_config(cfg, folder)
-    seeds = [int(run_key(cfg.seed, s, r)) for s, r in items]
-    design_rows = design.merge(pd.DataFrame(items, columns=["scenario", "replicate"]), on="scenario")
-    design_rows["seed"] = int(cfg.seed)
-    design_rows["run_key"] = pd.array(seeds, dtype="uint64")
-    write_parquet(design_rows, folder / "design.parquet")
+    write_parquet(keyed_design(design, items, cfg.seed), folder / "design.parquet")
     store.save(
         "running",
         experiment=cfg.experiment.name,

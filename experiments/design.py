@@ -36,7 +36,7 @@ import pyarrow.parquet as pq
 from omegaconf import open_dict
 
 from experiments.designs import build_design
-from experiments.runner import chunked, dask_client, execute, warm_up, work_items
+from experiments.runner import chunked, dask_client, execute, keyed_design, warm_up, work_items
 from experiments.search import (
     X_PREFIX,
     CandidateChunk,
@@ -60,7 +60,6 @@ from experiments.store import (
     write_parquet,
 )
 from sim.api import package_names
-from sim.rng import run_key
 
 log = logging.getLogger(__name__)
 HOLDOUT_BASE = 1_000_000  # scenario numbers of the fresh futures (keys no search run uses)
@@ -250,18 +249,11 @@ def run_design(cfg: Any, folder: Path) -> pd.DataFrame:
 def _start(cfg: Any, folder: Path, work: Plan, store: ChunkStore) -> None:
     """What every run needs to be reproduced: the config, the futures with their keys."""
     write_config(cfg, folder)
-    rows = []
-    both = [(work.futures, cfg.experiment.replicates, "search"),
-            (work.holdout, cfg.experiment.search.holdout_replicates, "holdout")]  # fmt: skip
-    for design, replicates, kind in both:
-        for row in design.to_dict("records"):
-            for replicate in range(replicates):
-                key = int(run_key(cfg.seed, int(row["scenario"]), replicate))
-                rows.append(
-                    {**row, "futures": kind, "replicate": replicate, "seed": int(cfg.seed), "run_key": key}
-                )
-    table = pd.DataFrame(rows)
-    table["run_key"] = table["run_key"].astype("uint64")
+    search_rows = keyed_design(work.futures, work_items(work.futures, cfg.experiment.replicates), cfg.seed)
+    holdout_items = work_items(work.holdout, cfg.experiment.search.holdout_replicates)
+    holdout_rows = keyed_design(work.holdout, holdout_items, cfg.seed)
+    table = pd.concat([search_rows.assign(futures="search"), holdout_rows.assign(futures="holdout")],
+                      ignore_index=True)  # fmt: skip
     write_parquet(table, folder / "design.parquet")
     store.save(
         "running",
@@ -290,7 +282,6 @@ class Result:
     hypervolume: pd.DataFrame  # generation, evaluations, hypervolume
     shipped: pd.DataFrame  # the shipped packages: measures, feasible, how the search holds each
     holdout: pd.DataFrame  # the front's measures on fresh futures and keys
-    scale: Scale
 
 
 def _search(cfg: Any, runner: Search, progress: SearchProgress) -> Result:
@@ -300,15 +291,12 @@ def _search(cfg: Any, runner: Search, progress: SearchProgress) -> Result:
     search = cfg.experiment.search
     shipped_runs, _ = runner.block(SHIPPED_BLOCK, CandidateChunk.of({}, SHIPPED_BLOCK, -1))
     shipped = summary(shipped_runs, search).reindex(package_names(cfg))
-    shipped["missed"] = [
-        "; ".join(encode(search, _package(cfg, name), cfg.policy)[1]) for name in shipped.index
-    ]
-    first = []
-    if search.start_from_packages:
-        for name in shipped.index:
-            x, _ = encode(search, _package(cfg, name), cfg.policy)
-            if x is not None and x not in first:
-                first.append(x)
+    projected = [encode(search, _package(cfg, name), cfg.policy) for name in shipped.index]
+    shipped["missed"] = ["; ".join(missed) for _, missed in projected]
+    first: list[dict[str, Any]] = []
+    for x, _ in projected if search.start_from_packages else []:
+        if x is not None and x not in first:
+            first.append(x)
     algorithm, problem = optimiser(cfg, first)
     tables, volumes = [], []
     scale: Scale | None = None
@@ -350,7 +338,7 @@ def _search(cfg: Any, runner: Search, progress: SearchProgress) -> Result:
     holdout_runs, _ = runner.block(runner.plan.holdout_block, holdout_task, holdout=True)
     holdout = summary(holdout_runs, search).reindex(list(encoded))
     shipped = _judge(shipped, front, search, scale)
-    return Result(candidates, front, pd.DataFrame(volumes), shipped, holdout, scale)
+    return Result(candidates, front, pd.DataFrame(volumes), shipped, holdout)
 
 
 def _package(cfg: Any, name: str) -> Any:

@@ -26,7 +26,16 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 from experiments.report_text import wrap
-from experiments.search import X_PREFIX, candidate_package, decode, feasible, front_mask, meets, paths
+from experiments.search import (
+    X_PREFIX,
+    candidate_package,
+    decode,
+    feasible,
+    front_mask,
+    meets,
+    paths,
+    violations,
+)
 from experiments.store import artefacts_sound, atomic_write_text, record_artefacts, write_parquet
 from policies.outcomes import MEASURE_BY_KEY
 
@@ -113,29 +122,19 @@ def label(measure: str, lang: str) -> str:
     return known.label_zh if lang == "zh" else known.label_en
 
 
-def shown(measure: str, value: float) -> str:
-    """A measure's value as a reader reads it: shares in %, yuan in millions."""
+def shown(measure: str, value: float, signed: bool = False) -> str:
+    """A measure's value as a reader reads it: shares in %, yuan in millions; ``signed``:
+    a difference (shares in points).
+    """
     if not np.isfinite(value):
         return "-"
     known = MEASURE_BY_KEY.get(measure)
     unit = known.unit if known is not None else "share"
     if unit == "share":
-        return f"{value:.0%}"
+        return f"{value * 100:+.1f} pt" if signed else f"{value:.0%}"
     if unit.startswith("yuan"):
-        return f"{value / 1e6:.2f}m"
-    return f"{value:.3g}"
-
-
-def _gain(measure: str, value: float) -> str:
-    known = MEASURE_BY_KEY.get(measure)
-    unit = known.unit if known is not None else "share"
-    if not np.isfinite(value):
-        return "-"
-    if unit == "share":
-        return f"{value * 100:+.1f} pt"
-    if unit.startswith("yuan"):
-        return f"{value / 1e6:+.2f}m"
-    return f"{value:+.3g}"
+        return f"{value / 1e6:{'+' if signed else ''}.2f}m"
+    return f"{value:{'+' if signed else ''}.3g}"
 
 
 def _targets(targets: Any, lang: str) -> str:
@@ -153,18 +152,17 @@ def tables(cfg: Any, result: Any) -> dict[str, pd.DataFrame]:
     """The search's tables (see the module's docstring), from what it found."""
     search = cfg.experiment.search
     candidates = result.candidates.reset_index()
+    columns = [X_PREFIX + p for p in paths(search)]
+    decoded = pd.DataFrame([decode(search, dict(zip(paths(search), x, strict=True)))
+                            for x in candidates[columns].itertuples(index=False)])  # fmt: skip
     for path in paths(search):
-        candidates[path] = [decode(search, {p: row[X_PREFIX + p] for p in paths(search)})[path]
-                            for _, row in candidates.iterrows()]  # fmt: skip
-        if search.decisions[path].kind == "categorical":
-            candidates[path] = candidates[path].map(str)
+        categorical = search.decisions[path].kind == "categorical"
+        candidates[path] = decoded[path].map(str) if categorical else decoded[path]
     front = result.front.reset_index()
     holdout = result.holdout.reindex(front["point"])
     for measure in holdout.columns:
         front[f"fresh_{measure}"] = holdout[measure].to_numpy()
-    fresh = holdout.copy()
-    ok = feasible(fresh, search)
-    front["fresh_feasible"] = ok
+    front["fresh_feasible"] = feasible(holdout, search)
     front["holds_up"] = holds_up(front, holdout, search)
     for path in paths(search):
         front[path] = candidates.set_index("candidate").loc[front["candidate"], path].to_numpy()
@@ -243,17 +241,7 @@ def answer(front: pd.DataFrame, search: Any) -> tuple[str | None, bool]:
     if ok.any():
         chosen = front[ok]
     else:
-        shortfall = np.zeros(len(front))
-        for measure, target in search.answer.where.items():
-            value = front[measure].to_numpy(float)
-            if target.at_least is not None:
-                shortfall += np.maximum(0.0, float(target.at_least) - value) / (
-                    abs(float(target.at_least)) or 1.0
-                )
-            if target.at_most is not None:
-                shortfall += np.maximum(0.0, value - float(target.at_most)) / (
-                    abs(float(target.at_most)) or 1.0
-                )
+        shortfall = np.maximum(violations(front, search.answer.where), 0.0).sum(axis=1)
         chosen = front[np.isclose(shortfall, shortfall.min(), rtol=0.0, atol=1e-12)]
     values = chosen[search.answer.measure].to_numpy(float)
     k = int(np.argmin(values) if search.answer.direction == "min" else np.argmax(values))
@@ -303,7 +291,8 @@ def render(cfg: Any, frames: dict[str, pd.DataFrame], folder: Path, lang: str) -
         row = front.set_index("point").loc[[chosen]].iloc[0]
         values = ", ".join(f"{label(m, lang)} {shown(m, row[m])}" for m in wanted)
         fresh = ", ".join(f"{label(m, lang)} {shown(m, row[f'fresh_{m}'])}" for m in wanted)
-        holds = bool(row["holds_up"]) and bool(meets_row(row, search.answer.where, "fresh_"))
+        fresh_met = meets(front[front["point"] == chosen], search.answer.where, prefix="fresh_")[0]
+        holds = bool(row["holds_up"]) and bool(fresh_met)
         said = w["answer" if met else "nearest"].format(
             measure=label(search.answer.measure, lang), where=where, point=chosen,
             direction=w["direction_" + search.answer.direction], values=values,
@@ -316,7 +305,7 @@ def render(cfg: Any, frames: dict[str, pd.DataFrame], folder: Path, lang: str) -
     rows[w["verdict"]] = shipped["verdict"].map(lambda v: _verdict(v, lang))
     rows[w["by"]] = shipped["front_point"]
     signs = {m: -1.0 if d == "min" else 1.0 for m, d in search.objectives.items()}
-    rows[w["gain"]] = [", ".join(_gain(m, r[f"gain_{m}"] * sign) for m, sign in signs.items())
+    rows[w["gain"]] = [", ".join(shown(m, r[f"gain_{m}"] * sign, signed=True) for m, sign in signs.items())
                        for _, r in shipped.iterrows()]  # fmt: skip
     with pd.option_context("display.unicode.east_asian_width", True, "display.width", 200):
         lines += [rows.to_string(index=False)]
@@ -358,17 +347,6 @@ def shown_points(front: pd.DataFrame, search: Any, chosen: str | None) -> np.nda
 
 def _axes(search: Any, lang: str) -> str:
     return ", ".join(label(m, lang) for m in dict.fromkeys([search.answer.measure, *search.answer.where]))
-
-
-def meets_row(row: pd.Series, targets: Any, prefix: str = "") -> bool:
-    """Whether one row meets every target (on its ``prefix``-ed columns)."""
-    for measure, target in targets.items():
-        value = float(row[prefix + measure])
-        if target.at_least is not None and not value >= float(target.at_least):
-            return False
-        if target.at_most is not None and not value <= float(target.at_most):
-            return False
-    return True
 
 
 def _verdict(verdict: str, lang: str) -> str:

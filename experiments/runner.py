@@ -27,6 +27,7 @@ from experiments.designs import apply_scenario
 from experiments.processes import forked_pool
 from sim.api import compile_core, kernels_compiled, package_names, prepare, run_item
 from sim.region_setup import active as region_active
+from sim.rng import run_key
 
 log = logging.getLogger(__name__)
 # What the first run on a machine spends compiling (benchmarks/bench_cold.py).
@@ -47,6 +48,19 @@ def default_workers() -> int:
 def work_items(design: pd.DataFrame, replicates: int) -> list[tuple[int, int]]:
     """(scenario, replicate) pairs, scenario-major."""
     return [(int(s), r) for s in design["scenario"] for r in range(replicates)]
+
+
+def keyed_design(design: pd.DataFrame, items: list[tuple[int, int]], seed: int) -> pd.DataFrame:
+    """One row per (scenario, replicate) of ``items``: the scenario's factor values, the
+    seed and the run's key, what ``design.parquet`` holds to reproduce every run.
+    """
+    rows = design.merge(pd.DataFrame(items, columns=["scenario", "replicate"]), on="scenario")
+    rows["seed"] = int(seed)
+    keys = [
+        int(run_key(seed, int(s), int(r))) for s, r in zip(rows["scenario"], rows["replicate"], strict=True)
+    ]
+    rows["run_key"] = pd.array(keys, dtype="uint64")
+    return rows
 
 
 def chunked(items: list, size: int) -> list[list]:

@@ -80,10 +80,11 @@ def evaluate(cfg: Any, values: Mapping[str, Any], replicates: Iterable[int]) -> 
 
 
 def objectives(runs: pd.DataFrame, search: Any) -> dict[str, float]:
-    """The mean of each objective's and constraint's measure over the candidate's runs
-    (``healthy``: the share of runs free of every failure mode).
+    """The mean of each objective's and constraint's measure over one candidate's runs
+    (``healthy``: the share of runs free of every failure mode): :func:`summary`'s row.
     """
-    return {measure: float(runs[measure].astype(float).mean()) for measure in measures(search)}
+    row = summary(runs.assign(package=CANDIDATE), search).iloc[0]
+    return {measure: float(row[measure]) for measure in measures(search)}
 
 
 def measures(search: Any) -> list[str]:
@@ -281,11 +282,13 @@ def objective_matrix(table: pd.DataFrame, search: Any) -> np.ndarray:
     return np.column_stack(columns)
 
 
-def constraint_matrix(table: pd.DataFrame, search: Any) -> np.ndarray:
-    """Constraint violations as pymoo reads them (<= 0 met), each scaled by its bound."""
+def violations(table: pd.DataFrame, targets: Mapping[str, Any], prefix: str = "") -> np.ndarray:
+    """Each target's violation on its measure's column (``prefix`` + measure), scaled by
+    its bound (<= 0: met): ``at_least - value`` and ``value - at_most``.
+    """
     columns = []
-    for measure, target in search.constraints.items():
-        value = table[measure].to_numpy(float)
+    for measure, target in targets.items():
+        value = table[prefix + measure].to_numpy(float)
         if target.at_least is not None:
             columns.append((float(target.at_least) - value) / _scale(target.at_least))
         if target.at_most is not None:
@@ -297,22 +300,19 @@ def _scale(bound: float) -> float:
     return abs(float(bound)) if bound else 1.0
 
 
+def constraint_matrix(table: pd.DataFrame, search: Any) -> np.ndarray:
+    """Constraint violations as pymoo reads them (<= 0 met), each scaled by its bound."""
+    return violations(table, search.constraints)
+
+
+def meets(table: pd.DataFrame, targets: Mapping[str, Any], prefix: str = "") -> np.ndarray:
+    """Whether each row meets every target (``at_least`` / ``at_most`` on a measure)."""
+    return np.all(violations(table, targets, prefix) <= 0.0, axis=1)
+
+
 def feasible(table: pd.DataFrame, search: Any) -> np.ndarray:
     """Whether each row meets every constraint."""
-    g = constraint_matrix(table, search)
-    return np.all(g <= 0.0, axis=1) if g.shape[1] else np.ones(len(table), dtype=bool)
-
-
-def meets(table: pd.DataFrame, targets: Mapping[str, Any]) -> np.ndarray:
-    """Whether each row meets every target (``at_least`` / ``at_most`` on a measure)."""
-    ok = np.ones(len(table), dtype=bool)
-    for measure, target in targets.items():
-        value = table[measure].to_numpy(float)
-        if target.at_least is not None:
-            ok &= value >= float(target.at_least)
-        if target.at_most is not None:
-            ok &= value <= float(target.at_most)
-    return ok
+    return meets(table, search.constraints)
 
 
 def dominates(a: np.ndarray, b: np.ndarray) -> bool:

@@ -32,8 +32,9 @@ header is row 1), the column and what is allowed.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +100,7 @@ def load_roster(firms_csv: str | None, schools_csv: str | None) -> Roster | None
     return _roster(firms, schools)
 
 
-def _read(path: str, field: str) -> tuple[Path, list[str], list[list[str]], tuple[int, int]]:
+def _read(path: str, field: str) -> tuple[Path, list[str], list[list[str]]]:
     file = resolve(path)
     try:
         stat = file.stat()
@@ -109,7 +110,7 @@ def _read(path: str, field: str) -> tuple[Path, list[str], list[list[str]], tupl
             field, f"{file} cannot be read (no such file); give a CSV file (templates: {templates})"
         ) from None
     header, rows = _parsed(str(file), stat.st_mtime_ns, stat.st_size)
-    return file, header, rows, (stat.st_mtime_ns, stat.st_size)
+    return file, header, rows
 
 
 @lru_cache(maxsize=16)
@@ -141,9 +142,23 @@ def _columns(
             )
 
 
-def _cell(file: Path, row: list[str], n: int, header: list[str], name: str) -> str:
-    k = header.index(name) if name in header else -1
-    return row[k] if 0 <= k < len(row) else ""
+def _rows(read: tuple[Path, list[str], list[list[str]]], allowed: tuple[str, ...], required: tuple[str, ...],
+          field: str, what: str) -> Iterator[tuple[int, Callable[[str], str]]]:  # fmt: skip
+    """Each data row of a checked file: its number (the header is row 1) and a reader of
+    its cells by column name ('' for a column not given or a cell left empty).
+    """
+    file, header, rows = read
+    _columns(file, header, allowed, required, field)
+    if not rows:
+        raise RosterError(field, f"{file}: no {what} (only a header)")
+    for n, row in enumerate(rows, start=2):
+        if len(row) > len(header):
+            raise RosterError(field, f"{file} row {n}: {len(row)} cells, the header has {len(header)}")
+        yield n, partial(_cell, dict(zip(header, row, strict=False)))
+
+
+def _cell(cells: dict[str, str], name: str) -> str:
+    return cells.get(name, "")
 
 
 def _bad(field: str, file: Path, n: int, name: str, value: str, allowed: str) -> RosterError:
@@ -178,15 +193,8 @@ def _roster(firms: Any, schools: Any) -> Roster:
     f_sector, f_size, f_chain, f_lead, f_wage, f_cons, f_land = [], [], [], [], [], [], []
     drawn: list[str] = []
     if firms is not None:
-        file, header, rows, _ = firms
-        field = "city.firms_csv"
-        _columns(file, header, FIRM_COLUMNS, FIRM_REQUIRED, field)
-        if not rows:
-            raise RosterError(field, f"{file}: no firms (only a header)")
-        for n, row in enumerate(rows, start=2):
-            if len(row) > len(header):
-                raise RosterError(field, f"{file} row {n}: {len(row)} cells, the header has {len(header)}")
-            get = lambda name, row=row, n=n: _cell(file, row, n, header, name)  # noqa: E731
+        file, field = firms[0], "city.firms_csv"
+        for n, get in _rows(firms, FIRM_COLUMNS, FIRM_REQUIRED, field, "firms"):
             sector = get("sector")
             if not sector:
                 raise _bad(field, file, n, "sector", sector, "a sector's name (not empty)")
@@ -213,15 +221,8 @@ def _roster(firms: Any, schools: Any) -> Roster:
             drawn.append(f"{file.name}: wage_cny" + ("" if np.isnan(f_wage).all() else " (where empty)"))
     s_kind, s_cap, s_majors, s_dq, s_years = [], [], [], [], []
     if schools is not None:
-        file, header, rows, _ = schools
-        field = "city.schools_csv"
-        _columns(file, header, SCHOOL_COLUMNS, SCHOOL_REQUIRED, field)
-        if not rows:
-            raise RosterError(field, f"{file}: no schools (only a header)")
-        for n, row in enumerate(rows, start=2):
-            if len(row) > len(header):
-                raise RosterError(field, f"{file} row {n}: {len(row)} cells, the header has {len(header)}")
-            get = lambda name, row=row, n=n: _cell(file, row, n, header, name)  # noqa: E731
+        file, field = schools[0], "city.schools_csv"
+        for n, get in _rows(schools, SCHOOL_COLUMNS, SCHOOL_REQUIRED, field, "schools"):
             kind = get("type")
             if kind.lower() not in KIND_NAMES and kind not in KIND_NAMES:
                 raise _bad(field, file, n, "type", kind, ", ".join(SCHOOL_KINDS) + " (or 中职, 高职, 本科)")

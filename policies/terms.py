@@ -49,6 +49,9 @@ assert len(FIXED_COST_TERMS) == len(FIXED_LINES), "every fixed programme names i
 FIXED_SWITCH_TERMS: tuple[int, ...] = tuple(
     getattr(T, lever.name) if lever.switch else -1 for lever in LEVERS if lever.pays == "fixed"
 )
+assert not any(lever.switch and lever.by_effort for lever in LEVERS if lever.pays == "fixed"), (
+    "a switched programme is paid its funded share, not by effort (agents.government.pay_fixed_programmes)"
+)
 # 1 for each lever (registry order) that is a statutory entitlement: taken in full,
 # outside the budget and the effort (``pays="entitlement"``).
 ENTITLED: tuple[int, ...] = tuple(int(name in ENTITLEMENT_LEVERS) for name in LEVER_NAMES)

@@ -119,14 +119,7 @@ def _check_city(cfg: Any) -> None:
     city = cfg.city
     schools = [city.secondary_vocational, city.higher_vocational, city.undergraduate]
     n_firms, intake = city.n_firms, sum(s.count * s.capacity_per_year for s in schools)
-    roster = None
-    if city.get("firms_csv") or city.get("schools_csv"):
-        from policies.rosters import RosterError, load_roster
-
-        try:
-            roster = load_roster(city.firms_csv, city.schools_csv)
-        except RosterError as error:
-            raise ConfigError(error.field, str(error)) from None
+    roster = city_roster(city)
     if roster is not None and roster.firm_sector.size:
         n_firms = roster.firm_sector.size
     if roster is not None and roster.school_kind.size:  # the roster's schools, not the preset's types
@@ -274,16 +267,23 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
-def sector_names(city: Any) -> list[str] | None:
-    """A city's sector names if its rosters name them (None for a preset's numbered sectors)."""
+def city_roster(city: Any) -> Any:
+    """A city's rosters (``policies.rosters.Roster``; None without files), a mistake in
+    them a ConfigError naming the file, row and column.
+    """
     if not (city.get("firms_csv") or city.get("schools_csv")):
         return None
-    from policies.rosters import RosterError, load_roster
+    from policies.rosters import RosterError, load_roster  # late: rosters imports the schema too
 
     try:
-        roster = load_roster(city.firms_csv, city.schools_csv)
+        return load_roster(city.firms_csv, city.schools_csv)
     except RosterError as error:
         raise ConfigError(error.field, str(error)) from None
+
+
+def sector_names(city: Any) -> list[str] | None:
+    """A city's sector names if its rosters name them (None for a preset's numbered sectors)."""
+    roster = city_roster(city)
     return list(roster.sectors) if roster is not None else None
 
 

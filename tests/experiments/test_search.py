@@ -112,3 +112,20 @@ def test_a_stepped_decision_takes_only_its_steps_and_reaches_zero():
     jczt.land.price_discount_share = 0.52
     _, missed = encode(search, jczt, load_package("none"))
     assert any("not on its steps" in m for m in missed)
+
+
+def test_the_answer_is_the_cheapest_meeting_the_question_else_the_nearest():
+    """Hand-made front: the cheapest point healthy in >= 90% is b; none is healthy in
+    >= 99%, and the nearest is the healthiest (c, 97%), the cheaper of the two there."""
+    from experiments.design_report import answer
+    from policies.schema import Answer
+
+    front = pd.DataFrame({"point": ["a", "b", "c", "d"], "fiscal_cost": [1.0e6, 2.0e6, 3.0e6, 3.5e6],
+                          "healthy": [0.80, 0.95, 0.97, 0.97]})  # fmt: skip
+    cfg = _searching()
+    cfg.experiment.search.answer = Answer(measure="fiscal_cost", direction="min",
+                                          where={"healthy": Target(at_least=0.9)})  # fmt: skip
+    assert answer(front, cfg.experiment.search) == ("b", True)
+    cfg.experiment.search.answer.where = {"healthy": Target(at_least=0.99)}
+    assert answer(front, cfg.experiment.search) == ("c", False)
+    assert answer(front.iloc[:0], cfg.experiment.search) == (None, False)
