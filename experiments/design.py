@@ -32,11 +32,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
 from omegaconf import open_dict
 
 from experiments.designs import build_design
-from experiments.runner import chunked, dask_client, execute, keyed_design, warm_up, work_items
+from experiments.runner import chunked, dask_client, keyed_design, stored_block, warm_up, work_items
 from experiments.search import (
     X_PREFIX,
     CandidateChunk,
@@ -55,7 +54,6 @@ from experiments.search import (
 from experiments.store import (
     ChunkStore,
     StoreError,
-    part_name,
     write_config,
     write_parquet,
 )
@@ -198,24 +196,7 @@ class Search:
         """
         design = self.plan.holdout if holdout else self.plan.futures
         chunks = self.plan.holdout_chunks if holdout else self.plan.chunks
-        offset = self.plan.offset(block)
-        todo = [c for c in range(len(chunks)) if offset + c not in self.store.done]
-        if todo:
-            results = execute(self.cfg, design, chunks, todo, self.cfg.experiment.workers, task, self.client)
-            try:
-                for chunk, runs, series, failed in results:
-                    for record in failed:
-                        record["chunk"] = offset + chunk
-                    self.store.write_chunk(offset + chunk, runs, series, failed)
-            finally:
-                results.close()
-        return self.read(range(offset, offset + len(chunks))), not todo
-
-    def read(self, chunks: range) -> pd.DataFrame:
-        """The stored runs of ``chunks`` (checked against the manifest when it was opened)."""
-        listed = [c for c in chunks if "runs" in self.store.parts.get(str(c), {})]
-        files = [str(self.folder / "runs.parquet" / part_name(c)) for c in listed]
-        return pq.read_table(files).to_pandas() if files else pd.DataFrame()
+        return stored_block(self.cfg, self.store, design, chunks, self.plan.offset(block), task, self.client)
 
 
 def run_design(cfg: Any, folder: Path) -> pd.DataFrame:

@@ -221,6 +221,32 @@ def _dask_results(
 _WARM: set[int] = set()  # processes whose kernels are compiled or loaded
 
 
+def stored_block(cfg: Any, store: Any, design: pd.DataFrame, chunks: list[list], offset: int,
+                 task: Callable | None = None, client: Any = None) -> tuple[pd.DataFrame, bool]:  # fmt: skip
+    """The runs of a block of chunks numbered from ``offset`` in ``store`` (an
+    ``experiments.store.ChunkStore``): the chunks not stored run first (``task``, as
+    :func:`execute`), then every chunk's runs are read back from the store, resumed or
+    not; and whether all of them were stored already.
+    """
+    import pyarrow.parquet as pq
+
+    from experiments.store import part_name
+
+    todo = [c for c in range(len(chunks)) if offset + c not in store.done]
+    if todo:
+        results = execute(cfg, design, chunks, todo, cfg.experiment.workers, task, client)
+        try:
+            for chunk, runs, series, failed in results:
+                for record in failed:
+                    record["chunk"] = offset + chunk
+                store.write_chunk(offset + chunk, runs, series, failed)
+        finally:
+            results.close()
+    listed = [offset + c for c in range(len(chunks)) if "runs" in store.parts.get(str(offset + c), {})]
+    files = [str(store.folder / "runs.parquet" / part_name(c)) for c in listed]
+    return (pq.read_table(files).to_pandas() if files else pd.DataFrame()), not todo
+
+
 def warm_up(cfg: Any, say: bool = False) -> None:
     """Compile (or load from cache) the kernels once in this process, before forking
     workers. With ``say``, one line before a compile (the first run on a machine) and one

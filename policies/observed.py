@@ -55,23 +55,104 @@ class Indicator:
 
     def log_likelihood(self, predicted: float) -> float:
         """The log-likelihood of the model's predicted mean ``predicted`` given the data."""
+        return float(self.log_likelihoods(np.array([predicted]))[0])
+
+    def log_likelihoods(self, predicted: np.ndarray) -> np.ndarray:
+        """:meth:`log_likelihood` at each of ``predicted`` (a run's measure each); a
+        prediction that is not a number (a share of no units: no trainers to have a net
+        benefit) cannot have given the data: minus infinity.
+        """
         from scipy import stats  # late: scipy.stats costs a second to import
 
+        at = np.asarray(predicted, dtype=float)[:, None]
+        values = np.asarray(self.values)[None, :]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if self.kind == "mean":
+                assert self.se is not None
+                found = stats.norm.logpdf(values, loc=at, scale=self.se)
+            elif self.kind == "share":
+                p = np.clip(at, 1e-9, 1.0 - 1e-9)
+                ks = np.rint(values * np.asarray(self.ns)[None, :]).astype(int)
+                if self.rho <= 0.0:
+                    found = stats.binom.logpmf(ks, self.ns, p)
+                else:
+                    scale = (1.0 - self.rho) / self.rho
+                    found = stats.betabinom.logpmf(ks, self.ns, p * scale, (1.0 - p) * scale)
+            else:
+                mu = np.maximum(at, 1e-9)
+                ks = np.rint(values).astype(int)
+                if not math.isfinite(self.size):
+                    found = stats.poisson.logpmf(ks, mu)
+                else:
+                    found = stats.nbinom.logpmf(ks, self.size, self.size / (self.size + mu))
+        total = np.sum(found, axis=1)
+        return np.where(np.isnan(at[:, 0]), -np.inf, total)
+
+    def draw(self, predicted: float, rng: np.random.Generator) -> tuple[float, ...]:
+        """Observations as this indicator's were made, of a city whose mean is
+        ``predicted``: a share of the same units (binomial, or beta-binomial with the same
+        spread beyond chance), counts as many (Poisson or negative binomial), means with
+        the same standard error. What the posterior predictive checks and synthetic truths
+        compare with the data.
+        """
         if self.kind == "mean":
             assert self.se is not None
-            return float(np.sum(stats.norm.logpdf(self.values, loc=predicted, scale=self.se)))
+            return tuple(float(v) for v in rng.normal(predicted, self.se, size=len(self.values)))
         if self.kind == "share":
-            p = min(max(float(predicted), 1e-9), 1.0 - 1e-9)
-            ks = np.rint(np.asarray(self.values) * np.asarray(self.ns)).astype(int)
-            if self.rho <= 0.0:
-                return float(np.sum(stats.binom.logpmf(ks, self.ns, p)))
-            scale = (1.0 - self.rho) / self.rho
-            return float(np.sum(stats.betabinom.logpmf(ks, self.ns, p * scale, (1.0 - p) * scale)))
-        mu = max(float(predicted), 1e-9)
-        ks = np.rint(self.values).astype(int)
-        if not math.isfinite(self.size):
-            return float(np.sum(stats.poisson.logpmf(ks, mu)))
-        return float(np.sum(stats.nbinom.logpmf(ks, self.size, self.size / (self.size + mu))))
+            p = min(max(float(predicted), 0.0), 1.0)
+            ns = np.asarray(self.ns)
+            if self.rho > 0.0 and 0.0 < p < 1.0:
+                scale = (1.0 - self.rho) / self.rho
+                p_each = rng.beta(p * scale, (1.0 - p) * scale, size=len(ns))
+            else:
+                p_each = np.full(len(ns), p)
+            return tuple(float(k) / n for k, n in zip(rng.binomial(ns, p_each), ns, strict=True))
+        mu = max(float(predicted), 0.0)
+        if math.isfinite(self.size) and mu > 0.0:
+            mu_each = rng.gamma(self.size, mu / self.size, size=len(self.values))
+        else:
+            mu_each = np.full(len(self.values), mu)
+        return tuple(float(k) for k in rng.poisson(mu_each))
+
+    def summary_variance(self, predicted: np.ndarray) -> np.ndarray:
+        """The variance of :meth:`summary` from the observation alone, at each predicted
+        mean: a pooled share's ``p(1-p)(1 + (n-1) rho) / sum(n)`` (each observation's
+        design effect, rho from the data; p kept half a unit from 0 and 1, so a share
+        of none observed is not certain), a count's mean over k observations ``(mu +
+        mu^2 / size) / k``, a mean's ``se^2 / k``.
+        """
+        at = np.asarray(predicted, dtype=float)
+        k = len(self.values)
+        if self.kind == "mean":
+            assert self.se is not None
+            return np.full(at.shape, self.se**2 / k)
+        if self.kind == "share":
+            ns = np.asarray(self.ns, dtype=float)
+            total = ns.sum()
+            p = np.clip(at, 0.5 / total, 1.0 - 0.5 / total)
+            effect = float(np.sum(ns * (1.0 + (ns - 1.0) * self.rho)) / total)
+            return p * (1.0 - p) * effect / total
+        mu = np.maximum(at, 0.5)
+        extra = mu * mu / self.size if math.isfinite(self.size) else 0.0
+        return (mu + extra) / k
+
+    def summary(self) -> float:
+        """The observations' summary a check compares: their mean (pooled over the
+        units for a share).
+        """
+        if self.kind == "share":
+            ns = np.asarray(self.ns, dtype=float)
+            return float(np.sum(np.asarray(self.values) * ns) / ns.sum())
+        return float(np.mean(self.values))
+
+    def to_yaml(self) -> dict[str, Any]:
+        """The indicator as an observed-indicators YAML gives it."""
+        spec: dict[str, Any] = {"values": list(self.values)}
+        if self.kind == "share":
+            spec["ns"] = list(self.ns)
+        if self.kind == "mean":
+            spec["se"] = self.se
+        return spec
 
 
 def beta_binomial_rho(values: np.ndarray, ns: np.ndarray) -> float:
@@ -175,3 +256,34 @@ def _numbers(where: str, given: Any) -> list[float]:
 def log_likelihood(indicators: list[Indicator], predicted: dict[str, float]) -> float:
     """The sum of every indicator's log-likelihood at the model's predicted means."""
     return float(sum(ind.log_likelihood(predicted[ind.measure]) for ind in indicators))
+
+
+def synthetic_log_likelihood(indicators: list[Indicator], runs: Any) -> float:
+    """The synthetic log-likelihood (Wood 2010) of the data given one parameter set's
+    runs (a table with a column per measure, one row per run, at least two): each
+    indicator's summary is normal about the runs' mean of its measure, with the runs'
+    variance (the model's own randomness: how the real city, one realisation, may differ
+    from its mean) plus the observation's (from the data: :meth:`Indicator.summary_variance`);
+    indicators independent. Runs whose measure is not a number (a share of no units)
+    are left out; if none is left, minus infinity.
+    """
+    total = 0.0
+    for ind in indicators:
+        values = np.asarray(runs[ind.measure], dtype=float)
+        values = values[np.isfinite(values)]
+        if values.size < 2:
+            return -math.inf
+        mean, spread = float(values.mean()), float(values.var(ddof=1))
+        variance = spread + float(ind.summary_variance(np.array([mean]))[0])
+        total += -0.5 * (math.log(2.0 * math.pi * variance) + (ind.summary() - mean) ** 2 / variance)
+    return total
+
+
+def log_likelihoods(indicators: list[Indicator], runs: Any) -> np.ndarray:
+    """Each run's log-likelihood (a row of ``runs``, a table with a column per measure):
+    the sum over the indicators.
+    """
+    total = np.zeros(len(runs))
+    for ind in indicators:
+        total += ind.log_likelihoods(np.asarray(runs[ind.measure], dtype=float))
+    return total

@@ -523,6 +523,37 @@ class Search:
 
 
 @dataclass
+class Prior:
+    """A calibrated parameter's prior on [low, high]: ``uniform``, ``loguniform`` (low
+    above 0) or ``normal`` (mean, sd; truncated to [low, high]).
+    """
+
+    kind: str = "uniform"
+    low: float | None = None
+    high: float | None = None
+    mean: float | None = None  # normal only
+    sd: float | None = None  # normal only
+
+
+@dataclass
+class Calibrate:
+    """A calibration to what a consortium observed (issue 17): parameters (config paths
+    under ``behaviour.``, ``uncertainty.`` or ``city.``, each with its prior), the
+    observed indicators (a YAML, ``policies/observed.py``), and the sequential Monte
+    Carlo's sizes (``experiments/calibrate.py``).
+    """
+
+    observed: str = ""  # the indicators YAML (a bare name is also looked for beside the example rosters)
+    parameters: dict[str, Prior] = field(default_factory=dict)
+    particles: int = integer(200, minimum=10, maximum=1_000_000)  # parameter sets a generation
+    generations: int = integer(10, minimum=1, maximum=1000)  # at most; stops once the posterior is reached
+    ess_share: float = bounded(0.5, 0.05, 0.95)  # effective sample kept a step
+    defensive_share: float = bounded(0.1, 0.01, 0.9)  # proposals from the prior
+    predictive_draws: int = integer(100, minimum=10, maximum=1_000_000)  # posterior runs the checks compare
+    preset: str = "calibrated"  # the calibrated city preset's name (presets/city/NAME.yaml)
+
+
+@dataclass
 class Experiment:
     """Which packages meet which futures, and how many replicates; default ``compare``."""
 
@@ -542,6 +573,7 @@ class Experiment:
     targets: dict[str, Target] = field(default_factory=dict)  # satisficing: what a package must reach
     graduate_value_cny: float = amount(50000.0)  # best_response: a graduate in field, a year, to a city
     search: Search = field(default_factory=Search)  # a search for a package (issue 16)
+    calibrate: Calibrate = field(default_factory=Calibrate)  # a calibration to observed indicators (issue 17)
 
 
 @dataclass

@@ -44,7 +44,8 @@ def _main() -> None:
 
 def _build(run_dir: Path, lang: str) -> Path:
     """A region's report for a region's folder (``experiments.region_report``), a search's
-    for a search's (``experiments.design_report``), else a city's.
+    for a search's (``experiments.design_report``), a calibration's for a calibration's
+    (``experiments.calibrate_report``), else a city's.
     """
     config = run_dir / "config.yaml"
     if config.exists():
@@ -55,6 +56,10 @@ def _build(run_dir: Path, lang: str) -> Path:
             from experiments.design_report import build as build_search
 
             return build_search(run_dir, lang)
+        if str(OmegaConf.select(loaded, "experiment.name", default="")) == "calibrate":
+            from experiments.calibrate_report import build as build_calibration
+
+            return build_calibration(run_dir, lang)
         region = OmegaConf.select(loaded, "region.name", default="none")
         if str(region) != "none":
             from experiments.region_report import build as build_region
