@@ -392,7 +392,7 @@ def particle_loglik(
         return found
     position = {int(s): k for k, s in enumerate(scenarios)}
     for scenario, group in own.groupby("scenario", sort=True):
-        found[position[int(scenario)]] = synthetic_log_likelihood(indicators, group)
+        found[position[int(str(scenario))]] = synthetic_log_likelihood(indicators, group)
     return found
 
 

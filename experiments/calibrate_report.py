@@ -288,7 +288,7 @@ def preset(cfg: Any, parameters: pd.DataFrame, folder: Path) -> str:
         node = body.setdefault(group, {})
         for part in rest[:-1]:
             node = node.setdefault(part, {})
-        node[rest[-1]] = float(row.median)
+        node[rest[-1]] = _number(row.median)
     lines = [
         "# @package _global_",
         f"# {city['name']}: city {cfg.city.name} calibrated to {observed_path(cfg)}",
@@ -377,14 +377,18 @@ def render(cfg: Any, frames: dict[str, pd.DataFrame], folder: Path, lang: str) -
     return "\n".join(lines)
 
 
-def _g(value: float) -> str:
+def _number(value: Any) -> float:
+    return float(value)
+
+
+def _g(value: Any) -> str:
     return f"{float(value):.4g}"
 
 
-def _label(measure: str, lang: str) -> str:
-    found = MEASURE_BY_KEY.get(measure)
+def _label(measure: Any, lang: str) -> str:
+    found = MEASURE_BY_KEY.get(str(measure))
     if found is None:
-        return measure
+        return str(measure)
     return found.label_en if lang == "en" else found.label_zh
 
 
