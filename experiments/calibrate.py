@@ -51,6 +51,7 @@ from policies.observed import Indicator, load_observed, synthetic_log_likelihood
 X_PREFIX = "x:"  # a runs column holding a particle's value of a parameter
 PREDICTIVE_BASE = 1_000_000_000  # scenario numbers of the posterior predictive runs (keys no generation uses)
 PRIOR_KINDS = ("uniform", "loguniform", "normal")
+LOW, HIGH = 0.05, 0.95  # the posterior intervals: 90%
 
 
 # ---------------------------------------------------------------- priors
@@ -296,6 +297,8 @@ def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> floa
     """The ``q`` quantile of weighted ``values`` (the inverse of the weighted distribution
     function, each value carrying its weight at its midpoint).
     """
+    held = weights > 0.0  # a value without weight is not in the distribution
+    values, weights = values[held], weights[held]
     order = np.argsort(values, kind="stable")
     v, w = values[order], weights[order] / weights.sum()
     midpoints = np.cumsum(w) - 0.5 * w

@@ -25,14 +25,13 @@ import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
 
-from experiments.calibrate import X_PREFIX, Calibration, observed_path, weighted_quantile
+from experiments.calibrate import HIGH, LOW, X_PREFIX, Calibration, observed_path, weighted_quantile
 from experiments.report_text import wrap
 from experiments.store import artefacts_sound, atomic_write_text, record_artefacts, write_parquet
 from policies.outcomes import MEASURE_BY_KEY
 
 PINNED, PARTLY = 0.5, 0.2  # shares of the prior's variance the data remove: pinned down, partly
 TRADE_OFF = 0.6  # a posterior correlation at least this large: the data pin a combination
-LOW, HIGH = 0.05, 0.95  # the intervals: 90%
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {

@@ -10,6 +10,7 @@ of workers, the chunk size, or whether the sweep was interrupted and resumed.
 
 from __future__ import annotations
 
+import copy
 import logging
 import multiprocessing
 import os
@@ -23,7 +24,7 @@ from typing import Any
 import pandas as pd
 from omegaconf import open_dict
 
-from experiments.designs import apply_scenario
+from experiments.designs import apply_scenario, set_scenario
 from experiments.processes import forked_pool
 from sim.api import compile_core, kernels_compiled, package_names, prepare, run_item
 from sim.region_setup import active as region_active
@@ -82,11 +83,12 @@ def run_chunk(
     runs, frames, failed = [], [], []
     prepared_for: int | None = None
     prepared: dict[str, Any] = {}
-    scenario_cfg = cfg
+    scenario_cfg = None  # the chunk's working copy of cfg, set to each scenario in turn
     for scenario, replicate in items:
         try:
             if prepared_for != scenario:
-                scenario_cfg = apply_scenario(cfg, rows[scenario])
+                scenario_cfg = set_scenario(copy.deepcopy(cfg) if scenario_cfg is None else scenario_cfg,
+                                            rows[scenario])  # fmt: skip
                 prepared, prepared_for = prepare(scenario_cfg, given), scenario
             item_rows, item_frames = run_item(scenario_cfg, prepared, scenario, replicate)
         except Exception as error:  # recorded with its seed; the sweep goes on

@@ -50,6 +50,8 @@ def validate(cfg: Any, experiment: bool = True) -> None:
         _check_design_search(cfg)
     if experiment and (cfg.experiment.search.decisions or cfg.experiment.search.objectives):
         check_search(cfg)
+    if experiment and cfg.experiment.name == "calibrate":
+        check_calibrate(cfg)
 
 
 def validate_package(package: Any, name: str) -> None:
@@ -410,6 +412,60 @@ def check_search(cfg: Any) -> None:
     for measure, target in answer.where.items():
         if target.at_least is None and target.at_most is None:
             raise ConfigError(f"{prefix}.answer.where.{measure}", "needs at_least or at_most")
+
+
+CALIBRATED_ROOTS = ("behaviour.", "uncertainty.", "city.")
+PRIOR_KINDS = ("uniform", "loguniform", "normal")
+
+
+def check_calibrate(cfg: Any) -> None:
+    """A calibration: one city, at least two runs a parameter set, parameters under
+    :data:`CALIBRATED_ROOTS` whose priors can be drawn and whose every value in bounds
+    makes a valid config, and an observed-indicators file without a mistake.
+    """
+    settings, prefix = cfg.experiment.calibrate, "experiment.calibrate"
+    if "region" in cfg and cfg.region.name != "none":
+        raise ConfigError("region", "experiment=calibrate calibrates one city: region=none")
+    if cfg.experiment.replicates < 2:
+        raise ConfigError(
+            "experiment.replicates", "a calibration needs at least 2 runs a parameter set (their spread)"
+        )
+    if cfg.experiment.summary_window_years > cfg.years:
+        raise ConfigError("experiment.summary_window_years", f"at most the run's years ({cfg.years})")
+    if not settings.parameters:
+        raise ConfigError(f"{prefix}.parameters", "a calibration needs at least one parameter: "
+                          f"a path under {', '.join(CALIBRATED_ROOTS)} with its prior")  # fmt: skip
+    for name, spec in settings.parameters.items():
+        field = f"{prefix}.parameters.{name}"
+        if not str(name).startswith(CALIBRATED_ROOTS):
+            raise ConfigError(field, f"must be a path under {' or '.join(CALIBRATED_ROOTS)}")
+        if spec.kind not in PRIOR_KINDS:
+            raise ConfigError(
+                f"{field}.kind", f"unknown prior '{spec.kind}'; allowed: {', '.join(PRIOR_KINDS)}"
+            )
+        if spec.low is None or spec.high is None or not spec.low < spec.high:
+            raise ConfigError(field, "needs low < high (the prior's bounds)")
+        if spec.kind == "loguniform" and spec.low <= 0:
+            raise ConfigError(f"{field}.low", "a loguniform prior needs low above 0")
+        if spec.kind == "normal" and (spec.mean is None or spec.sd is None or spec.sd <= 0):
+            raise ConfigError(
+                field, "a normal prior needs mean and sd (above 0); it is truncated to [low, high]"
+            )
+        given = OmegaConf.select(cfg, name, default=None)
+        if isinstance(given, bool) or not isinstance(given, float):
+            raise ConfigError(
+                field, "must be a number field of the config (a float; consortium-sim --cfg job)"
+            )
+    check_values(cfg, settings.parameters, f"{prefix}.parameters")
+    if not settings.observed:
+        raise ConfigError(f"{prefix}.observed", "the observed indicators: a YAML file (policies/observed.py)")
+    from policies.observed import ObservedError, load_observed
+    from policies.rosters import resolve
+
+    try:
+        load_observed(resolve(str(settings.observed)))
+    except ObservedError as error:
+        raise ConfigError(f"{prefix}.observed", str(error)) from None
 
 
 def _check_design_search(cfg: Any) -> None:
