@@ -43,7 +43,7 @@ def runs_of(cfg: Any, design: pd.DataFrame, replicates: int, workers: int) -> pd
     return pd.concat(frames, ignore_index=True)
 
 
-def observe(indicators: list[Indicator], run: pd.Series, rng: np.random.Generator) -> list[Indicator]:
+def observe(indicators: list[Indicator], run: Any, rng: np.random.Generator) -> list[Indicator]:
     """The indicators as the city of ``run`` would have shown them (the same design)."""
     return [replace(ind, values=ind.draw(float(run[ind.measure]), rng)) for ind in indicators]
 
