@@ -331,3 +331,19 @@ def test_the_90_percent_intervals_hold_synthetic_truths_80_to_98_percent_of_the_
     share = table["covered"].mean()
     assert 0.8 <= share <= 0.98, table.to_string()
     assert (table["beta"] == 1.0).all()  # every truth's calibration reached its posterior
+
+
+@pytest.mark.slow
+def test_a_calibration_to_the_published_figures_lands_within_their_ranges(tmp_path):
+    """MODEL.md §8: 高职 graduates' job-major match about 62% (MyCOS; accepted 0.55-0.69,
+    docs/VALIDATION.md §4a) and about a third of training firms with a net benefit
+    (Zhejiang; accepted 0.25-0.42, §5). The posterior's runs on fresh keys land there."""
+    folder = tmp_path / "run"
+    cfg = make_cfg("experiment=calibrate_published", "years=12", "experiment.replicates=3",
+                   "experiment.calibrate.particles=60", "experiment.calibrate.predictive_draws=40",
+                   "experiment.figures=false", "experiment.report=false")  # fmt: skip
+    run_experiment(cfg, folder)
+    checks = pd.read_csv(folder / "calibration" / "predictive.csv").set_index("indicator")
+    assert 0.55 <= checks.at["job_major_match", "model_mean"] <= 0.69
+    assert 0.25 <= checks.at["net_benefit_firm_share", "model_mean"] <= 0.42
+    assert checks["inside"].all()
