@@ -477,6 +477,8 @@ def run_calibrate(cfg: Any, folder: Path) -> Calibration:
     except KeyboardInterrupt as error:  # said by the CLI: the same command resumes
         error.add_note(f"{len(store.done):,} chunks are stored in {folder}")
         raise
+    if not len(runs):  # every predictive run failed (recorded in the manifest)
+        runs = pd.DataFrame({"package": [], "scenario": [], **{ind.measure: [] for ind in indicators}})
     predictive = (
         runs[runs["package"] == package].sort_values(["scenario"], kind="stable").reset_index(drop=True)
     )
