@@ -347,3 +347,27 @@ def test_a_calibration_to_the_published_figures_lands_within_their_ranges(tmp_pa
     assert 0.55 <= checks.at["job_major_match", "model_mean"] <= 0.69
     assert 0.25 <= checks.at["net_benefit_firm_share", "model_mean"] <= 0.42
     assert checks["inside"].all()
+
+
+def test_the_report_in_both_languages(calibrated, tmp_path):
+    """consortium-report on a calibration's folder: its page, the posterior and checks
+    figures, its tables; in Chinese, the same tables."""
+    from experiments.report.cli import _build
+    from tests.experiments.test_report import _chinese_font_or_skip
+
+    folder = tmp_path / "run"
+    shutil.copytree(calibrated, folder)
+    page = _build(folder, "en")
+    assert page == folder / "report" / "report.html"
+    text = page.read_text()
+    last = pd.read_csv(folder / "calibration" / "generations.csv").iloc[-1]
+    reached_it = last["beta"] == 1.0 and last["effective_sample"] >= 0.5 * 0.5 * last["particles"]
+    assert "Calibration of from_files" in text
+    assert ("Posterior reached" in text) == reached_it and ("NOT the posterior" in text) == (not reached_it)
+    for name in ("posterior.png", "checks.png"):
+        assert (folder / "report" / "figures" / name).stat().st_size > 5_000
+    en = pd.read_csv(folder / "report" / "tables" / "parameters.csv")
+    _chinese_font_or_skip()
+    page = _build(folder, "zh")
+    assert "校准" in page.read_text()
+    pd.testing.assert_frame_equal(pd.read_csv(folder / "report" / "zh" / "tables" / "parameters.csv"), en)
