@@ -17,7 +17,6 @@ any that is missing or damaged, from the stored runs):
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
@@ -446,19 +445,15 @@ def figure_volume(volume: pd.DataFrame, lang: str, folder: Path) -> Path:
 
 def build(run_dir: Path, lang: str = "en") -> Path:
     """Write the search's report from its tables; return its report.html."""
-    from experiments.region_report import markdown_table
     from experiments.report.figures import figure_style
-    from experiments.report.page import embedded_figure, standalone_page
+    from experiments.report.page import report_folders, write_text_report
     from experiments.report.tables import write_table
 
     cfg = OmegaConf.load(run_dir / "config.yaml")
     lang = lang if lang in WORDS else "en"
     w = WORDS[lang]
     frames = read_tables(run_dir)
-    out = run_dir / "report" if lang == "en" else run_dir / "report" / lang
-    figures, tabled = out / "figures", out / "tables"
-    figures.mkdir(parents=True, exist_ok=True)
-    tabled.mkdir(parents=True, exist_ok=True)
+    out, figures, tabled = report_folders(run_dir, lang)
     search = cfg.experiment.search
     with figure_style(lang):
         pictures = [(w["fig_front"], figure_front(frames, search, lang, figures)),
@@ -470,18 +465,6 @@ def build(run_dir: Path, lang: str = "en") -> Path:
     write_table(front, tabled, "front", "The front: packages found by the search")
     write_table(shipped, tabled, "shipped", "The shipped packages against the front")
     write_table(frames["hypervolume"], tabled, "hypervolume", "The front's hypervolume by generation")
-    text = render(cfg, frames, run_dir, lang)
     title = w["report_title"].format(city=cfg.city.name)
-    config_text = (run_dir / "config.yaml").read_text()
-    md = [f"# {title}", "", "```", text, "```", "", markdown_table(front.round(4)), ""]
-    for caption, path in pictures:
-        md += [f"![{caption}](figures/{path.name})", ""]
-    md += [f"## {w['config']}", "", "```yaml", config_text, "```", ""]
-    atomic_write_text(out / "report.md", "\n".join(md))
-    body = [f"<h1>{html.escape(title)}</h1>", f"<pre>{html.escape(text)}</pre>",
-            front.round(4).to_html(index=False, escape=True)]  # fmt: skip
-    body += [embedded_figure(caption, path) for caption, path in pictures]
-    body += [f"<h2>{html.escape(w['config'])}</h2>", f"<pre>{html.escape(config_text)}</pre>"]
-    atomic_write_text(out / "report.html", standalone_page(title, lang, body, width_em=70))
-    record_artefacts(run_dir, out.relative_to(run_dir).as_posix(), skip=("zh",) if lang == "en" else ())
-    return out / "report.html"
+    text = render(cfg, frames, run_dir, lang)
+    return write_text_report(run_dir, out, lang, title, text, front.round(4), pictures, w["config"])

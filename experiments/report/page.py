@@ -189,6 +189,40 @@ def standalone_page(title: str, lang: str, body: list[str], width_em: int = 60) 
             "</head><body>" + "\n".join(body) + "</body></html>")  # fmt: skip
 
 
+def report_folders(run_dir: Any, lang: str) -> tuple[Any, Any, Any]:
+    """A report's folder (``report/``, or ``report/<lang>/``) and its ``figures/`` and
+    ``tables/``, made.
+    """
+    out = run_dir / "report" if lang == "en" else run_dir / "report" / lang
+    for folder in (out / "figures", out / "tables"):
+        folder.mkdir(parents=True, exist_ok=True)
+    return out, out / "figures", out / "tables"
+
+
+def write_text_report(run_dir: Any, out: Any, lang: str, title: str, text: str, table: pd.DataFrame,
+                      pictures: list[tuple[str, Any]], config_heading: str) -> Any:  # fmt: skip
+    """A search's or a calibration's report: its printed text, a table, the figures and
+    the configuration, as ``report.md`` and a self-contained ``report.html``, recorded in
+    the manifest. Returns the page's path.
+    """
+    from experiments.region_report import markdown_table
+    from experiments.store import atomic_write_text, record_artefacts
+
+    config_text = (run_dir / "config.yaml").read_text()
+    md = [f"# {title}", "", "```", text, "```", "", markdown_table(table), ""]
+    for caption, path in pictures:
+        md += [f"![{caption}](figures/{path.name})", ""]
+    md += [f"## {config_heading}", "", "```yaml", config_text, "```", ""]
+    atomic_write_text(out / "report.md", "\n".join(md))
+    body = [f"<h1>{html.escape(title)}</h1>", f"<pre>{html.escape(text)}</pre>",
+            table.to_html(index=False, escape=True)]  # fmt: skip
+    body += [embedded_figure(caption, path) for caption, path in pictures]
+    body += [f"<h2>{html.escape(config_heading)}</h2>", f"<pre>{html.escape(config_text)}</pre>"]
+    atomic_write_text(out / "report.html", standalone_page(title, lang, body, width_em=70))
+    record_artefacts(run_dir, out.relative_to(run_dir).as_posix(), skip=("zh",) if lang == "en" else ())
+    return out / "report.html"
+
+
 def write_report_unless_sound(cfg: Any, folder: Any, build: Any) -> None:
     """``build(folder, lang)`` the experiment's report unless it is not wanted or the
     manifest records it whole; a failure is one line (the results are complete; the

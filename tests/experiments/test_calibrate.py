@@ -30,11 +30,11 @@ from experiments.calibrate import (
 )
 from experiments.calibrate_coverage import coverage
 from experiments.compare import run_experiment
-from experiments.store import part_name
 from policies.observed import Indicator, synthetic_log_likelihood
 from policies.validate import ConfigError, validate
 from sim.api import simulate
 from tests.conftest import make_cfg
+from tests.experiments.test_design import cut
 
 ROOT = Path(__file__).resolve().parents[2]
 CALIBRATE = ["experiment=calibrate", "years=3", "experiment.replicates=2", "experiment.calibrate.particles=24",
@@ -205,20 +205,6 @@ def calibrated(tmp_path_factory):
     return folder
 
 
-def _cut(folder, keep):
-    manifest = json.loads((folder / "manifest.json").read_text())
-    done = sorted(manifest["chunks_done"])[:keep]
-    for chunk in set(manifest["chunks_done"]) - set(done):
-        for table in ("runs", "series"):
-            (folder / f"{table}.parquet" / part_name(chunk)).unlink(missing_ok=True)
-    manifest.update(status="running", chunks_done=done,
-                    parts={k: v for k, v in manifest["parts"].items() if int(k) in done})  # fmt: skip
-    manifest.pop("artefacts", None)
-    (folder / "manifest.json").write_text(json.dumps(manifest))
-    for name in ("calibration", "presets"):
-        shutil.rmtree(folder / name, ignore_errors=True)
-
-
 def test_a_calibration_writes_its_tables_and_preset(calibrated):
     for name in OUTPUTS:
         assert (calibrated / name).is_file(), name
@@ -240,7 +226,7 @@ def test_a_calibration_writes_its_tables_and_preset(calibrated):
 def test_a_calibration_cut_off_anywhere_resumes_to_the_same_posterior(calibrated, tmp_path, keep):
     folder = tmp_path / "run"
     shutil.copytree(calibrated, folder)
-    _cut(folder, keep)
+    cut(folder, keep, outputs=("calibration", "presets"))
     run_experiment(make_cfg(*CALIBRATE), folder)
     for name in OUTPUTS[:-1]:
         if name.endswith(".parquet"):

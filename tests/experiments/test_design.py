@@ -64,9 +64,9 @@ def searched(tmp_path_factory):
     return folder
 
 
-def _cut(folder, keep):
+def cut(folder, keep, outputs=("search", "packages")):
     """The folder as a kill after its first ``keep`` chunks left it: the manifest lists
-    only those, the later parts and every output gone."""
+    only those, the later parts and every output folder of ``outputs`` gone."""
     manifest = json.loads((folder / "manifest.json").read_text())
     done = sorted(manifest["chunks_done"])[:keep]
     for chunk in set(manifest["chunks_done"]) - set(done):
@@ -76,7 +76,7 @@ def _cut(folder, keep):
                     parts={k: v for k, v in manifest["parts"].items() if int(k) in done})  # fmt: skip
     manifest.pop("artefacts", None)
     (folder / "manifest.json").write_text(json.dumps(manifest))
-    for name in ("search", "packages"):
+    for name in outputs:
         shutil.rmtree(folder / name, ignore_errors=True)
 
 
@@ -111,7 +111,7 @@ def test_the_plan_numbers_every_block():
 def test_a_search_cut_off_anywhere_resumes_to_the_same_front(searched, tmp_path, keep):
     folder = tmp_path / "run"
     shutil.copytree(searched, folder)
-    _cut(folder, keep)
+    cut(folder, keep)
     run_experiment(make_cfg(*SEARCH), folder)
     assert _outputs(folder) == _outputs(searched)
     manifest = json.loads((folder / "manifest.json").read_text())
