@@ -19,8 +19,10 @@ beta-binomial shares, Poisson or negative-binomial counts, a mean's standard err
   prior (``defensive_share``) so no part of the prior's support is left unproposed
   (Hesterberg 1995), all in an unbounded space: each parameter's prior quantile through
   the logit, in which every prior is the standard logistic.
-- The first generation at ``beta`` 1 with an effective sample of at least half
-  ``ess_share`` is the posterior; its weighted particles give the intervals. Then
+- Once ``beta`` is 1, generations go on at 1 until, pooled (each an importance sample
+  of the posterior, weighted by its effective sample), their effective sample is
+  ``ess_share`` of a generation's particles: the posterior, whose weighted particles
+  give the intervals. Then
   ``predictive_draws`` particles resampled from it are run on
   fresh keys: the posterior predictive checks.
 
@@ -247,8 +249,8 @@ def smc(
     seed: int,
     say: Callable[[int, Generation], None] | None = None,
 ) -> list[Generation]:
-    """The generations of the sampler until one at ``beta`` 1 keeps an effective sample
-    of half ``ess_share`` (or ``settings.generations`` are spent). ``evaluate(generation,
+    """The generations of the sampler until those at ``beta`` 1 hold the posterior
+    (:func:`reached`; or ``settings.generations`` are spent). ``evaluate(generation,
     z)`` gives each particle's log-likelihood estimate.
     """
     n = int(settings.particles)
@@ -273,16 +275,39 @@ def smc(
         found.append(Generation(z, log_q, loglik, beta, target_log_weights(log_prior, log_q, loglik, beta)))
         if say is not None:
             say(g, found[-1])
-        if reached(found[-1], settings):
+        if reached(found, settings):
             break
     return found
 
 
-def reached(generation: Generation, settings: Any) -> bool:
-    """Whether a generation is the posterior: at ``beta`` 1 with an effective sample of at
-    least half ``ess_share`` of the particles.
+def posterior_weights(generations: list[Generation]) -> list[np.ndarray]:
+    """Each generation's particles' weights in the posterior: the generations at ``beta``
+    1, each an importance sample of it, pooled with weights in proportion to their
+    effective samples (zero for a tempered generation); summing to 1 over all. Before
+    ``beta`` reaches 1, the last generation's weights (a tempered posterior, wider).
     """
-    return generation.beta >= 1.0 and generation.ess >= 0.5 * float(settings.ess_share) * len(generation.z)
+    final = [g.beta >= 1.0 for g in generations]
+    if not any(final):  # not reached: the last tempered generation stands in (said as such)
+        final[-1] = True
+    total = sum(g.ess for g, on in zip(generations, final, strict=True) if on)
+    return [g.weights * (g.ess / total) if on and total > 0 else np.zeros(len(g.z))
+            for g, on in zip(generations, final, strict=True)]  # fmt: skip
+
+
+def posterior_ess(generations: list[Generation]) -> float:
+    """The effective sample of the pooled posterior (0 before any generation at beta 1)."""
+    if generations[-1].beta < 1.0:
+        return 0.0
+    pooled = np.concatenate(posterior_weights(generations))
+    return float(pooled.sum() ** 2 / np.sum(pooled * pooled)) if pooled.sum() > 0 else 0.0
+
+
+def reached(generations: list[Generation], settings: Any) -> bool:
+    """Whether the generations hold the posterior: those at ``beta`` 1, pooled, have an
+    effective sample of at least ``ess_share`` of a generation's particles (a small one
+    makes the intervals' ends, weighted quantiles, too close together).
+    """
+    return posterior_ess(generations) >= float(settings.ess_share) * len(generations[0].z)
 
 
 def resample(weights: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -415,8 +440,8 @@ class Calibration:
 
     @property
     def posterior(self) -> tuple[np.ndarray, np.ndarray]:
-        """The last generation's parameter values and normalised weights."""
-        return self.values[-1], self.generations[-1].weights
+        """Every particle's parameter values and its weight in the pooled posterior."""
+        return np.concatenate(self.values), np.concatenate(posterior_weights(self.generations))
 
 
 def observed_path(cfg: Any) -> Path:
@@ -468,9 +493,11 @@ def run_calibrate(cfg: Any, folder: Path) -> Calibration:
 
             generations = smc(priors, evaluate, settings, int(cfg.seed), _say)
             draws = resample(
-                generations[-1].weights, int(settings.predictive_draws), predictive_rng(cfg.seed)
+                np.concatenate(posterior_weights(generations)),
+                int(settings.predictive_draws),
+                predictive_rng(cfg.seed),
             )
-            design = particle_design(priors, values[-1][draws], PREDICTIVE_BASE)
+            design = particle_design(priors, np.concatenate(values)[draws], PREDICTIVE_BASE)
             runs, _ = stored_block(cfg, store, design, work.predictive_chunks, work.offset(-1), task, client)
             if len(runs):
                 check_stored(runs, design, priors, "the predictive block", folder)
@@ -488,7 +515,7 @@ def run_calibrate(cfg: Any, folder: Path) -> Calibration:
         generations,
         values,
         predictive,
-        reached(generations[-1], settings),
+        reached(generations, settings),
         len(store.failed),
     )
     if not store.complete:

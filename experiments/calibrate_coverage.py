@@ -25,6 +25,9 @@ from experiments.calibrate import (
     Priors,
     particle_design,
     particle_loglik,
+    posterior_ess,
+    posterior_weights,
+    reached,
     smc,
     weighted_quantile,
 )
@@ -50,7 +53,8 @@ def observe(indicators: list[Indicator], run: Any, rng: np.random.Generator) -> 
 
 def coverage(cfg: Any, truths: int, seed: int, workers: int = 0) -> pd.DataFrame:
     """One row per truth and parameter: the truth, its posterior 90% interval, whether
-    it holds the truth, and the sampler's generations, tempering and effective sample.
+    it holds the truth, and the sampler's generations, whether it reached the posterior
+    and the posterior's effective sample.
     """
     from experiments.calibrate import observed_path
     from policies.observed import beta_binomial_rho, negative_binomial_size
@@ -75,14 +79,14 @@ def coverage(cfg: Any, truths: int, seed: int, workers: int = 0) -> pd.DataFrame
             return particle_loglik(runs, observed, package, design["scenario"].to_numpy())
 
         generations = smc(priors, evaluate, settings, int(seed) * 1000 + t)
-        last = generations[-1]
-        x = priors.to_x(last.z)
+        x = priors.to_x(np.concatenate([g.z for g in generations]))
+        w = np.concatenate(posterior_weights(generations))
         for j, path in enumerate(priors.paths):
-            low = weighted_quantile(x[:, j], last.weights, LOW)
-            high = weighted_quantile(x[:, j], last.weights, HIGH)
+            low, high = weighted_quantile(x[:, j], w, LOW), weighted_quantile(x[:, j], w, HIGH)
             rows.append({"truth": t, "parameter": path, "true": true_x[t, j], "q05": low, "q95": high,
                          "covered": bool(low <= true_x[t, j] <= high), "generations": len(generations),
-                         "beta": last.beta, "effective_sample": last.ess})  # fmt: skip
+                         "reached": reached(generations, settings),
+                         "effective_sample": posterior_ess(generations)})  # fmt: skip
     return pd.DataFrame(rows)
 
 

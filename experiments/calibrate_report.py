@@ -24,7 +24,15 @@ import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
 
-from experiments.calibrate import HIGH, LOW, X_PREFIX, Calibration, observed_path, weighted_quantile
+from experiments.calibrate import (
+    HIGH,
+    LOW,
+    X_PREFIX,
+    Calibration,
+    observed_path,
+    posterior_weights,
+    weighted_quantile,
+)
 from experiments.report_text import wrap
 from experiments.store import artefacts_sound, atomic_write_text, record_artefacts, write_parquet
 from policies.outcomes import MEASURE_BY_KEY
@@ -36,7 +44,11 @@ WORDS: dict[str, dict[str, str]] = {
     "en": {
         "title": "Calibration: city {city} to {observed}; {generations} generations of {particles} particles "
         "x {replicates} runs, means over the last {window} of {years} years",
-        "reached": "Posterior reached (tempering 1.0; effective sample {ess:.0f} of {particles}).",
+        "reached": "Posterior reached: {k} generation(s) at tempering 1, pooled, effective sample {ess:.0f} "
+        "(at least {need:.0f}).",
+        "too_few": "NOT yet the posterior: tempering reached 1, but the pooled effective sample is "
+        "{ess:.0f} < "
+        "{need:.0f} (the intervals may be too narrow); raise experiment.calibrate.generations.",
         "not_reached": "NOT the posterior: after {generations} generations the tempering is {beta:.3f} < 1 "
         "(the intervals below are too wide); raise experiment.calibrate.generations.",
         "parameters": "Parameters (prior -> posterior median, 90% interval; the share of the prior's "
@@ -77,7 +89,9 @@ WORDS: dict[str, dict[str, str]] = {
         "title": "校准：城市 {city}，观测 {observed}；{generations} 代，"
         "每代 {particles} 个粒子 x {replicates} 次运行，"
         "{years} 年中最后 {window} 年的均值",
-        "reached": "已达到后验（回火 1.0；有效样本 {ess:.0f}/{particles}）。",
+        "reached": "已达到后验：回火为 1 的 {k} 代合并，有效样本 {ess:.0f}（至少 {need:.0f}）。",
+        "too_few": "尚未达到后验：回火已达 1，但合并有效样本 {ess:.0f} < {need:.0f}（区间可能偏窄）；"
+        "请增大 experiment.calibrate.generations。",
         "not_reached": "尚未达到后验：{generations} 代后回火为 {beta:.3f} < 1（下列区间偏宽）；"
         "请增大 experiment.calibrate.generations。",
         "parameters": "参数（先验 -> 后验中位数，90% 区间；数据消除的先验方差占比）",
@@ -125,8 +139,9 @@ def tables(cfg: Any, result: Calibration) -> dict[str, pd.DataFrame]:
 
 
 def particles_table(result: Calibration) -> pd.DataFrame:
-    """Every generation's particles."""
+    """Every generation's particles, with their weight in the pooled posterior."""
     frames = []
+    pooled = posterior_weights(result.generations)
     for g, (generation, x) in enumerate(zip(result.generations, result.values, strict=True)):
         frame = pd.DataFrame({"generation": g, "particle": np.arange(len(x))})
         for j, path in enumerate(result.priors.paths):
@@ -135,25 +150,20 @@ def particles_table(result: Calibration) -> pd.DataFrame:
         frame["log_proposal"] = generation.log_q
         frame["beta"] = generation.beta
         frame["weight"] = generation.weights
+        frame["posterior_weight"] = pooled[g]
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 
 
 def generations_table(cfg: Any, result: Calibration) -> pd.DataFrame:
-    """Each generation's tempering, effective sample and runs."""
+    """Each generation's tempering, effective sample, share of the posterior and runs."""
+    pooled = posterior_weights(result.generations)
     return pd.DataFrame(
-        [
-            {
-                "generation": g,
-                "beta": gen.beta,
-                "effective_sample": gen.ess,
-                "particles": len(gen.z),
-                "possible": int(np.isfinite(gen.loglik).sum()),
-                "runs": len(gen.z) * int(cfg.experiment.replicates),
-            }
-            for g, gen in enumerate(result.generations)
-        ]
-    )
+        [{"generation": g, "beta": gen.beta, "effective_sample": gen.ess, "particles": len(gen.z),
+          "posterior_share": float(pooled[g].sum()), "possible": int(np.isfinite(gen.loglik).sum()),
+          "runs": len(gen.z) * int(cfg.experiment.replicates)}
+         for g, gen in enumerate(result.generations)]
+    )  # fmt: skip
 
 
 def parameters_table(result: Calibration) -> pd.DataFrame:
@@ -330,12 +340,18 @@ def render(cfg: Any, frames: dict[str, pd.DataFrame], folder: Path, lang: str) -
         years=cfg.years,
     )
     lines = [wrap(title, 100), ""]
-    if float(last["beta"]) >= 1.0:
-        lines.append(w["reached"].format(ess=float(last["effective_sample"]), particles=settings.particles))
-    else:
+    pooled = frames["particles"]["posterior_weight"].to_numpy(float)
+    ess = float(pooled.sum() ** 2 / np.sum(pooled * pooled)) if pooled.sum() > 0 else 0.0
+    need = float(settings.ess_share) * int(settings.particles)
+    at_one = int((generations["beta"] >= 1.0).sum())
+    if float(last["beta"]) < 1.0:
         lines.append(
             wrap(w["not_reached"].format(generations=len(generations), beta=float(last["beta"])), 100)
         )
+    elif ess < need:
+        lines.append(wrap(w["too_few"].format(ess=ess, need=need), 100))
+    else:
+        lines.append(wrap(w["reached"].format(k=at_one, ess=ess, need=need), 100))
     lines += ["", w["parameters"]]
     width = max(len(w["parameter"]), *(len(str(p)) for p in parameters["parameter"]))
     lines.append(
@@ -416,7 +432,7 @@ def figure_posterior(frames: dict[str, pd.DataFrame], cfg: Any, lang: str, folde
 
     priors = Priors.of(cfg.experiment.calibrate.parameters)
     particles = frames["particles"]
-    last = particles[particles["generation"] == particles["generation"].max()]
+    last = particles[particles["posterior_weight"] > 0]
     d = priors.dimension
     fig, axes = plt.subplots(1, d, figsize=(PAGE_WIDTH, PAGE_WIDTH * 0.3), squeeze=False)
     for j, path in enumerate(priors.paths):
@@ -429,7 +445,7 @@ def figure_posterior(frames: dict[str, pd.DataFrame], cfg: Any, lang: str, folde
             last[X_PREFIX + path],
             bins=25,
             range=(spec["low"], spec["high"]),
-            weights=last["weight"],
+            weights=last["posterior_weight"],
             density=True,
             color="#4C72B0",
             alpha=0.8,
