@@ -4,11 +4,13 @@
 The method: sequential Monte Carlo over a tempered posterior (population Monte Carlo:
 adaptive importance sampling, as ABC-SMC but with a likelihood instead of a tolerance;
 Del Moral, Doucet and Jasra 2006). A particle is one value of every parameter; its
-``experiment.replicates`` runs (with their own keys) give the synthetic likelihood
-(Wood 2010; ``policies/observed.py``) of the observed indicators: each indicator's
-summary normal about the runs' mean, with the runs' variance (the model's randomness: the
-real city is one realisation) plus the observation's, from the data (binomial or
-beta-binomial shares, Poisson or negative-binomial counts, a mean's standard error).
+``experiment.replicates`` runs (with their own keys) give the likelihood of the observed
+indicators (:func:`policies.observed.smoothed_log_likelihood`): the mean over the runs of
+the data's exact likelihood at each run's measures (binomial or beta-binomial shares,
+Poisson or negative-binomial counts, normal means; the spread beyond chance from the
+data, never from the simulation), each measure smoothed by a Gaussian kernel of its runs'
+normal-reference bandwidth. The mean over runs integrates over the model's randomness
+(the real city is one realisation of it).
 
 - Generation 0 draws the particles from the priors.
 - Each generation is weighted by ``prior x likelihood^beta / proposal``; ``beta`` (from 0
@@ -48,7 +50,7 @@ import pandas as pd
 
 from experiments.runner import chunked, dask_client, run_chunk, stored_block, warm_up
 from experiments.store import ChunkStore, StoreError, write_config
-from policies.observed import Indicator, load_observed, synthetic_log_likelihood
+from policies.observed import Indicator, load_observed, smoothed_log_likelihood
 
 X_PREFIX = "x:"  # a runs column holding a particle's value of a parameter
 PREDICTIVE_BASE = 1_000_000_000  # scenario numbers of the posterior predictive runs (keys no generation uses)
@@ -410,9 +412,9 @@ def check_stored(runs: pd.DataFrame, design: pd.DataFrame, priors: Priors, label
 def particle_loglik(
     runs: pd.DataFrame, indicators: list[Indicator], package: str, scenarios: np.ndarray
 ) -> np.ndarray:
-    """Each particle's (scenario's) synthetic log-likelihood over its runs
-    (:func:`policies.observed.synthetic_log_likelihood`); minus infinity for a particle
-    with fewer than two runs that define every indicator.
+    """Each particle's (scenario's) log-likelihood over its runs
+    (:func:`policies.observed.smoothed_log_likelihood`); minus infinity for a particle
+    with no run, or none that could have given the data.
     """
     own = runs[runs["package"] == package] if len(runs) else runs
     found = np.full(len(scenarios), -np.inf)
@@ -420,7 +422,7 @@ def particle_loglik(
         return found
     position = {int(s): k for k, s in enumerate(scenarios)}
     for scenario, group in own.groupby("scenario", sort=True):
-        found[position[int(str(scenario))]] = synthetic_log_likelihood(indicators, group)
+        found[position[int(str(scenario))]] = smoothed_log_likelihood(indicators, group)
     return found
 
 
