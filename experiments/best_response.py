@@ -253,8 +253,8 @@ def write_report(
 
     import matplotlib.pyplot as plt
 
-    from experiments.region_report import markdown_table
     from experiments.report.figures import PAGE_WIDTH, figure_style, save_figure
+    from experiments.report.tables import markdown_table
     from experiments.store import atomic_write_text, record_artefacts
 
     out = folder / "report"

@@ -453,9 +453,10 @@ def observed_path(cfg: Any) -> Path:
     return resolve(str(cfg.experiment.calibrate.observed))
 
 
-def run_calibrate(cfg: Any, folder: Path) -> Calibration:
-    """Run (or resume, or reprint) the calibration into ``folder``: the posterior, the
-    checks, the calibrated preset and the report. Returns what it found.
+def run_calibrate(cfg: Any, folder: Path) -> tuple[Calibration, ChunkStore]:
+    """Run (or resume, or read back) the calibration into ``folder``: what it found and
+    its store (``experiments.calibrate_report.finish`` writes the tables, the preset and
+    the report from them).
     """
     started = time.perf_counter()
     settings = cfg.experiment.calibrate
@@ -528,10 +529,7 @@ def run_calibrate(cfg: Any, folder: Path) -> Calibration:
             generations=len(generations),
             converged=result.converged,
         )
-    from experiments.calibrate_report import finish  # late: matplotlib only at the end
-
-    finish(cfg, folder, result, store)
-    return result
+    return result, store
 
 
 def _say(g: int, generation: Generation) -> None:

@@ -82,8 +82,9 @@ def run_experiment(cfg: Any, folder: Path | None = None) -> pd.DataFrame:
 def _experiment(cfg: Any, folder: Path) -> pd.DataFrame:
     if cfg.experiment.name == "calibrate":  # a calibration runs its own blocks
         from experiments.calibrate import run_calibrate
+        from experiments.calibrate_report import finish as finish_calibration
 
-        run_calibrate(cfg, folder)
+        finish_calibration(cfg, folder, *run_calibrate(cfg, folder))
         return pd.DataFrame()
     if cfg.experiment.name == "design":  # a search for a package runs its own blocks
         from experiments.design import run_design

@@ -20,7 +20,7 @@ from omegaconf import OmegaConf
 from experiments.report.figures import ERRORS, PAGE_WIDTH, colour, figure_style, save_figure
 from experiments.report.page import embedded_figure, standalone_page
 from experiments.report.stats import mean_ci, wilson
-from experiments.report.tables import write_table
+from experiments.report.tables import markdown_table, write_table
 from experiments.report_text import MODES
 from experiments.store import atomic_write_text, read_table, record_artefacts
 from policies.outcomes import FAILURE_MODE_CODES
@@ -282,11 +282,3 @@ def build(run_dir: Path, lang: str = "en") -> Path:
     others = ("zh",) if lang == "en" else ()
     record_artefacts(run_dir, out.relative_to(run_dir).as_posix(), skip=others)
     return out / "report.html"
-
-
-def markdown_table(frame: pd.DataFrame) -> str:
-    """A table as Markdown rows."""
-    columns = [str(c) for c in frame.columns]
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join(lines)

@@ -205,7 +205,7 @@ def write_text_report(run_dir: Any, out: Any, lang: str, title: str, text: str, 
     the configuration, as ``report.md`` and a self-contained ``report.html``, recorded in
     the manifest. Returns the page's path.
     """
-    from experiments.region_report import markdown_table
+    from experiments.report.tables import markdown_table
     from experiments.store import atomic_write_text, record_artefacts
 
     config_text = (run_dir / "config.yaml").read_text()

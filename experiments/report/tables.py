@@ -114,3 +114,11 @@ def ce_rows(ce: pd.DataFrame, tx: Text) -> list[list[str]]:
             spread(r, "deadweight_share"),
         ])  # fmt: skip
     return rows
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A table as Markdown rows."""
+    columns = [str(c) for c in frame.columns]
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join(lines)
