@@ -32,6 +32,7 @@ from experiments.calibrate import (
 from experiments.calibrate_coverage import coverage
 from experiments.compare import run_experiment
 from policies.observed import Indicator, smoothed_log_likelihood
+from policies.schema import Prior
 from policies.validate import ConfigError, validate
 from sim.api import simulate
 from tests.conftest import make_cfg
@@ -372,3 +373,24 @@ def test_the_report_in_both_languages(calibrated, tmp_path):
     page = _build(folder, "zh")
     assert "校准" in page.read_text()
     pd.testing.assert_frame_equal(pd.read_csv(folder / "report" / "zh" / "tables" / "parameters.csv"), en)
+
+
+def test_a_parameter_without_effect_is_not_identified_and_one_with_it_is(tmp_path):
+    """Theory: a parameter no run depends on cannot be learned, its posterior is its prior
+    (the severity of a recession, with no recession); what apprentices produce decides who
+    trains, which the data observe. The table says so."""
+    cfg = make_cfg(
+        *CALIBRATE[:-1], "experiment.calibrate.particles=100", "experiment.calibrate.generations=8"
+    )
+    parameters = cfg.experiment.calibrate.parameters
+    with open_dict(cfg):
+        for path in [p for p in parameters if p != "behaviour.productive_share_mean"]:
+            del parameters[path]
+        parameters["uncertainty.recession_demand_drop_share"] = Prior(kind="uniform", low=0.1, high=0.5)
+    assert cfg.uncertainty.recession_year is None
+    folder = tmp_path / "run"
+    run_experiment(cfg, folder)
+    table = pd.read_csv(folder / "calibration" / "parameters.csv").set_index("parameter")
+    assert table.at["behaviour.productive_share_mean", "identified"] == "pinned"
+    assert table.at["uncertainty.recession_demand_drop_share", "identified"] == "not"
+    assert abs(table.at["uncertainty.recession_demand_drop_share", "variance_removed"]) < 0.2
