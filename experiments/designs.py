@@ -13,6 +13,10 @@ Kinds:
 - ``sobol``: Saltelli's scheme as SALib builds it, N = ``samples`` a power of two,
   N x (D + 2) rows (first and total order; SALib's analyser reads them in this order).
 - ``morris``: ``samples`` Morris trajectories of D + 1 points on ``levels`` levels.
+- ``posterior``: ``samples`` draws from a calibration's posterior (``posterior``, its
+  results folder): the calibrated parameters (``behaviour.``, ``uncertainty.``, ``city.``)
+  vary as the data left them uncertain, each draw with a Latin hypercube point of the
+  other factors.
 
 Integer factors are drawn uniformly on ``{low, ..., high}`` (a uniform on
 ``[low, high + 1)`` floored), categorical factors uniformly over their ``choices``
@@ -88,6 +92,8 @@ def build_design(experiment: Any, seed: int) -> pd.DataFrame:
     design = experiment.design
     check_design(design)
     factors = factor_table(design)
+    if design.kind == "posterior":
+        return posterior_design(design, seed)
     if design.kind == "central" or not factors:
         return pd.DataFrame({"scenario": [int(experiment.scenario)]})
     names = [name for name, _ in factors]
@@ -103,6 +109,28 @@ def build_design(experiment: Any, seed: int) -> pd.DataFrame:
                 for k, (name, spec) in enumerate(factors)
             }
         )
+    table.insert(0, "scenario", np.arange(len(table), dtype=np.int64))
+    return table
+
+
+def posterior_design(design: Any, seed: int) -> pd.DataFrame:
+    """``samples`` futures, each a draw from a calibration's posterior (its particles, in
+    proportion to their weights, with replacement: the parameters' uncertainty carried
+    into the experiment) and a point of a Latin hypercube over the design's factors that
+    are not calibrated (the world's; a factor on a calibrated path is left to the
+    posterior). Drawn with their own random numbers from ``seed``.
+    """
+    from policies.observed import read_posterior
+
+    paths, values, weights = read_posterior(design.posterior)
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 21]))
+    drawn = rng.choice(len(weights), size=int(design.samples), p=weights / weights.sum())
+    table = pd.DataFrame({path: values[drawn, j] for j, path in enumerate(paths)})
+    free = [(name, spec) for name, spec in factor_table(design) if name not in paths]
+    if free:
+        unit = unit_sample("lhs", len(free), int(design.samples), seed, design.levels)
+        for k, (name, spec) in enumerate(free):
+            table[name] = pd.Series(_to_values(unit[:, k], spec), dtype=_dtype(spec))
     table.insert(0, "scenario", np.arange(len(table), dtype=np.int64))
     return table
 

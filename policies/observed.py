@@ -324,3 +324,30 @@ def log_likelihoods(indicators: list[Indicator], runs: Any) -> np.ndarray:
     for ind in indicators:
         total += ind.log_likelihoods(np.asarray(runs[ind.measure], dtype=float))
     return total
+
+
+POSTERIOR_TABLE = "calibration/particles.parquet"  # a calibration's particles, in its results folder
+X_PREFIX = "x:"  # a particles column holding a parameter's values
+
+
+def read_posterior(folder: str | Path) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """What a calibration (``experiment=calibrate``) found, from its results folder: the
+    parameters' paths, every particle's values (rows) and its weight in the posterior;
+    ObservedError, one line, for a folder without them.
+    """
+    import pyarrow.parquet as pq
+
+    table = Path(folder).expanduser() / POSTERIOR_TABLE
+    if not table.is_file():
+        raise ObservedError(f"{folder}: no {POSTERIOR_TABLE} (a folder experiment=calibrate finished)")
+    try:
+        frame = pq.read_table(table).to_pandas()
+    except Exception as error:  # pyarrow raises several types; each means a damaged file
+        raise ObservedError(f"{table} cannot be read ({str(error).splitlines()[0]})") from None
+    paths = [c[len(X_PREFIX) :] for c in frame.columns if c.startswith(X_PREFIX)]
+    if not paths or "posterior_weight" not in frame.columns:
+        raise ObservedError(f"{table}: not a calibration's particles (no x: columns or posterior_weight)")
+    weights = frame["posterior_weight"].to_numpy(float)
+    if not np.isfinite(weights).all() or weights.sum() <= 0:
+        raise ObservedError(f"{table}: the posterior's weights are not usable")
+    return paths, frame[[X_PREFIX + p for p in paths]].to_numpy(float), weights

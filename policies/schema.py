@@ -476,11 +476,12 @@ class Factor:
 class Design:
     """How the futures (and lever settings) of an experiment are chosen (XLRM)."""
 
-    kind: str = "central"  # central, grid, lhs, sobol, morris
+    kind: str = "central"  # central, grid, lhs, sobol, morris, posterior
     samples: int = integer(0, maximum=1_000_000)  # lhs: scenarios; sobol: N (power of 2); morris: paths
     points: int = integer(3, minimum=1, maximum=1000)  # grid: values per float factor
     levels: int = integer(4, minimum=2, maximum=1000)  # morris: grid levels
     factors: dict[str, Factor] = field(default_factory=dict)
+    posterior: str = ""  # posterior: a calibration's results folder; its posterior's draws are the futures
 
 
 @dataclass

@@ -180,7 +180,7 @@ def _check_experiment(cfg: Any) -> None:
             raise ConfigError(f"policy[{name}]", _first_line(error)) from error
 
 
-DESIGN_KINDS = ("central", "grid", "lhs", "sobol", "morris")
+DESIGN_KINDS = ("central", "grid", "lhs", "sobol", "morris", "posterior")
 
 
 def check_design(design: Any) -> None:
@@ -195,7 +195,10 @@ def check_design(design: Any) -> None:
             raise ConfigError(
                 "experiment.design.samples", f"Sobol designs need N a power of two >= 2, got {n}"
             )
-    if design.kind in ("lhs", "morris") and design.samples < 1:
+    if design.kind == "posterior":
+        if not design.get("posterior"):
+            raise ConfigError("experiment.design.posterior", "a results folder of experiment=calibrate")
+    if design.kind in ("lhs", "morris", "posterior") and design.samples < 1:
         raise ConfigError("experiment.design.samples", f"must be at least 1 for a {design.kind} design")
     if design.kind in ("sobol", "morris") and len(design.factors) < 1:
         raise ConfigError("experiment.design.factors", f"a {design.kind} design needs at least one factor")
@@ -232,9 +235,22 @@ def check_factor(field: str, name: str, spec: Any, roots: tuple[str, ...]) -> No
 def _check_factor_values(cfg: Any) -> None:
     """Each value a design factor can take (its low and high, each choice) makes a config
     that passes the same checks as the value given directly: ranges are intervals, so
-    their ends suffice. Two factors are checked one at a time, not jointly.
+    their ends suffice. Two factors are checked one at a time, not jointly. A posterior
+    design's parameters: the range of their particles.
     """
-    check_values(cfg, cfg.experiment.design.factors, "experiment.design.factors")
+    design = cfg.experiment.design
+    check_values(cfg, design.factors, "experiment.design.factors")
+    if design.kind == "posterior":
+        from policies.observed import ObservedError, read_posterior
+
+        try:
+            paths, values, _ = read_posterior(design.posterior)
+        except ObservedError as error:
+            raise ConfigError("experiment.design.posterior", str(error)) from None
+        ranges = {path: OmegaConf.create({"kind": "float", "low": float(values[:, j].min()),
+                                          "high": float(values[:, j].max())})
+                  for j, path in enumerate(paths)}  # fmt: skip
+        check_values(cfg, ranges, "experiment.design.posterior")
 
 
 def check_values(cfg: Any, factors: Any, prefix: str) -> None:

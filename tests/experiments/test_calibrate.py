@@ -394,3 +394,63 @@ def test_a_parameter_without_effect_is_not_identified_and_one_with_it_is(tmp_pat
     assert table.at["behaviour.productive_share_mean", "identified"] == "pinned"
     assert table.at["uncertainty.recession_demand_drop_share", "identified"] == "not"
     assert abs(table.at["uncertainty.recession_demand_drop_share", "variance_removed"]) < 0.2
+
+
+# ---------------------------------------------------------------- the posterior as futures
+def _particles(folder, weights, values):
+    table = pd.DataFrame({"generation": 0, "particle": np.arange(len(weights)),
+                          "x:uncertainty.local_preference_share": values, "posterior_weight": weights})  # fmt: skip
+    (folder / "calibration").mkdir(parents=True)
+    table.to_parquet(folder / "calibration" / "particles.parquet")
+
+
+def test_a_posterior_design_draws_particles_in_proportion_to_their_weights(tmp_path):
+    """Multinomial draws: each particle about weight x samples times (within 4 sd), one
+    of weight 0 never; the factors not calibrated get a Latin hypercube, a factor on a
+    calibrated path is left to the posterior."""
+    from experiments.designs import build_design
+
+    weights, values = np.array([0.5, 0.3, 0.2, 0.0]), np.array([0.6, 0.7, 0.8, 0.9])
+    _particles(tmp_path, weights, values)
+    cfg = make_cfg("experiment=robustness", "experiment.design.kind=posterior", f"experiment.design.posterior={tmp_path}",
+                   "experiment.design.samples=4000")  # fmt: skip
+    assert "uncertainty.local_preference_share" in cfg.experiment.design.factors  # left to the posterior
+    design = build_design(cfg.experiment, cfg.seed)
+    counts = (
+        design["uncertainty.local_preference_share"].value_counts().reindex(values, fill_value=0).to_numpy()
+    )
+    expected = 4000 * weights
+    assert np.all(np.abs(counts - expected) <= 4 * np.sqrt(4000 * weights * (1 - weights)) + 1e-9)
+    assert counts[3] == 0
+    lhs = design["uncertainty.poaching_intensity_share"].to_numpy()
+    assert lhs.min() >= 0.05 and lhs.max() <= 0.4 and len(np.unique(lhs)) == 4000  # a Latin hypercube
+
+
+def test_a_posterior_design_reaches_the_runs(calibrated, tmp_path):
+    """A robustness run over the calibration's posterior: each future's values are set in
+    its runs (a run equals the same city simulated with the future's values given)."""
+    folder = tmp_path / "run"
+    overrides = [f"hydra.searchpath=[file://{calibrated / 'presets'}]", "city=calibrated", "years=3",
+                 "experiment=robustness", "experiment.design.kind=posterior",
+                 f"experiment.design.posterior={calibrated}", "experiment.design.samples=2",
+                 "experiment.replicates=1", "experiment.packages=[none]", "experiment.figures=false",
+                 "experiment.report=false", "experiment.workers=1"]  # fmt: skip
+    run_experiment(make_cfg(*overrides), folder)
+    design = pd.read_parquet(folder / "design.parquet")
+    runs = pd.read_parquet(folder / "runs.parquet")
+    row = design.iloc[1]
+    values = {c: row[c] for c in design.columns if c.startswith(("behaviour.", "uncertainty."))}
+    given = [f"{path}={value if value == value else 'null'}" for path, value in values.items()]
+    given = [g.replace("=4.0", "=4").replace("=8.0", "=8") if "recession_year" in g else g for g in given]
+    direct, _ = simulate(make_cfg(*overrides[:3], "experiment.packages=[none]", f"experiment.scenario={int(row['scenario'])}",
+                                  *given), seeds=[0])  # fmt: skip
+    stored = runs[runs["scenario"] == row["scenario"]].iloc[0]
+    assert direct.iloc[0]["training_share"] == stored["training_share"]
+    assert direct.iloc[0]["in_field_local_rate"] == stored["in_field_local_rate"]
+
+
+def test_a_posterior_design_needs_a_calibration(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        validate(make_cfg("experiment=robustness", "experiment.design.kind=posterior",
+                          f"experiment.design.posterior={tmp_path}"))  # fmt: skip
+    assert caught.value.field == "experiment.design.posterior" and "experiment=calibrate" in str(caught.value)
