@@ -24,8 +24,7 @@ normal-reference bandwidth. The mean over runs integrates over the model's rando
 - Once ``beta`` is 1, generations go on at 1 until, pooled (each an importance sample
   of the posterior, weighted by its effective sample), their effective sample is
   ``ess_share`` of a generation's particles: the posterior, whose weighted particles
-  give the intervals. Then
-  ``predictive_draws`` particles resampled from it are run on
+  give the intervals. Then ``predictive_draws`` particles resampled from it are run on
   fresh keys: the posterior predictive checks.
 
 Every generation is a block of chunks of the ordinary store (its particles are the
@@ -50,11 +49,9 @@ import pandas as pd
 
 from experiments.runner import chunked, dask_client, run_chunk, stored_block, warm_up
 from experiments.store import ChunkStore, StoreError, write_config
-from policies.observed import Indicator, load_observed, smoothed_log_likelihood
+from policies.observed import X_PREFIX, Indicator, load_observed, smoothed_log_likelihood
 
-X_PREFIX = "x:"  # a runs column holding a particle's value of a parameter
 PREDICTIVE_BASE = 1_000_000_000  # scenario numbers of the posterior predictive runs (keys no generation uses)
-PRIOR_KINDS = ("uniform", "loguniform", "normal")
 LOW, HIGH = 0.05, 0.95  # the posterior intervals: 90%
 
 
@@ -300,8 +297,8 @@ def posterior_ess(generations: list[Generation]) -> float:
     """The effective sample of the pooled posterior (0 before any generation at beta 1)."""
     if generations[-1].beta < 1.0:
         return 0.0
-    pooled = np.concatenate(posterior_weights(generations))
-    return float(pooled.sum() ** 2 / np.sum(pooled * pooled)) if pooled.sum() > 0 else 0.0
+    with np.errstate(divide="ignore"):
+        return effective_sample(np.log(np.concatenate(posterior_weights(generations))))
 
 
 def reached(generations: list[Generation], settings: Any) -> bool:
@@ -358,7 +355,6 @@ class Plan:
     """
 
     particles: int
-    replicates: int
     generations: int  # at most
     chunks: list[list[tuple[int, int]]]  # a generation's, scenarios numbered from 0
     predictive_chunks: list[list[tuple[int, int]]]
@@ -382,7 +378,7 @@ def plan(cfg: Any) -> Plan:
     items = [(k, rep) for k in range(n) for rep in range(r)]
     draws = [(PREDICTIVE_BASE + k, 0) for k in range(int(settings.predictive_draws))]
     size = int(cfg.experiment.chunk_runs)
-    return Plan(n, r, int(settings.generations), chunked(items, size), chunked(draws, size))
+    return Plan(n, int(settings.generations), chunked(items, size), chunked(draws, size))
 
 
 def particle_design(priors: Priors, x: np.ndarray, first_scenario: int) -> pd.DataFrame:
@@ -438,7 +434,6 @@ class Calibration:
     values: list[np.ndarray]  # each generation's parameter values (n x d)
     predictive: pd.DataFrame  # the predictive draws' runs (the package's rows)
     converged: bool
-    failed_runs: int
 
     @property
     def posterior(self) -> tuple[np.ndarray, np.ndarray]:
@@ -519,7 +514,6 @@ def run_calibrate(cfg: Any, folder: Path) -> tuple[Calibration, ChunkStore]:
         values,
         predictive,
         reached(generations, settings),
-        len(store.failed),
     )
     if not store.complete:
         store.n_chunks = len(store.done)  # what it holds: the generations it needed and the checks

@@ -13,7 +13,6 @@ intervals hold the truth 90% of the time; far fewer means intervals too narrow
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -47,8 +46,10 @@ def runs_of(cfg: Any, design: pd.DataFrame, replicates: int, workers: int) -> pd
 
 
 def observe(indicators: list[Indicator], run: Any, rng: np.random.Generator) -> list[Indicator]:
-    """The indicators as the city of ``run`` would have shown them (the same design)."""
-    return [replace(ind, values=ind.draw(float(run[ind.measure]), rng)) for ind in indicators]
+    """The indicators as the city of ``run`` would have shown them (the same design; the
+    spread beyond chance estimated from these observations, as a file's is).
+    """
+    return [ind.with_observations(ind.draw(float(run[ind.measure]), rng)) for ind in indicators]
 
 
 def coverage(cfg: Any, truths: int, seed: int, workers: int = 0) -> pd.DataFrame:
@@ -57,7 +58,6 @@ def coverage(cfg: Any, truths: int, seed: int, workers: int = 0) -> pd.DataFrame
     and the posterior's effective sample.
     """
     from experiments.calibrate import observed_path
-    from policies.observed import beta_binomial_rho, negative_binomial_size
 
     settings = cfg.experiment.calibrate
     priors = Priors.of(settings.parameters)
@@ -70,7 +70,6 @@ def coverage(cfg: Any, truths: int, seed: int, workers: int = 0) -> pd.DataFrame
     rows = []
     for t in range(truths):
         observed = observe(design_of, real.loc[TRUTH_BASE + t], rng)
-        observed = [_respread(ind, beta_binomial_rho, negative_binomial_size) for ind in observed]
 
         def evaluate(g: int, z: np.ndarray, t: int = t, observed: list[Indicator] = observed) -> np.ndarray:
             first = CHECK_BASE * (t + 1) + g * len(z)
@@ -88,18 +87,6 @@ def coverage(cfg: Any, truths: int, seed: int, workers: int = 0) -> pd.DataFrame
                          "reached": reached(generations, settings),
                          "effective_sample": posterior_ess(generations)})  # fmt: skip
     return pd.DataFrame(rows)
-
-
-def _respread(ind: Indicator, rho_of: Any, size_of: Any) -> Indicator:
-    """An indicator's spread beyond chance estimated from its (synthetic) observations,
-    as :func:`policies.observed.load_observed` estimates a file's.
-    """
-    values = np.asarray(ind.values)
-    if ind.kind == "share":
-        return replace(ind, rho=rho_of(values, np.asarray(ind.ns, dtype=float)))
-    if ind.kind == "count":
-        return replace(ind, size=size_of(values))
-    return ind
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,14 +27,15 @@ from omegaconf import OmegaConf
 from experiments.calibrate import (
     HIGH,
     LOW,
-    X_PREFIX,
     Calibration,
+    effective_sample,
     observed_path,
     posterior_weights,
     weighted_quantile,
 )
 from experiments.report_text import wrap
 from experiments.store import artefacts_sound, atomic_write_text, record_artefacts, write_parquet
+from policies.observed import X_PREFIX
 from policies.outcomes import MEASURE_BY_KEY
 
 PINNED, PARTLY = 0.5, 0.2  # shares of the prior's variance the data remove: pinned down, partly
@@ -221,7 +222,8 @@ def predictive_table(result: Calibration, seed: int) -> pd.DataFrame:
     for ind in result.indicators:
         predicted = runs[ind.measure].to_numpy(float)
         simulated = np.array(
-            [np.nan if np.isnan(p) else _summary(ind, ind.draw(p, rng)) for p in predicted], dtype=float
+            [np.nan if np.isnan(p) else ind.with_observations(ind.draw(p, rng)).summary() for p in predicted],
+            dtype=float,
         )
         simulated = simulated[np.isfinite(simulated)]
         observed = ind.summary()
@@ -248,13 +250,6 @@ def predictive_table(result: Calibration, seed: int) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def _summary(indicator: Any, values: tuple[float, ...]) -> float:
-    """An observation's summary, as :meth:`Indicator.summary` makes the data's."""
-    from dataclasses import replace
-
-    return replace(indicator, values=values).summary()
 
 
 def write_tables(folder: Path, frames: dict[str, pd.DataFrame]) -> None:
@@ -340,8 +335,8 @@ def render(cfg: Any, frames: dict[str, pd.DataFrame], folder: Path, lang: str) -
         years=cfg.years,
     )
     lines = [wrap(title, 100), ""]
-    pooled = frames["particles"]["posterior_weight"].to_numpy(float)
-    ess = float(pooled.sum() ** 2 / np.sum(pooled * pooled)) if pooled.sum() > 0 else 0.0
+    with np.errstate(divide="ignore"):
+        ess = effective_sample(np.log(frames["particles"]["posterior_weight"].to_numpy(float)))
     need = float(settings.ess_share) * int(settings.particles)
     at_one = int((generations["beta"] >= 1.0).sum())
     if float(last["beta"]) < 1.0:

@@ -25,7 +25,7 @@ file, the indicator, the field and what is allowed.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -146,14 +146,17 @@ class Indicator:
             return float(np.sum(np.asarray(self.values) * ns) / ns.sum())
         return float(np.mean(self.values))
 
-    def to_yaml(self) -> dict[str, Any]:
-        """The indicator as an observed-indicators YAML gives it."""
-        spec: dict[str, Any] = {"values": list(self.values)}
+    def with_observations(self, values: Any) -> Indicator:
+        """The same indicator observed as ``values`` (the same units or standard error),
+        its spread beyond chance estimated from them, as a file's is.
+        """
+        found = tuple(float(v) for v in values)
         if self.kind == "share":
-            spec["ns"] = list(self.ns)
-        if self.kind == "mean":
-            spec["se"] = self.se
-        return spec
+            rho = beta_binomial_rho(np.asarray(found), np.asarray(self.ns, dtype=float))
+            return replace(self, values=found, rho=rho)
+        if self.kind == "count":
+            return replace(self, values=found, size=negative_binomial_size(np.asarray(found)))
+        return replace(self, values=found)
 
 
 def beta_binomial_rho(values: np.ndarray, ns: np.ndarray) -> float:
@@ -231,7 +234,7 @@ def _indicator(where: str, measure: str, kind: str, spec: dict) -> Indicator:
     if kind == "count":
         if any(v < 0 or v != int(v) for v in values):
             raise ObservedError(f"{where}: a count's values must be whole numbers >= 0, got {values}")
-        return Indicator(measure, kind, tuple(values), size=negative_binomial_size(np.asarray(values)))
+        return Indicator(measure, kind, ()).with_observations(values)
     if any(not 0.0 <= v <= 1.0 for v in values):
         raise ObservedError(f"{where}: a share's values must lie in [0, 1], got {values}")
     key = "n" if "value" in spec else "ns"
@@ -240,9 +243,7 @@ def _indicator(where: str, measure: str, kind: str, spec: dict) -> Indicator:
     ns = _numbers(f"{where}.{key}", [spec["n"]] if key == "n" else spec["ns"])
     if len(ns) != len(values) or any(n < 1 or n != int(n) for n in ns):
         raise ObservedError(f"{where}.{key}: one whole number >= 1 per value ({len(values)}), got {ns}")
-    n_array = np.asarray(ns, dtype=float)
-    rho = beta_binomial_rho(np.asarray(values), n_array)
-    return Indicator(measure, kind, tuple(values), ns=tuple(int(n) for n in ns), rho=rho)
+    return Indicator(measure, kind, (), ns=tuple(int(n) for n in ns)).with_observations(values)
 
 
 def _numbers(where: str, given: Any) -> list[float]:
@@ -314,16 +315,6 @@ def smoothed_log_likelihood(indicators: list[Indicator], runs: Any) -> float:
         found = ind.log_likelihoods(at.ravel()).reshape(at.shape)
         each += logsumexp(found + log_weights[None, :], axis=1)
     return float(logsumexp(each) - math.log(n_runs))
-
-
-def log_likelihoods(indicators: list[Indicator], runs: Any) -> np.ndarray:
-    """Each run's log-likelihood (a row of ``runs``, a table with a column per measure):
-    the sum over the indicators.
-    """
-    total = np.zeros(len(runs))
-    for ind in indicators:
-        total += ind.log_likelihoods(np.asarray(runs[ind.measure], dtype=float))
-    return total
 
 
 POSTERIOR_TABLE = "calibration/particles.parquet"  # a calibration's particles, in its results folder
